@@ -4,7 +4,8 @@
 # clone (CI) reuses what an earlier run built. Everything comes from the Go module
 # proxy or Debian's apt repositories; nothing else is reachable here.
 #
-#   scripts/tools.sh [all|go|apt|NAME...]   NAME: terraform tofu packer packer-sdc tfplugindocs golangci-lint goreleaser
+#   scripts/tools.sh [all|go|apt|NAME...]   NAME: terraform gotestsum tofu packer packer-sdc tfplugindocs
+#                                            golangci-lint goreleaser
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,7 @@ PACKER_SDK_VERSION=v0.6.10
 TFPLUGINDOCS_VERSION=v0.25.0
 GOLANGCI_LINT_VERSION=v2.15.0
 GORELEASER_VERSION=v2.15.1
+GOTESTSUM_VERSION=v1.12.3
 GO_CTY_REPLACE=github.com/zclconf/go-cty=github.com/nywilken/go-cty@v1.13.3
 TOFU_HCL_REPLACE=github.com/hashicorp/hcl/v2@v2.20.1=github.com/opentofu/hcl/v2@v2.0.0-20240814143621-8048794c5c52
 
@@ -97,14 +99,15 @@ one() {
     tfplugindocs) go_install tfplugindocs "$TFPLUGINDOCS_VERSION" github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs ;;
     golangci-lint) go_install golangci-lint "$GOLANGCI_LINT_VERSION" github.com/golangci/golangci-lint/v2/cmd/golangci-lint ;;
     goreleaser) go_install goreleaser "$GORELEASER_VERSION" github.com/goreleaser/goreleaser/v2 ;;
+    gotestsum) go_install gotestsum "$GOTESTSUM_VERSION" gotest.tools/gotestsum ;;
     apt) apt_tools ;;
     *) log "unknown tool $1"; return 2 ;;
   esac
 }
 
 if [ $# -eq 0 ] || [ "$1" = all ]; then
-  set -- apt terraform tofu packer packer-sdc tfplugindocs golangci-lint goreleaser
+  set -- apt terraform gotestsum tofu packer packer-sdc tfplugindocs golangci-lint goreleaser
 elif [ "$1" = go ]; then
-  set -- terraform tofu packer packer-sdc tfplugindocs golangci-lint goreleaser
+  set -- terraform gotestsum tofu packer packer-sdc tfplugindocs golangci-lint goreleaser
 fi
 for t in "$@"; do one "$t"; done
