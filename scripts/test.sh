@@ -46,8 +46,11 @@ static_checks() {
 
 acc_suite() { # acc_suite NAME BINARY [extra env...]
   local name=$1 bin=$2; shift 2
+  local pkgs=() d
+  for d in provider acctest/e2e; do [ -d "$d" ] && pkgs+=("./$d/...") ; done
+  [ ${#pkgs[@]} -gt 0 ] || { echo "no acceptance test packages yet"; return 0; }
   env TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" "$@" \
-    gotestsum --format pkgname-and-test-fails --jsonfile "$out/$name.json" -- -count=1 -timeout 30m ./provider/... ./acctest/e2e/...
+    gotestsum --format pkgname-and-test-fails --jsonfile "$out/$name.json" -- -count=1 -timeout 30m "${pkgs[@]}"
 }
 
 for s in "${suites[@]}"; do
