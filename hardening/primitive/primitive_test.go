@@ -1,0 +1,93 @@
+package primitive
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+)
+
+// newRoot materialises a minimal root with the given files.
+func newRoot(t *testing.T, files map[string]string) *engine.Target {
+	t.Helper()
+	dir := t.TempDir()
+	for p, c := range files {
+		hp := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(hp), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(hp, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tg, err := engine.NewTarget(dir, engine.TargetOptions{Mode: engine.ModeImage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+// TestFailFixPassIdempotent runs check → fail, fix, check → pass, fix again →
+// no file changes for each primitive.
+func TestFailFixPassIdempotent(t *testing.T) {
+	base := map[string]string{
+		"/etc/os-release":               "ID=debian\nVERSION_ID=\"12\"\n",
+		"/etc/sysctl.d/10-bad.conf":     "net.ipv4.ip_forward = 1\n",
+		"/etc/login.defs":               "# comment\nPASS_MAX_DAYS\t99999\nPASS_MIN_DAYS 0\n",
+		"/etc/ssh/sshd_config":          "Include /etc/ssh/sshd_config.d/*.conf\nMaxAuthTries 6\n",
+		"/etc/sudoers":                  "Defaults env_reset\n@includedir /etc/sudoers.d\n",
+		"/etc/passwd":                   "root:x:0:0:root:/root:/bin/bash\n",
+		"/etc/group":                    "root:x:0:\nshadow:x:42:\n",
+		"/etc/shadow":                   "root:*:1::::::\n",
+		"/lib/systemd/system/x.service": "[Unit]\nDescription=x\n[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n",
+		"/etc/issue.net":                "Debian GNU/Linux 12\n",
+		"/etc/hosts.equiv":              "+\n",
+	}
+	cases := []struct {
+		name  string
+		check engine.Check
+	}{
+		{"sysctl", Sysctl{Key: "net.ipv4.ip_forward", Value: "0"}},
+		{"kmod", ModuleDisabled{Name: "usb-storage"}},
+		{"keyvalue", KeyValue{Path: "/etc/login.defs", Key: "PASS_MAX_DAYS", Value: "365"}},
+		{"sshd", SSHDOption{Key: "MaxAuthTries", Value: "4", Default: "6"}},
+		{"sudoers", SudoersDefault{Setting: "use_pty"}},
+		{"service-enable", Service{Unit: "x", State: Enabled}},
+		{"filemode", FileMode{Path: "/etc/shadow", Max: 0o640, Owner: "root", Group: "root|shadow"}},
+		{"content", FileContent{Path: "/etc/issue.net", Content: "Authorized use only.\n"}},
+		{"absent", FileAbsent{Path: "/etc/hosts.equiv"}},
+		{"audit", AuditRule{Line: "-w /etc/sudoers -p wa -k scope"}},
+	}
+	ctx := context.Background()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tg := newRoot(t, base)
+			if tc.name == "filemode" {
+				hp, _ := tg.HostPath("/etc/shadow")
+				os.Chmod(hp, 0o644)
+			}
+			if f := tc.check.Audit(ctx, tg); f.Status != engine.StatusFail {
+				t.Fatalf("before fix: %s %s, want fail", f.Status, f.Detail)
+			}
+			out, fs, err := engine.FixAndVerify(ctx, tg, []engine.Check{tc.check}, engine.ExecOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fs[0].Status != engine.StatusPass {
+				t.Fatalf("after fix: %s %s (changed %v)", fs[0].Status, fs[0].Detail, out.Changed)
+			}
+			if len(out.Changed) == 0 {
+				t.Fatal("fix changed nothing")
+			}
+			out, _, err = engine.FixAndVerify(ctx, tg, []engine.Check{tc.check}, engine.ExecOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Changed) != 0 {
+				t.Fatalf("second fix changed %v", out.Changed)
+			}
+		})
+	}
+}
