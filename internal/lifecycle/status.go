@@ -1,0 +1,135 @@
+package lifecycle
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Phase is where a release stands in its support lifecycle on a given day.
+type Phase string
+
+// Phases, in the order a release moves through them.
+const (
+	// PhaseSupported: standard support continues beyond the warning window.
+	PhaseSupported Phase = "supported"
+	// PhaseApproachingEOL: still supported, but standard support ends within
+	// the warning window.
+	PhaseApproachingEOL Phase = "approaching_eol"
+	// PhaseExtended: standard support has ended; only paid / ESM / LTS-team
+	// support remains. Counts as supported only if the policy allows it.
+	PhaseExtended Phase = "extended"
+	// PhaseEOL: no support of any kind.
+	PhaseEOL Phase = "eol"
+	// PhaseUnknown: the release is not in the catalog or has no published
+	// end date. Never treated as supported.
+	PhaseUnknown Phase = "unknown"
+)
+
+// Phases lists every phase, for documentation and validators.
+func Phases() []Phase {
+	return []Phase{PhaseSupported, PhaseApproachingEOL, PhaseExtended, PhaseEOL, PhaseUnknown}
+}
+
+// Policy is how strict the caller is.
+type Policy struct {
+	// WarnDays: standard support ending within this many days (inclusive)
+	// turns "supported" into "approaching_eol".
+	WarnDays int
+	// AllowExtended makes the "extended" phase count as supported.
+	AllowExtended bool
+}
+
+// DefaultPolicy matches the provider defaults.
+func DefaultPolicy() Policy { return Policy{WarnDays: 180} }
+
+// Status is the outcome of Compute.
+type Status struct {
+	Phase Phase
+	// Supported is true for supported and approaching_eol, and for extended
+	// when the policy allows extended support; never for eol or unknown.
+	Supported bool
+	Today     time.Time
+	// DaysToEOL counts days from Today until EOLStandard (negative once
+	// passed); nil when the date is not known. Same for DaysToExtendedEOL.
+	DaysToEOL         *int
+	DaysToExtendedEOL *int
+	// Successor is the canonical successor ("rocky 9") or "".
+	Successor string
+	// Release is what the status was computed for (zero when unknown).
+	Release Release
+}
+
+// Reason is one sentence for humans: what, when, and where to go next. It is
+// built on demand because the per-image hot path rarely needs it.
+func (s Status) Reason() string { return reason(s.Release, s) }
+
+// Compute decides the phase of r on today. A zero Release (lookup failed)
+// or one without an end of standard support is PhaseUnknown.
+//
+// Dates mean "support ends on this day": on the EOL date itself the release
+// is already past standard support.
+func Compute(r Release, today time.Time, p Policy) Status {
+	today = Day(today)
+	s := Status{Phase: PhaseUnknown, Today: today, Successor: r.Successor, Release: r}
+	if r.Family == "" {
+		return s
+	}
+	s.DaysToEOL = daysUntil(today, r.EOLStandard)
+	s.DaysToExtendedEOL = daysUntil(today, r.EOLExtended)
+	switch {
+	case s.DaysToEOL == nil:
+		s.Phase = PhaseUnknown
+	case *s.DaysToEOL > p.WarnDays:
+		s.Phase = PhaseSupported
+	case *s.DaysToEOL > 0:
+		s.Phase = PhaseApproachingEOL
+	case s.DaysToExtendedEOL != nil && *s.DaysToExtendedEOL > 0:
+		s.Phase = PhaseExtended
+	default:
+		s.Phase = PhaseEOL
+	}
+	s.Supported = s.Phase == PhaseSupported || s.Phase == PhaseApproachingEOL ||
+		(s.Phase == PhaseExtended && p.AllowExtended)
+	return s
+}
+
+func daysUntil(today, d time.Time) *int {
+	if d.IsZero() {
+		return nil
+	}
+	n := int(Day(d).Sub(today).Hours() / 24)
+	return &n
+}
+
+func reason(r Release, s Status) string {
+	if r.Family == "" {
+		return "release not in the lifecycle catalog; its support status is unknown"
+	}
+	var b strings.Builder
+	name := r.Name()
+	std, ext := FormatDate(r.EOLStandard), FormatDate(r.EOLExtended)
+	switch s.Phase {
+	case PhaseUnknown:
+		fmt.Fprintf(&b, "%s has no published end-of-support date; its status is unknown until a date is configured", name)
+	case PhaseSupported:
+		fmt.Fprintf(&b, "%s is supported until %s (%d days)", name, std, *s.DaysToEOL)
+	case PhaseApproachingEOL:
+		fmt.Fprintf(&b, "%s standard support ends on %s (in %d days)", name, std, *s.DaysToEOL)
+	case PhaseExtended:
+		fmt.Fprintf(&b, "%s standard support ended on %s; only extended (paid/ESM/LTS) support remains until %s", name, std, ext)
+	case PhaseEOL:
+		if ext != "" {
+			fmt.Fprintf(&b, "%s reached end of life on %s (extended support ended %s)", name, std, ext)
+		} else {
+			fmt.Fprintf(&b, "%s reached end of life on %s", name, std)
+		}
+	}
+	if succ := r.SuccessorName(); succ != "" {
+		fmt.Fprintf(&b, "; successor: %s", succ)
+	}
+	if r.Disputed {
+		b.WriteString("; note: sources disagree on these dates (disputed)")
+	}
+	return b.String()
+}
