@@ -1,0 +1,331 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// testKey returns a fresh key pair: the signer for the client and the
+// authorized_keys line to inject.
+func testKey(t testing.TB) (ssh.Signer, string) {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signer, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey()))) + " hsb-test"
+}
+
+// hostKey reads the sandbox's ed25519 host key through Exec, so the SSH client
+// can pin it instead of trusting whatever answers.
+func hostKey(t testing.TB, s *Sandbox) ssh.PublicKey {
+	t.Helper()
+	out, _, err := s.Exec(context.Background(), nil, "cat", "/etc/ssh/ssh_host_ed25519_key.pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _, _, _, err := ssh.ParseAuthorizedKey(out)
+	if err != nil {
+		t.Fatalf("parse host key %q: %v", out, err)
+	}
+	return k
+}
+
+func dialSSH(t testing.TB, s *Sandbox, user string, signer ssh.Signer) *ssh.Client {
+	t.Helper()
+	cfg := &ssh.ClientConfig{
+		User:            user,
+		Auth:            []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		HostKeyCallback: ssh.FixedHostKey(hostKey(t, s)),
+		// Pin the key type too: the server would otherwise pick its own order.
+		HostKeyAlgorithms: []string{ssh.KeyAlgoED25519},
+		Timeout:           10 * time.Second,
+	}
+	c, err := ssh.Dial("tcp", s.SSHAddr(), cfg)
+	if err != nil {
+		t.Fatalf("ssh %s@%s: %v", user, s.SSHAddr(), err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func sshRun(t testing.TB, c *ssh.Client, cmd string) string {
+	t.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	var out, errb bytes.Buffer
+	sess.Stdout, sess.Stderr = &out, &errb
+	if err := sess.Run(cmd); err != nil {
+		t.Fatalf("ssh run %q: %v: %s", cmd, err, errb.String())
+	}
+	return out.String()
+}
+
+// TestSnapshotRoundTrip is the issue's first "done when": log in over SSH as
+// the injected user, sudo, snapshot, boot a second machine from the snapshot,
+// find the file, and after Destroy find no trace on the host.
+func TestSnapshotRoundTrip(t *testing.T) {
+	skipUnlessCapable(t)
+	ctx := context.Background()
+	signer, pub := testKey(t)
+	t0 := time.Now()
+	a := NewForTest(t, Options{Release: Bookworm, LoginUser: "cvmuser", AuthorizedKeys: []string{pub}})
+	t.Logf("create (base root cached): %s", time.Since(t0).Round(time.Millisecond))
+
+	c := dialSSH(t, a, "cvmuser", signer)
+	if id := sshRun(t, c, "sudo -n id"); !strings.HasPrefix(id, "uid=0(root)") {
+		t.Fatalf("sudo -n id as cvmuser = %q, want uid=0(root)", id)
+	}
+	if got := sshRun(t, c, "id -un; . /etc/os-release; echo $VERSION_ID"); got != "cvmuser\n12\n" {
+		t.Fatalf("login user / release = %q", got)
+	}
+	sshRun(t, c, "echo written-in-a > ~/marker && sudo -n sh -c 'echo system-marker > /etc/hsb-marker'")
+	hostKeyA := hostKey(t, a)
+
+	snap := filepath.Join(t.TempDir(), "a.tar")
+	t1 := time.Now()
+	if err := a.Snapshot(ctx, snap); err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := os.Stat(snap)
+	t.Logf("snapshot: %s, %d MiB", time.Since(t1).Round(time.Millisecond), fi.Size()>>20)
+
+	t2 := time.Now()
+	b := NewForTest(t, Options{FromSnapshot: snap, LoginUser: "cvmuser", AuthorizedKeys: []string{pub}})
+	t.Logf("create from snapshot: %s", time.Since(t2).Round(time.Millisecond))
+	if b.Addr() == a.Addr() {
+		t.Fatalf("both sandboxes got address %s", a.Addr())
+	}
+	cb := dialSSH(t, b, "cvmuser", signer)
+	if got := sshRun(t, cb, "cat ~/marker /etc/hsb-marker"); got != "written-in-a\nsystem-marker\n" {
+		t.Fatalf("files in the sandbox made from the snapshot = %q", got)
+	}
+	if bytes.Equal(hostKey(t, b).Marshal(), hostKeyA.Marshal()) {
+		t.Error("sandbox from a snapshot kept the host key of the original; cloud-init would regenerate it")
+	}
+
+	for _, s := range []*Sandbox{a, b} {
+		dir := filepath.Dir(s.Root())
+		if err := s.Destroy(ctx); err != nil {
+			t.Fatal(err)
+		}
+		assertGone(t, s.Name(), dir)
+		if err := s.Destroy(ctx); err != nil {
+			t.Fatalf("second Destroy: %v", err)
+		}
+	}
+}
+
+// assertGone checks the host for any trace of a destroyed sandbox with the
+// same tools an operator would use.
+func assertGone(t testing.TB, name, dir string) {
+	t.Helper()
+	for _, args := range [][]string{{"netns", "list"}, {"link", "show"}} {
+		out, err := exec.Command("ip", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ip %v: %v", args, err)
+		}
+		if strings.Contains(string(out), name) {
+			t.Errorf("ip %s still shows %s:\n%s", strings.Join(args, " "), name, out)
+		}
+	}
+	mounts, err := os.ReadFile("/proc/mounts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(mounts), dir) || strings.Contains(string(mounts), name) {
+		t.Errorf("/proc/mounts still mentions %s", name)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("sandbox directory %s still exists (%v)", dir, err)
+	}
+	if pids, _ := netnsPIDs(name); len(pids) > 0 {
+		t.Errorf("processes %v still in the namespace of %s", pids, name)
+	}
+}
+
+// TestIsolation checks what the machine sees: cleared environment, read-only
+// /proc/sys, its own host name, pid 1, mounts and network.
+func TestIsolation(t *testing.T) {
+	skipUnlessCapable(t)
+	ctx := context.Background()
+	s := NewForTest(t, Options{})
+	hostName, _ := os.Hostname()
+	tests := []struct {
+		name    string
+		argv    []string
+		want    string // substring of stdout, or of the error when wantErr
+		wantErr bool
+	}{
+		{"environment cleared", []string{"env"}, "PATH=/usr/local/sbin", false},
+		{"runs as root", []string{"id", "-u"}, "0\n", false},
+		{"own hostname", []string{"hostname"}, s.Name(), false},
+		{"own pid namespace", []string{"sh", "-c", "ps -o pid= -p 1 && cat /proc/1/comm"}, "sh", false},
+		{"proc/sys read-only", []string{"sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"}, "Read-only file system", true},
+		{"sysctl -w refused", []string{"sysctl", "-w", "kernel.domainname=hsb"}, "Read-only file system", true},
+		{"sandbox address on eth0", []string{"ip", "-4", "-o", "addr", "show", "dev", "eth0"}, s.Addr() + "/30", false},
+		{"no default route", []string{"ip", "route", "get", "192.0.2.1"}, "unreachable", true},
+		{"minimal /dev", []string{"ls", "/dev"}, "null", false},
+		{"apt proxy configured", []string{"apt-config", "dump", "Acquire::http::Proxy"}, ProxyURL(), false},
+		{"no host mounts visible", []string{"cat", "/proc/mounts"}, "overlay / ", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := s.Exec(ctx, nil, tt.argv...)
+			if tt.wantErr {
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("%v: err = %v, want error containing %q (out %q)", tt.argv, err, tt.want, out)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(out), tt.want) {
+				t.Fatalf("%v = %q, want it to contain %q", tt.argv, out, tt.want)
+			}
+		})
+	}
+	out, _, _ := s.Exec(ctx, nil, "env")
+	if n := len(strings.Split(strings.TrimSpace(string(out)), "\n")); n != len(guestEnv) {
+		t.Errorf("env inside has %d variables, want exactly the %d of guestEnv:\n%s", n, len(guestEnv), out)
+	}
+	if h, _ := os.Hostname(); h != hostName {
+		t.Errorf("host name of the host changed to %q", h)
+	}
+	if mounts, _, _ := s.Exec(ctx, nil, "cat", "/proc/mounts"); bytes.Contains(mounts, []byte(stateDir())) {
+		t.Errorf("host paths visible in the sandbox's mount table:\n%s", mounts)
+	}
+}
+
+func TestCopyAndSSHRestart(t *testing.T) {
+	skipUnlessCapable(t)
+	ctx := context.Background()
+	s := NewForTest(t, Options{})
+	src := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(src, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "sub", "run.sh"), []byte("#!/bin/sh\necho ran\n"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CopyIn(ctx, src, "/opt/bundle"); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := s.Exec(ctx, nil, "/opt/bundle/sub/run.sh"); err != nil || string(out) != "ran\n" {
+		t.Fatalf("copied script: %q, %v", out, err)
+	}
+	dst := filepath.Join(t.TempDir(), "etc-ssh")
+	if err := s.CopyOut(ctx, "/etc/ssh", dst); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(filepath.Join(dst, "ssh_host_ed25519_key")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("copied host key: %v, %v", fi, err)
+	}
+	if err := s.CopyIn(ctx, src, "relative"); err == nil {
+		t.Error("CopyIn to a relative guest path: want an error")
+	}
+
+	if err := s.StopSSH(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := net.DialTimeout("tcp", s.SSHAddr(), time.Second); err == nil {
+		c.Close()
+		t.Fatal("sshd still answers after StopSSH")
+	}
+	// A config change that breaks sshd must be reported, not hang.
+	if _, _, err := s.Exec(ctx, nil, "sh", "-c", "echo 'NoSuchOption yes' > /etc/ssh/sshd_config.d/99-broken.conf"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StartSSH(ctx); err == nil || !strings.Contains(err.Error(), "NoSuchOption") {
+		t.Fatalf("StartSSH with a broken config: %v, want an error naming the bad option", err)
+	}
+	if _, _, err := s.Exec(ctx, nil, "rm", "/etc/ssh/sshd_config.d/99-broken.conf"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StartSSH(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StartSSH(ctx); err != nil {
+		t.Fatalf("restart: %v", err)
+	}
+}
+
+// TestParallel runs four sandboxes at once, as the issue requires, and checks
+// they get distinct addresses and can each be reached.
+func TestParallel(t *testing.T) {
+	skipUnlessCapable(t)
+	addrs := make(chan string, 4)
+	t.Run("group", func(t *testing.T) {
+		for i := range 4 {
+			t.Run(string(rune('a'+i)), func(t *testing.T) {
+				t.Parallel()
+				rel := Bookworm
+				if i%2 == 1 {
+					rel = Trixie
+				}
+				s := NewForTest(t, Options{Release: rel})
+				if err := waitSSH(context.Background(), s.SSHAddr(), s.st.SSHD, 5*time.Second); err != nil {
+					t.Fatal(err)
+				}
+				addrs <- s.Addr()
+			})
+		}
+	})
+	close(addrs)
+	seen := map[string]bool{}
+	for a := range addrs {
+		if seen[a] {
+			t.Errorf("address %s handed out twice", a)
+		}
+		seen[a] = true
+	}
+	if len(seen) != 4 && !t.Failed() {
+		t.Errorf("got %d sandboxes, want 4", len(seen))
+	}
+}
+
+func TestOptionsValidation(t *testing.T) {
+	tests := []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"bad user", Options{LoginUser: "Root User"}, "Options.LoginUser"},
+		{"bad release", Options{Release: "jammy"}, "Options.Release"},
+		{"bad key", Options{AuthorizedKeys: []string{"not-a-key"}}, "Options.AuthorizedKeys[0]"},
+		{"missing snapshot", Options{FromSnapshot: "/nonexistent/x.tar"}, "Options.FromSnapshot"},
+		{"bad hostname", Options{Hostname: "a_b"}, "Options.Hostname"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := tt.opts
+			err := o.normalize()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("normalize() = %v, want an error naming %s", err, tt.want)
+			}
+		})
+	}
+	o := Options{}
+	if err := o.normalize(); err != nil || o.LoginUser != "root" || o.Release != Bookworm {
+		t.Fatalf("defaults: %+v, %v", o, err)
+	}
+}
