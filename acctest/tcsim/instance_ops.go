@@ -1,0 +1,249 @@
+package tcsim
+
+import (
+	"context"
+
+	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
+)
+
+// lookupInstances validates a list of instance ids against the region; all or nothing.
+func lookupInstances(rs *regionState, region string, ids []string) ([]*instanceRec, *APIError) {
+	if len(ids) == 0 {
+		return nil, missingParam("InstanceIds")
+	}
+	if len(ids) > 100 {
+		return nil, apiErr("InvalidParameterValue.LimitExceeded", "At most 100 InstanceIds are allowed per request, got %d.", len(ids))
+	}
+	out := make([]*instanceRec, 0, len(ids))
+	for _, id := range ids {
+		if !validID("ins", id) {
+			return nil, apiErr("InvalidInstanceId.Malformed", "The instance id `%s` is malformed.", id)
+		}
+		rec, ok := rs.Instances[id]
+		if !ok {
+			return nil, apiErr("InvalidInstanceId.NotFound", "The instance `%s` does not exist in %s.", id, region)
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+func (s *Server) terminateInstances(rc *reqCtx) (any, *APIError) {
+	var p cvm.TerminateInstancesRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	recs, e := lookupInstances(rs, rc.region, strs(p.InstanceIds))
+	if e != nil {
+		return nil, e
+	}
+	for _, rec := range recs {
+		if str(rec.Instance.InstanceState) == "LAUNCH_FAILED" {
+			continue
+		}
+		if e := operable(rec, "RUNNING", "STOPPED"); e != nil {
+			return nil, e
+		}
+	}
+	region := rc.region
+	for _, rec := range recs {
+		id := str(rec.Instance.InstanceId)
+		startOperation(rec, "TerminateInstances", rc.requestID, "TERMINATING")
+		s.async(s.opts.Delays.Terminate, func(ctx context.Context) {
+			s.mu.Lock()
+			var m Machine
+			if r, ok := s.world.Regions[region].Instances[id]; ok {
+				m, r.machine = r.machine, nil
+			}
+			s.mu.Unlock()
+			if m != nil {
+				if err := m.Destroy(ctx); err != nil {
+					s.log.Warn("destroy machine", "instance", id, "error", err)
+				}
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			rs := s.world.Regions[region]
+			delete(rs.Instances, id)
+			for _, kp := range rs.KeyPairs {
+				kp.KeyPair.AssociatedInstanceIds = sps(removeString(strs(kp.KeyPair.AssociatedInstanceIds), id))
+			}
+			s.persistLocked()
+		})
+	}
+	return nil, nil
+}
+
+func removeString(list []string, s string) []string {
+	out := list[:0]
+	for _, v := range list {
+		if v != s {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// machineStep runs a backend call for one instance outside the lock and then settles the state.
+func (s *Server) machineStep(region, id string, call func(ctx context.Context, m Machine) error, okState, failState string) func(ctx context.Context) {
+	return func(ctx context.Context) {
+		s.mu.Lock()
+		var m Machine
+		if r, ok := s.world.Regions[region].Instances[id]; ok {
+			m = r.machine
+		}
+		s.mu.Unlock()
+		var err error
+		if m != nil {
+			err = call(ctx, m)
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		r, ok := s.world.Regions[region].Instances[id]
+		if !ok {
+			return
+		}
+		if err != nil {
+			r.Instance.InstanceState = sp(failState)
+			finishOperation(r, err.Error())
+		} else {
+			r.Instance.InstanceState = sp(okState)
+			finishOperation(r, "")
+		}
+		s.persistLocked()
+	}
+}
+
+func (s *Server) stopInstances(rc *reqCtx) (any, *APIError) {
+	var p cvm.StopInstancesRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	if st := str(p.StopType); st != "" && st != "SOFT" && st != "HARD" && st != "SOFT_FIRST" {
+		return nil, invalidValue("StopType", st, "use SOFT, HARD or SOFT_FIRST")
+	}
+	if sm := str(p.StoppedMode); sm != "" && sm != "KEEP_CHARGING" && sm != "STOP_CHARGING" {
+		return nil, invalidValue("StoppedMode", sm, "use KEEP_CHARGING or STOP_CHARGING")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	recs, e := lookupInstances(s.region(rc), rc.region, strs(p.InstanceIds))
+	if e != nil {
+		return nil, e
+	}
+	for _, rec := range recs {
+		if e := operable(rec, "RUNNING"); e != nil {
+			return nil, e
+		}
+	}
+	for _, rec := range recs {
+		startOperation(rec, "StopInstances", rc.requestID, "STOPPING")
+		s.async(s.opts.Delays.Stop, s.machineStep(rc.region, str(rec.Instance.InstanceId),
+			func(ctx context.Context, m Machine) error { return m.Stop(ctx) }, "STOPPED", "RUNNING"))
+	}
+	return nil, nil
+}
+
+func (s *Server) startInstances(rc *reqCtx) (any, *APIError) {
+	var p cvm.StartInstancesRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	recs, e := lookupInstances(s.region(rc), rc.region, strs(p.InstanceIds))
+	if e != nil {
+		return nil, e
+	}
+	for _, rec := range recs {
+		if e := operable(rec, "STOPPED"); e != nil {
+			return nil, e
+		}
+	}
+	for _, rec := range recs {
+		startOperation(rec, "StartInstances", rc.requestID, "STARTING")
+		s.async(s.opts.Delays.Start, s.machineStep(rc.region, str(rec.Instance.InstanceId),
+			func(ctx context.Context, m Machine) error { return m.Start(ctx) }, "RUNNING", "STOPPED"))
+	}
+	return nil, nil
+}
+
+// resetInstance re-images an instance in place: the old machine is destroyed and a new one is
+// launched from the new image, exactly like a fresh RunInstances on the same instance id.
+func (s *Server) resetInstance(rc *reqCtx) (any, *APIError) {
+	var p cvm.ResetInstanceRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	id := str(p.InstanceId)
+	if id == "" {
+		return nil, missingParam("InstanceId")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	recs, e := lookupInstances(rs, rc.region, []string{id})
+	if e != nil {
+		return nil, e
+	}
+	rec := recs[0]
+	if e := operable(rec, "RUNNING", "STOPPED"); e != nil {
+		return nil, e
+	}
+	imageID := str(p.ImageId)
+	if imageID == "" {
+		imageID = str(rec.Instance.ImageId)
+	}
+	if !validID("img", imageID) {
+		return nil, apiErr("InvalidImageId.Malformed", "The image id `%s` is malformed.", imageID)
+	}
+	im, ok := rs.Images[imageID]
+	if !ok {
+		return nil, apiErr("InvalidImageId.NotFound", "The image `%s` does not exist in %s.", imageID, rc.region)
+	}
+	if im.ImageState != "NORMAL" {
+		return nil, apiErr("InvalidParameterValue.InvalidImageState", "The image `%s` is %s; only NORMAL images can be used.", imageID, im.ImageState)
+	}
+	plan := &launchPlan{}
+	if e := s.planLogin(rs, im, p.LoginSettings, plan); e != nil {
+		return nil, e
+	}
+	if p.LoginSettings != nil {
+		rec.Instance.LoginSettings = &cvm.LoginSettings{KeyIds: sps(plan.keyIDs)}
+		rec.Password = plan.password
+	}
+	if p.UserData != nil {
+		rec.UserData = *p.UserData
+	}
+	var spec *MachineSpec
+	switch {
+	case s.opts.Backend == nil:
+		rec.Backing = "api-only: tcsim runs without a machine backend"
+	case im.BackingRef == "":
+		rec.Backing = "api-only: image " + im.ImageID + " has no backing reference"
+	default:
+		rec.Backing, rec.BackingRef = "machine", im.BackingRef
+		spec = &MachineSpec{InstanceID: id, BackingRef: im.BackingRef, LoginUser: im.LoginUser, AuthorizedKeys: plan.authKeys,
+			Password: plan.password, UserData: rec.UserData, Region: rc.region, ImageID: im.ImageID}
+	}
+	startOperation(rec, "ResetInstance", rc.requestID, "REBOOTING")
+	region := rc.region
+	s.async(s.opts.Delays.Reset, func(ctx context.Context) {
+		s.mu.Lock()
+		var old Machine
+		if r, ok := s.world.Regions[region].Instances[id]; ok {
+			old, r.machine = r.machine, nil
+		}
+		s.mu.Unlock()
+		if old != nil {
+			if err := old.Destroy(ctx); err != nil {
+				s.log.Warn("destroy machine on reset", "instance", id, "error", err)
+			}
+		}
+		s.finishLaunch(ctx, region, id, spec, imageID)
+	})
+	return nil, nil
+}

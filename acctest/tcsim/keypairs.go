@@ -1,0 +1,260 @@
+package tcsim
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"regexp"
+	"strings"
+
+	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
+	"golang.org/x/crypto/ssh"
+)
+
+var keyNameRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+
+func validKeyName(rs *regionState, name string) *APIError {
+	switch {
+	case name == "":
+		return apiErr("InvalidKeyPairNameEmpty", "The key pair name is empty.")
+	case len(name) > 25:
+		return apiErr("InvalidKeyPairNameTooLong", "The key pair name `%s` is longer than 25 characters.", name)
+	case !keyNameRE.MatchString(name):
+		return apiErr("InvalidKeyPairNameIncludeIllegalChar", "The key pair name `%s` may only contain letters, digits and underscores.", name)
+	}
+	for _, kp := range rs.KeyPairs {
+		if str(kp.KeyPair.KeyName) == name {
+			return apiErr("InvalidKeyPairName.Duplicate", "A key pair named `%s` already exists (%s).", name, str(kp.KeyPair.KeyId))
+		}
+	}
+	return nil
+}
+
+func (s *Server) addKeyPair(rc *reqCtx, rs *regionState, name string, project int64, pub string, specs []*cvm.TagSpecification) (*cvm.KeyPair, *APIError) {
+	tags, e := tagsFromSpec(specs, "keypair")
+	if e != nil {
+		return nil, e
+	}
+	kp := &cvm.KeyPair{
+		KeyId: sp(newID("skey")), KeyName: sp(name), ProjectId: ip64(project), Description: sp(""),
+		PublicKey: sp(pub), AssociatedInstanceIds: []*string{}, CreatedTime: sp(timestamp(rc)), Tags: cvmTags(tags),
+	}
+	rs.KeyPairs[*kp.KeyId] = &keyPairRec{KeyPair: kp, Seq: s.world.next()}
+	return kp, nil
+}
+
+func (s *Server) createKeyPair(rc *reqCtx) (any, *APIError) {
+	var p cvm.CreateKeyPairRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	if p.ProjectId == nil {
+		return nil, missingParam("ProjectId")
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, apiErr("InternalError", "generate key: %v", err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		return nil, apiErr("InternalError", "encode key: %v", err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		return nil, apiErr("InternalError", "encode key: %v", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	name := str(p.KeyName)
+	if e := validKeyName(rs, name); e != nil {
+		return nil, e
+	}
+	kp, e := s.addKeyPair(rc, rs, name, *p.ProjectId, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))), p.TagSpecification)
+	if e != nil {
+		return nil, e
+	}
+	out := *kp
+	out.PrivateKey = sp(string(pem.EncodeToMemory(block)))
+	return rawJSON(map[string]any{"KeyPair": &out}), nil
+}
+
+func (s *Server) importKeyPair(rc *reqCtx) (any, *APIError) {
+	var p cvm.ImportKeyPairRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	if p.ProjectId == nil {
+		return nil, missingParam("ProjectId")
+	}
+	pubText := strings.TrimSpace(str(p.PublicKey))
+	if pubText == "" {
+		return nil, missingParam("PublicKey")
+	}
+	parsed, _, _, _, err := ssh.ParseAuthorizedKey([]byte(pubText))
+	if err != nil {
+		return nil, apiErr("InvalidPublicKey.Malformed", "The public key is not a valid OpenSSH public key: %v.", err)
+	}
+	canonical := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(parsed)))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	name := str(p.KeyName)
+	if e := validKeyName(rs, name); e != nil {
+		return nil, e
+	}
+	for _, kp := range rs.KeyPairs {
+		if str(kp.KeyPair.PublicKey) == canonical {
+			return nil, apiErr("InvalidPublicKey.Duplicate", "This public key is already imported as %s.", str(kp.KeyPair.KeyId))
+		}
+	}
+	kp, e := s.addKeyPair(rc, rs, name, *p.ProjectId, canonical, p.TagSpecification)
+	if e != nil {
+		return nil, e
+	}
+	return map[string]any{"KeyId": str(kp.KeyId)}, nil
+}
+
+func lookupKeyPairs(rs *regionState, ids []string) ([]*keyPairRec, *APIError) {
+	if len(ids) == 0 {
+		return nil, missingParam("KeyIds")
+	}
+	if len(ids) > 100 {
+		return nil, apiErr("InvalidParameterValue.LimitExceeded", "At most 100 KeyIds are allowed per request.")
+	}
+	var out []*keyPairRec
+	for _, id := range ids {
+		if !validID("skey", id) {
+			return nil, apiErr("InvalidKeyPairId.Malformed", "The key pair id `%s` is malformed.", id)
+		}
+		kp, ok := rs.KeyPairs[id]
+		if !ok {
+			return nil, apiErr("InvalidKeyPairId.NotFound", "The key pair `%s` does not exist.", id)
+		}
+		out = append(out, kp)
+	}
+	return out, nil
+}
+
+func (s *Server) deleteKeyPairs(rc *reqCtx) (any, *APIError) {
+	var p cvm.DeleteKeyPairsRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	kps, e := lookupKeyPairs(rs, strs(p.KeyIds))
+	if e != nil {
+		return nil, e
+	}
+	for _, kp := range kps {
+		if n := len(kp.KeyPair.AssociatedInstanceIds); n > 0 {
+			return nil, apiErr("ResourceInUse", "The key pair `%s` is associated with %d instance(s) (%s); disassociate or terminate them first.", str(kp.KeyPair.KeyId), n, strings.Join(strs(kp.KeyPair.AssociatedInstanceIds), ", "))
+		}
+	}
+	for _, kp := range kps {
+		delete(rs.KeyPairs, str(kp.KeyPair.KeyId))
+	}
+	return nil, nil
+}
+
+func (s *Server) describeKeyPairs(rc *reqCtx) (any, *APIError) {
+	var p cvm.DescribeKeyPairsRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	if len(p.KeyIds) > 0 && len(p.Filters) > 0 {
+		return nil, apiErr("InvalidParameterCombination", "The parameters `KeyIds` and `Filters` cannot be specified at the same time.")
+	}
+	ids := strs(p.KeyIds)
+	fs, e := parseFilters(p.Filters, "project-id", "key-name", "tag-key", "tag-value", "tag:")
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var matched []*cvm.KeyPair
+	for _, rec := range sortedBySeq(s.region(rc).KeyPairs, func(k *keyPairRec) int64 { return k.Seq }) {
+		kp := rec.KeyPair
+		if len(ids) > 0 && !contains(ids, str(kp.KeyId)) {
+			continue
+		}
+		project := "0"
+		if kp.ProjectId != nil {
+			project = itoa(*kp.ProjectId)
+		}
+		if !fs.match("key-name", str(kp.KeyName)) || !fs.match("project-id", project) || !fs.matchTags(tagsOfCVM(kp.Tags)) {
+			continue
+		}
+		matched = append(matched, kp)
+	}
+	start, end, e := page(p.Offset, p.Limit, len(matched))
+	if e != nil {
+		return nil, e
+	}
+	return rawJSON(map[string]any{"TotalCount": len(matched), "KeyPairSet": matched[start:end]}), nil
+}
+
+func (s *Server) changeKeyAssociation(rc *reqCtx, instanceIDs, keyIDs []*string, associate bool) (any, *APIError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	recs, e := lookupInstances(rs, rc.region, strs(instanceIDs))
+	if e != nil {
+		return nil, e
+	}
+	kps, e := lookupKeyPairs(rs, strs(keyIDs))
+	if e != nil {
+		return nil, e
+	}
+	for _, rec := range recs {
+		if e := operable(rec, "RUNNING", "STOPPED"); e != nil {
+			return nil, e
+		}
+		if im, ok := rs.Images[str(rec.Instance.ImageId)]; ok && im.Platform == "Windows" {
+			return nil, apiErr("UnsupportedOperation.KeyPairUnsupportedWindows", "Key pairs cannot be used with Windows instances (%s).", str(rec.Instance.InstanceId))
+		}
+	}
+	for _, rec := range recs {
+		id := str(rec.Instance.InstanceId)
+		if rec.Instance.LoginSettings == nil {
+			rec.Instance.LoginSettings = &cvm.LoginSettings{}
+		}
+		keys := strs(rec.Instance.LoginSettings.KeyIds)
+		for _, kp := range kps {
+			kid := str(kp.KeyPair.KeyId)
+			assoc := strs(kp.KeyPair.AssociatedInstanceIds)
+			if associate {
+				if !contains(keys, kid) {
+					keys = append(keys, kid)
+				}
+				if !contains(assoc, id) {
+					assoc = append(assoc, id)
+				}
+			} else {
+				keys = removeString(keys, kid)
+				assoc = removeString(assoc, id)
+			}
+			kp.KeyPair.AssociatedInstanceIds = sps(assoc)
+		}
+		rec.Instance.LoginSettings.KeyIds = sps(keys)
+	}
+	return nil, nil
+}
+
+func (s *Server) associateKeyPairs(rc *reqCtx) (any, *APIError) {
+	var p cvm.AssociateInstancesKeyPairsRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	return s.changeKeyAssociation(rc, p.InstanceIds, p.KeyIds, true)
+}
+
+func (s *Server) disassociateKeyPairs(rc *reqCtx) (any, *APIError) {
+	var p cvm.DisassociateInstancesKeyPairsRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	return s.changeKeyAssociation(rc, p.InstanceIds, p.KeyIds, false)
+}

@@ -1,0 +1,564 @@
+package tcsim
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+
+	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
+	vpc "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc/v20170312"
+)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func vpcFilters(in []*vpc.Filter) []*cvm.Filter {
+	out := make([]*cvm.Filter, 0, len(in))
+	for _, f := range in {
+		if f != nil {
+			out = append(out, &cvm.Filter{Name: f.Name, Values: f.Values})
+		}
+	}
+	return out
+}
+
+func vpcTags(tags []Tag) []*vpc.Tag {
+	out := make([]*vpc.Tag, 0, len(tags))
+	for _, t := range tags {
+		out = append(out, &vpc.Tag{Key: sp(t.Key), Value: sp(t.Value)})
+	}
+	return out
+}
+
+func tagsOfVPC(in []*vpc.Tag) ([]Tag, *APIError) {
+	out := make([]Tag, 0, len(in))
+	for i, t := range in {
+		if t == nil || str(t.Key) == "" {
+			return nil, missingParam(fmt.Sprintf("Tags.%d.Key", i))
+		}
+		out = append(out, Tag{Key: str(t.Key), Value: str(t.Value)})
+	}
+	return out, nil
+}
+
+var privateRanges = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"), netip.MustParsePrefix("192.168.0.0/16")}
+
+func parseCIDR(field, v string, minBits, maxBits int) (netip.Prefix, *APIError) {
+	p, err := netip.ParsePrefix(v)
+	if err != nil || !p.Addr().Is4() || p.Masked() != p {
+		return netip.Prefix{}, apiErr("InvalidParameterValue.Malformed", "The value `%s` of `%s` is not a valid IPv4 CIDR block.", v, field)
+	}
+	if p.Bits() < minBits || p.Bits() > maxBits {
+		return netip.Prefix{}, apiErr("InvalidParameterValue.Range", "The CIDR block `%s` of `%s` must have a mask between /%d and /%d.", v, field, minBits, maxBits)
+	}
+	return p, nil
+}
+
+func within(inner, outer netip.Prefix) bool {
+	return outer.Bits() <= inner.Bits() && outer.Contains(inner.Addr())
+}
+
+func (s *Server) createVpc(rc *reqCtx) (any, *APIError) {
+	var p vpc.CreateVpcRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	name := str(p.VpcName)
+	if name == "" {
+		return nil, missingParam("VpcName")
+	}
+	if len(name) > 60 {
+		return nil, invalidValue("VpcName", name, "must be at most 60 characters")
+	}
+	if str(p.CidrBlock) == "" {
+		return nil, missingParam("CidrBlock")
+	}
+	cidr, e := parseCIDR("CidrBlock", str(p.CidrBlock), 12, 28)
+	if e != nil {
+		return nil, e
+	}
+	private := false
+	for _, r := range privateRanges {
+		private = private || within(cidr, r)
+	}
+	if !private {
+		return nil, apiErr("InvalidParameterValue.Range", "The VPC CIDR block `%s` must lie within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.", cidr)
+	}
+	tags, e := tagsOfVPC(p.Tags)
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	v := &vpc.Vpc{
+		VpcName: sp(name), VpcId: sp(newID("vpc")), CidrBlock: sp(cidr.String()), IsDefault: bp(false),
+		EnableMulticast: bp(str(p.EnableMulticast) == "true"), CreatedTime: sp(rc.now.UTC().Format("2006-01-02 15:04:05")),
+		DnsServerSet: sps([]string{"183.60.83.19", "183.60.82.98"}), DomainName: p.DomainName, EnableDhcp: bp(true),
+		TagSet: vpcTags(tags), Ipv6CidrBlock: sp(""),
+	}
+	rs.Vpcs[*v.VpcId] = &vpcRec{Vpc: v, Seq: s.world.next()}
+	return rawJSON(map[string]any{"Vpc": v}), nil
+}
+
+func (s *Server) deleteVpc(rc *reqCtx) (any, *APIError) {
+	var p vpc.DeleteVpcRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	id := str(p.VpcId)
+	if id == "" {
+		return nil, missingParam("VpcId")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	if _, ok := rs.Vpcs[id]; !ok {
+		return nil, apiErr("ResourceNotFound", "The VPC `%s` does not exist.", id)
+	}
+	var subnets []string
+	for sid, sn := range rs.Subnets {
+		if str(sn.Subnet.VpcId) == id {
+			subnets = append(subnets, sid)
+		}
+	}
+	if len(subnets) > 0 {
+		return nil, apiErr("ResourceInUse", "The VPC `%s` still has subnets (%s); delete them first.", id, strings.Join(subnets, ", "))
+	}
+	delete(rs.Vpcs, id)
+	return nil, nil
+}
+
+func (s *Server) describeVpcs(rc *reqCtx) (any, *APIError) {
+	var p vpc.DescribeVpcsRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	ids := strs(p.VpcIds)
+	if len(ids) > 0 && len(p.Filters) > 0 {
+		return nil, apiErr("InvalidParameterCombination", "The parameters `VpcIds` and `Filters` cannot be specified at the same time.")
+	}
+	fs, e := parseFilters(vpcFilters(p.Filters), "vpc-name", "vpc-id", "cidr-block", "is-default", "tag-key", "tag-value", "tag:")
+	if e != nil {
+		return nil, e
+	}
+	off, e := stringNum("Offset", p.Offset)
+	if e != nil {
+		return nil, e
+	}
+	lim, e := stringNum("Limit", p.Limit)
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var matched []*vpc.Vpc
+	for _, rec := range sortedBySeq(s.region(rc).Vpcs, func(v *vpcRec) int64 { return v.Seq }) {
+		v := rec.Vpc
+		tags, _ := tagsOfVPC(v.TagSet)
+		if (len(ids) > 0 && !contains(ids, str(v.VpcId))) || !fs.match("vpc-name", str(v.VpcName)) || !fs.match("vpc-id", str(v.VpcId)) ||
+			!fs.match("cidr-block", str(v.CidrBlock)) || !fs.match("is-default", strconv.FormatBool(*v.IsDefault)) || !fs.matchTags(tags) {
+			continue
+		}
+		matched = append(matched, v)
+	}
+	start, end, e := page(off, lim, len(matched))
+	if e != nil {
+		return nil, e
+	}
+	return rawJSON(map[string]any{"TotalCount": len(matched), "VpcSet": matched[start:end]}), nil
+}
+
+func (s *Server) createSubnet(rc *reqCtx) (any, *APIError) {
+	var p vpc.CreateSubnetRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	for field, v := range map[string]*string{"VpcId": p.VpcId, "SubnetName": p.SubnetName, "CidrBlock": p.CidrBlock, "Zone": p.Zone} {
+		if str(v) == "" {
+			return nil, missingParam(field)
+		}
+	}
+	cidr, e := parseCIDR("CidrBlock", str(p.CidrBlock), 16, 29)
+	if e != nil {
+		return nil, e
+	}
+	zone := str(p.Zone)
+	if !strings.HasPrefix(zone, rc.region+"-") {
+		return nil, apiErr("InvalidParameterValue.Zone", "The zone `%s` does not belong to the region %s.", zone, rc.region)
+	}
+	tags, e := tagsOfVPC(p.Tags)
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	vr, ok := rs.Vpcs[str(p.VpcId)]
+	if !ok {
+		return nil, apiErr("ResourceNotFound", "The VPC `%s` does not exist.", str(p.VpcId))
+	}
+	vpcCIDR := netip.MustParsePrefix(str(vr.Vpc.CidrBlock))
+	if !within(cidr, vpcCIDR) {
+		return nil, apiErr("InvalidParameterValue.SubnetRange", "The subnet CIDR `%s` is not inside the VPC CIDR %s.", cidr, vpcCIDR)
+	}
+	for _, sn := range rs.Subnets {
+		if str(sn.Subnet.VpcId) == str(p.VpcId) && netip.MustParsePrefix(str(sn.Subnet.CidrBlock)).Overlaps(cidr) {
+			return nil, apiErr("InvalidParameterValue.SubnetConflict", "The subnet CIDR `%s` overlaps subnet %s (%s).", cidr, str(sn.Subnet.SubnetId), str(sn.Subnet.CidrBlock))
+		}
+	}
+	total := uint64(1) << (32 - cidr.Bits())
+	sub := &vpc.Subnet{
+		VpcId: p.VpcId, SubnetId: sp(newID("subnet")), SubnetName: p.SubnetName, CidrBlock: sp(cidr.String()),
+		IsDefault: bp(false), EnableBroadcast: bp(false), Zone: sp(zone), RouteTableId: sp(newID("rtb")),
+		CreatedTime: sp(rc.now.UTC().Format("2006-01-02 15:04:05")), AvailableIpAddressCount: ptrU64(total - 3),
+		TotalIpAddressCount: ptrU64(total), NetworkAclId: sp(""), IsRemoteVpcSnat: bp(false), TagSet: vpcTags(tags),
+		Ipv6CidrBlock: sp(""), CdcId: sp(""), IsCdcSubnet: ip64(0),
+	}
+	rs.Subnets[*sub.SubnetId] = &subnetRec{Subnet: sub, Seq: s.world.next()}
+	return rawJSON(map[string]any{"Subnet": sub}), nil
+}
+
+func ptrU64(v uint64) *uint64 { return &v }
+
+// allocateSubnetIP hands out the next address of the subnet (the first two and the last are
+// reserved, as in Tencent Cloud); caller holds s.mu.
+func allocateSubnetIP(sn *subnetRec) string {
+	p := netip.MustParsePrefix(str(sn.Subnet.CidrBlock))
+	base := binary.BigEndian.Uint32(p.Addr().AsSlice())
+	size := uint32(1) << (32 - p.Bits())
+	offset := 2 + sn.NextIP%(size-3)
+	sn.NextIP++
+	if sn.Subnet.AvailableIpAddressCount != nil && *sn.Subnet.AvailableIpAddressCount > 0 {
+		*sn.Subnet.AvailableIpAddressCount--
+	}
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], base+offset)
+	return netip.AddrFrom4(b).String()
+}
+
+func (s *Server) deleteSubnet(rc *reqCtx) (any, *APIError) {
+	var p vpc.DeleteSubnetRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	id := str(p.SubnetId)
+	if id == "" {
+		return nil, missingParam("SubnetId")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	if _, ok := rs.Subnets[id]; !ok {
+		return nil, apiErr("ResourceNotFound", "The subnet `%s` does not exist.", id)
+	}
+	var users []string
+	for iid, in := range rs.Instances {
+		if v := in.Instance.VirtualPrivateCloud; v != nil && str(v.SubnetId) == id {
+			users = append(users, iid)
+		}
+	}
+	if len(users) > 0 {
+		return nil, apiErr("ResourceInUse", "The subnet `%s` is used by instance(s) %s.", id, strings.Join(users, ", "))
+	}
+	delete(rs.Subnets, id)
+	return nil, nil
+}
+
+func (s *Server) describeSubnets(rc *reqCtx) (any, *APIError) {
+	var p vpc.DescribeSubnetsRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	ids := strs(p.SubnetIds)
+	if len(ids) > 0 && len(p.Filters) > 0 {
+		return nil, apiErr("InvalidParameterCombination", "The parameters `SubnetIds` and `Filters` cannot be specified at the same time.")
+	}
+	fs, e := parseFilters(vpcFilters(p.Filters), "subnet-id", "vpc-id", "cidr-block", "is-default", "subnet-name", "zone", "tag-key", "tag-value", "tag:")
+	if e != nil {
+		return nil, e
+	}
+	off, e := stringNum("Offset", p.Offset)
+	if e != nil {
+		return nil, e
+	}
+	lim, e := stringNum("Limit", p.Limit)
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var matched []*vpc.Subnet
+	for _, rec := range sortedBySeq(s.region(rc).Subnets, func(v *subnetRec) int64 { return v.Seq }) {
+		sn := rec.Subnet
+		tags, _ := tagsOfVPC(sn.TagSet)
+		if (len(ids) > 0 && !contains(ids, str(sn.SubnetId))) || !fs.match("subnet-id", str(sn.SubnetId)) || !fs.match("vpc-id", str(sn.VpcId)) ||
+			!fs.match("cidr-block", str(sn.CidrBlock)) || !fs.match("subnet-name", str(sn.SubnetName)) || !fs.match("zone", str(sn.Zone)) ||
+			!fs.match("is-default", strconv.FormatBool(*sn.IsDefault)) || !fs.matchTags(tags) {
+			continue
+		}
+		matched = append(matched, sn)
+	}
+	start, end, e := page(off, lim, len(matched))
+	if e != nil {
+		return nil, e
+	}
+	return rawJSON(map[string]any{"TotalCount": len(matched), "SubnetSet": matched[start:end]}), nil
+}
+
+func (s *Server) createSecurityGroup(rc *reqCtx) (any, *APIError) {
+	var p vpc.CreateSecurityGroupRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	if str(p.GroupName) == "" {
+		return nil, missingParam("GroupName")
+	}
+	if str(p.GroupDescription) == "" {
+		return nil, missingParam("GroupDescription")
+	}
+	if len(str(p.GroupName)) > 60 || len(str(p.GroupDescription)) > 100 {
+		return nil, apiErr("InvalidParameterValue.TooLong", "GroupName must be ≤ 60 and GroupDescription ≤ 100 characters.")
+	}
+	tags, e := tagsOfVPC(p.Tags)
+	if e != nil {
+		return nil, e
+	}
+	project := str(p.ProjectId)
+	if project == "" {
+		project = "0"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	now := rc.now.UTC().Format("2006-01-02 15:04:05")
+	sg := &vpc.SecurityGroup{
+		SecurityGroupId: sp(newID("sg")), SecurityGroupName: p.GroupName, SecurityGroupDesc: p.GroupDescription,
+		ProjectId: sp(project), IsDefault: bp(false), CreatedTime: sp(now), UpdateTime: sp(now), TagSet: vpcTags(tags),
+	}
+	rs.SecurityGroups[*sg.SecurityGroupId] = &securityGroupRec{
+		SecurityGroup: sg, Seq: s.world.next(),
+		Policies: &vpc.SecurityGroupPolicySet{Version: sp("0"), Ingress: []*vpc.SecurityGroupPolicy{}, Egress: []*vpc.SecurityGroupPolicy{}},
+	}
+	return rawJSON(map[string]any{"SecurityGroup": sg}), nil
+}
+
+func lookupSG(rs *regionState, id string) (*securityGroupRec, *APIError) {
+	if id == "" {
+		return nil, missingParam("SecurityGroupId")
+	}
+	sg, ok := rs.SecurityGroups[id]
+	if !ok {
+		return nil, apiErr("ResourceNotFound", "The security group `%s` does not exist.", id)
+	}
+	return sg, nil
+}
+
+func (s *Server) deleteSecurityGroup(rc *reqCtx) (any, *APIError) {
+	var p vpc.DeleteSecurityGroupRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	id := str(p.SecurityGroupId)
+	if _, e := lookupSG(rs, id); e != nil {
+		return nil, e
+	}
+	var users []string
+	for iid, in := range rs.Instances {
+		if contains(strs(in.Instance.SecurityGroupIds), id) {
+			users = append(users, iid)
+		}
+	}
+	if len(users) > 0 {
+		return nil, apiErr("ResourceInUse", "The security group `%s` is associated with instance(s) %s.", id, strings.Join(users, ", "))
+	}
+	delete(rs.SecurityGroups, id)
+	return nil, nil
+}
+
+func (s *Server) describeSecurityGroups(rc *reqCtx) (any, *APIError) {
+	var p vpc.DescribeSecurityGroupsRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	ids := strs(p.SecurityGroupIds)
+	if len(ids) > 0 && len(p.Filters) > 0 {
+		return nil, apiErr("InvalidParameterCombination", "The parameters `SecurityGroupIds` and `Filters` cannot be specified at the same time.")
+	}
+	fs, e := parseFilters(vpcFilters(p.Filters), "security-group-id", "security-group-name", "project-id", "tag-key", "tag-value", "tag:")
+	if e != nil {
+		return nil, e
+	}
+	off, e := stringNum("Offset", p.Offset)
+	if e != nil {
+		return nil, e
+	}
+	lim, e := stringNum("Limit", p.Limit)
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var matched []*vpc.SecurityGroup
+	for _, rec := range sortedBySeq(s.region(rc).SecurityGroups, func(v *securityGroupRec) int64 { return v.Seq }) {
+		sg := rec.SecurityGroup
+		tags, _ := tagsOfVPC(sg.TagSet)
+		if (len(ids) > 0 && !contains(ids, str(sg.SecurityGroupId))) || !fs.match("security-group-id", str(sg.SecurityGroupId)) ||
+			!fs.match("security-group-name", str(sg.SecurityGroupName)) || !fs.match("project-id", str(sg.ProjectId)) || !fs.matchTags(tags) {
+			continue
+		}
+		matched = append(matched, sg)
+	}
+	start, end, e := page(off, lim, len(matched))
+	if e != nil {
+		return nil, e
+	}
+	return rawJSON(map[string]any{"TotalCount": len(matched), "SecurityGroupSet": matched[start:end]}), nil
+}
+
+var portRE = regexp.MustCompile(`^(ALL|\d{1,5}(-\d{1,5})?(,\d{1,5})*)$`)
+
+func validPolicy(dir string, i int, pol *vpc.SecurityGroupPolicy) *APIError {
+	field := fmt.Sprintf("SecurityGroupPolicySet.%s.%d", dir, i)
+	proto := strings.ToUpper(str(pol.Protocol))
+	if proto == "" {
+		proto = "ALL"
+	}
+	if !contains([]string{"TCP", "UDP", "ICMP", "ICMPV6", "ALL", "GRE"}, proto) {
+		return invalidValue(field+".Protocol", str(pol.Protocol), "use TCP, UDP, ICMP, ICMPv6, GRE or ALL")
+	}
+	if port := str(pol.Port); port != "" && !portRE.MatchString(port) {
+		return invalidValue(field+".Port", port, "use ALL, a port, a range 8000-9000 or a list 80,443")
+	}
+	if c := str(pol.CidrBlock); c != "" {
+		if _, err := netip.ParsePrefix(c); err != nil {
+			if _, err := netip.ParseAddr(c); err != nil {
+				return invalidValue(field+".CidrBlock", c, "must be an IPv4 CIDR block or address")
+			}
+		}
+	}
+	if a := strings.ToUpper(str(pol.Action)); a != "ACCEPT" && a != "DROP" {
+		return invalidValue(field+".Action", str(pol.Action), "use ACCEPT or DROP")
+	}
+	return nil
+}
+
+func (s *Server) createSecurityGroupPolicies(rc *reqCtx) (any, *APIError) {
+	var p vpc.CreateSecurityGroupPoliciesRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	if p.SecurityGroupPolicySet == nil || len(p.SecurityGroupPolicySet.Ingress)+len(p.SecurityGroupPolicySet.Egress) == 0 {
+		return nil, missingParam("SecurityGroupPolicySet")
+	}
+	for dir, list := range map[string][]*vpc.SecurityGroupPolicy{"Ingress": p.SecurityGroupPolicySet.Ingress, "Egress": p.SecurityGroupPolicySet.Egress} {
+		for i, pol := range list {
+			if pol == nil {
+				return nil, missingParam(fmt.Sprintf("SecurityGroupPolicySet.%s.%d", dir, i))
+			}
+			if e := validPolicy(dir, i, pol); e != nil {
+				return nil, e
+			}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sg, e := lookupSG(s.region(rc), str(p.SecurityGroupId))
+	if e != nil {
+		return nil, e
+	}
+	now := rc.now.UTC().Format("2006-01-02 15:04:05")
+	add := func(dst []*vpc.SecurityGroupPolicy, src []*vpc.SecurityGroupPolicy) []*vpc.SecurityGroupPolicy {
+		for _, pol := range src {
+			cp := *pol
+			cp.Protocol = sp(strings.ToUpper(str(pol.Protocol)))
+			cp.Action = sp(strings.ToUpper(str(pol.Action)))
+			cp.SecurityGroupId = sg.SecurityGroup.SecurityGroupId
+			cp.ModifyTime = sp(now)
+			dst = append(dst, &cp)
+		}
+		for i, pol := range dst {
+			pol.PolicyIndex = ip64(int64(i))
+		}
+		return dst
+	}
+	sg.Policies.Ingress = add(sg.Policies.Ingress, p.SecurityGroupPolicySet.Ingress)
+	sg.Policies.Egress = add(sg.Policies.Egress, p.SecurityGroupPolicySet.Egress)
+	bumpVersion(sg, now)
+	return nil, nil
+}
+
+func bumpVersion(sg *securityGroupRec, now string) {
+	v, _ := strconv.Atoi(str(sg.Policies.Version))
+	sg.Policies.Version = sp(strconv.Itoa(v + 1))
+	sg.SecurityGroup.UpdateTime = sp(now)
+}
+
+func (s *Server) deleteSecurityGroupPolicies(rc *reqCtx) (any, *APIError) {
+	var p vpc.DeleteSecurityGroupPoliciesRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	if p.SecurityGroupPolicySet == nil {
+		return nil, missingParam("SecurityGroupPolicySet")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sg, e := lookupSG(s.region(rc), str(p.SecurityGroupId))
+	if e != nil {
+		return nil, e
+	}
+	remove := func(list []*vpc.SecurityGroupPolicy, del []*vpc.SecurityGroupPolicy, dir string) ([]*vpc.SecurityGroupPolicy, *APIError) {
+		drop := map[int64]bool{}
+		for _, d := range del {
+			if d == nil || d.PolicyIndex == nil {
+				return nil, missingParam("SecurityGroupPolicySet." + dir + ".PolicyIndex")
+			}
+			if *d.PolicyIndex < 0 || *d.PolicyIndex >= int64(len(list)) {
+				return nil, apiErr("ResourceNotFound", "The %s policy index %d does not exist.", dir, *d.PolicyIndex)
+			}
+			drop[*d.PolicyIndex] = true
+		}
+		var kept []*vpc.SecurityGroupPolicy
+		for i, pol := range list {
+			if !drop[int64(i)] {
+				pol.PolicyIndex = ip64(int64(len(kept)))
+				kept = append(kept, pol)
+			}
+		}
+		if kept == nil {
+			kept = []*vpc.SecurityGroupPolicy{}
+		}
+		return kept, nil
+	}
+	in, e := remove(sg.Policies.Ingress, p.SecurityGroupPolicySet.Ingress, "Ingress")
+	if e != nil {
+		return nil, e
+	}
+	eg, e := remove(sg.Policies.Egress, p.SecurityGroupPolicySet.Egress, "Egress")
+	if e != nil {
+		return nil, e
+	}
+	sg.Policies.Ingress, sg.Policies.Egress = in, eg
+	bumpVersion(sg, rc.now.UTC().Format("2006-01-02 15:04:05"))
+	return nil, nil
+}
+
+func (s *Server) describeSecurityGroupPolicies(rc *reqCtx) (any, *APIError) {
+	var p vpc.DescribeSecurityGroupPoliciesRequestParams
+	if e := decodeParams(rc.body, &p); e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sg, e := lookupSG(s.region(rc), str(p.SecurityGroupId))
+	if e != nil {
+		return nil, e
+	}
+	return rawJSON(map[string]any{"SecurityGroupPolicySet": sg.Policies}), nil
+}

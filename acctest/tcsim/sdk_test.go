@@ -1,0 +1,123 @@
+package tcsim
+
+import (
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
+	vpc "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc/v20170312"
+)
+
+// sdkProfile is the only change an unmodified SDK client needs to talk to tcsim.
+func sdkProfile(srv *TestServer) *profile.ClientProfile {
+	cpf := profile.NewClientProfile()
+	cpf.HttpProfile.Endpoint = srv.Endpoint()
+	cpf.HttpProfile.Scheme = "HTTP"
+	return cpf
+}
+
+func cvmClient(t *testing.T, srv *TestServer, cred common.CredentialIface, region string) *cvm.Client {
+	t.Helper()
+	c, err := cvm.NewClient(cred, region, sdkProfile(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func sdkCode(err error) string {
+	var e *tcerr.TencentCloudSDKError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+func TestSDKDescribeImagesUnmodifiedClient(t *testing.T) {
+	srv := StartForTest(t)
+	c := cvmClient(t, srv, common.NewCredential(srv.SecretID, srv.SecretKey), "ap-guangzhou")
+	req := cvm.NewDescribeImagesRequest()
+	req.Limit = common.Uint64Ptr(100)
+	resp, err := c.DescribeImages(req)
+	if err != nil {
+		t.Fatalf("DescribeImages: %v", err)
+	}
+	if got := *resp.Response.TotalCount; got <= 100 {
+		t.Fatalf("TotalCount = %d, want > 100 so pagination is exercised", got)
+	}
+	if len(resp.Response.ImageSet) != 100 {
+		t.Fatalf("page size = %d, want 100", len(resp.Response.ImageSet))
+	}
+	if resp.Response.RequestId == nil || *resp.Response.RequestId == "" {
+		t.Fatal("no RequestId")
+	}
+	for _, im := range resp.Response.ImageSet {
+		if *im.ImageType == "PUBLIC_IMAGE" && im.CreatedTime != nil {
+			t.Fatalf("public image %s has CreatedTime %q, want null", *im.ImageId, *im.CreatedTime)
+		}
+	}
+	resp2, err := c.DescribeImages(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *resp2.Response.RequestId == *resp.Response.RequestId {
+		t.Fatal("RequestId reused")
+	}
+}
+
+func TestSDKCredentialFaults(t *testing.T) {
+	var skew atomic.Int64
+	srv := StartForTest(t, WithOptions(func(o *Options) {
+		o.Clock = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+	}))
+	tmp := srv.creds.issue(time.Now(), time.Hour, "test")
+	cases := []struct {
+		name  string
+		cred  common.CredentialIface
+		skew  time.Duration
+		want  string
+	}{
+		{"valid", common.NewCredential(srv.SecretID, srv.SecretKey), 0, ""},
+		{"wrong key", common.NewCredential(srv.SecretID, srv.SecretKey+"x"), 0, "AuthFailure.SignatureFailure"},
+		{"unknown id", common.NewCredential("AKIDunknown", srv.SecretKey), 0, "AuthFailure.SecretIdNotFound"},
+		{"stale timestamp", common.NewCredential(srv.SecretID, srv.SecretKey), 6 * time.Minute, "AuthFailure.SignatureExpire"},
+		{"future timestamp", common.NewCredential(srv.SecretID, srv.SecretKey), -6 * time.Minute, "AuthFailure.SignatureExpire"},
+		{"temporary ok", common.NewTokenCredential(tmp.SecretID, tmp.SecretKey, tmp.Token), 0, ""},
+		{"bad token", common.NewTokenCredential(tmp.SecretID, tmp.SecretKey, "forged"), 0, "AuthFailure.TokenFailure"},
+		{"missing token", common.NewCredential(tmp.SecretID, tmp.SecretKey), 0, "AuthFailure.TokenFailure"},
+		{"token on permanent key", common.NewTokenCredential(srv.SecretID, srv.SecretKey, "x"), 0, "AuthFailure.TokenFailure"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			skew.Store(int64(tc.skew))
+			defer skew.Store(0)
+			// Both SDK clients, unmodified, with only endpoint and scheme changed.
+			_, errC := cvmClient(t, srv, tc.cred, "ap-guangzhou").DescribeInstances(cvm.NewDescribeInstancesRequest())
+			vc, err := vpc.NewClient(tc.cred, "ap-guangzhou", sdkProfile(srv))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, errV := vc.DescribeVpcs(vpc.NewDescribeVpcsRequest())
+			for svc, err := range map[string]error{"cvm": errC, "vpc": errV} {
+				if got := sdkCode(err); got != tc.want || (tc.want == "" && err != nil) {
+					t.Errorf("%s: code = %q (err %v), want %q", svc, got, err, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestSDKExpiredTemporaryCredential(t *testing.T) {
+	srv := StartForTest(t)
+	tmp := srv.creds.issue(time.Now().Add(-2*time.Hour), time.Hour, "test")
+	_, err := cvmClient(t, srv, common.NewTokenCredential(tmp.SecretID, tmp.SecretKey, tmp.Token), "ap-guangzhou").
+		DescribeImages(cvm.NewDescribeImagesRequest())
+	if got := sdkCode(err); got != "AuthFailure.TokenFailure" {
+		t.Fatalf("code = %q (%v), want AuthFailure.TokenFailure", got, err)
+	}
+}
