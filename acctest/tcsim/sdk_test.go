@@ -77,10 +77,10 @@ func TestSDKCredentialFaults(t *testing.T) {
 	}))
 	tmp := srv.creds.issue(time.Now(), time.Hour, "test")
 	cases := []struct {
-		name  string
-		cred  common.CredentialIface
-		skew  time.Duration
-		want  string
+		name string
+		cred common.CredentialIface
+		skew time.Duration
+		want string
 	}{
 		{"valid", common.NewCredential(srv.SecretID, srv.SecretKey), 0, ""},
 		{"wrong key", common.NewCredential(srv.SecretID, srv.SecretKey+"x"), 0, "AuthFailure.SignatureFailure"},

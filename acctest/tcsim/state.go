@@ -115,9 +115,9 @@ type subnetRec struct {
 }
 
 type securityGroupRec struct {
-	SecurityGroup *vpc.SecurityGroup       `json:"SecurityGroup"`
+	SecurityGroup *vpc.SecurityGroup          `json:"SecurityGroup"`
 	Policies      *vpc.SecurityGroupPolicySet `json:"Policies"`
-	Seq           int64                    `json:"Seq"`
+	Seq           int64                       `json:"Seq"`
 }
 
 // regionState holds every resource of one region; regions never see each other's resources.
