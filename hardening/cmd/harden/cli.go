@@ -1,0 +1,343 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/catalog"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/report"
+)
+
+// Exit codes of the bundle contract.
+const (
+	exitOK          = 0
+	exitFailures    = 1
+	exitUsage       = 2
+	exitUnsupported = 3
+	exitApplyError  = 4
+)
+
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	now            func() time.Time
+}
+
+// usageError is reported with exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+const usageText = `usage:
+  harden apply    [--profile ID] [--waive RULE[=reason][,RULE…]] [--waivers FILE] [--root DIR]
+                  [--report FILE] [--format text|json|junit|html] [--update all|security|none] [--no-update]
+                  [--cleanup-image] [--remove-user NAME] [--builder-user NAME] [--mode auto|image|live]
+  harden audit    [--profile ID] [--format text|json|junit|html] [--root DIR] [--waive …] [--report FILE]
+  harden cleanup  [--root DIR] [--remove-user NAME]
+  harden profiles
+  harden rules    [--profile ID]
+  harden version
+exit codes: 0 all pass, 1 audit failures, 2 usage, 3 unsupported OS, 4 apply error (rolled back)
+`
+
+func run(ctx context.Context, args []string, e env) int {
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usageText)
+		return exitUsage
+	}
+	cat, err := catalog.New()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "harden: %v\n", err)
+		return exitApplyError
+	}
+	var code int
+	switch args[0] {
+	case "apply":
+		code, err = cmdApply(ctx, cat, args[1:], e)
+	case "audit":
+		code, err = cmdAudit(ctx, cat, args[1:], e)
+	case "cleanup":
+		code, err = cmdCleanup(ctx, args[1:], e)
+	case "profiles":
+		code, err = cmdProfiles(cat, args[1:], e)
+	case "rules":
+		code, err = cmdRules(cat, args[1:], e)
+	case "version", "--version", "-version":
+		fmt.Fprintf(e.stdout, "harden %s\n", version)
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usageText)
+		return exitOK
+	default:
+		err = usagef("unknown command %q", args[0])
+	}
+	if err != nil {
+		var ue usageError
+		switch {
+		case errors.As(err, &ue), errors.Is(err, flag.ErrHelp):
+			if !errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(e.stderr, "harden: %v\n", err)
+			}
+			fmt.Fprint(e.stderr, usageText)
+			return exitUsage
+		case errors.Is(err, engine.ErrUnsupportedOS):
+			fmt.Fprintf(e.stderr, "harden: %v\n", err)
+			return exitUnsupported
+		}
+		fmt.Fprintf(e.stderr, "harden: %v\n", err)
+		if code == exitOK {
+			code = exitApplyError
+		}
+	}
+	return code
+}
+
+// waiverFlag collects --waive RULE[=reason][,RULE[=reason]] (repeatable).
+type waiverFlag map[string]string
+
+func (w waiverFlag) String() string { return "" }
+func (w waiverFlag) Set(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		id, reason, _ := strings.Cut(part, "=")
+		if reason == "" {
+			reason = "waived on the command line without a reason"
+		}
+		w[strings.TrimSpace(id)] = strings.TrimSpace(reason)
+	}
+	return nil
+}
+
+// listFlag collects a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// readWaiverFile reads "RULE reason…" lines; '#' starts a comment.
+func readWaiverFile(path string, into map[string]string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return usagef("--waivers: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		n++
+		l := strings.TrimSpace(sc.Text())
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		id, reason, _ := strings.Cut(l, " ")
+		reason = strings.TrimSpace(reason)
+		if reason == "" {
+			return usagef("--waivers %s line %d: %q needs a reason after the rule id", path, n, id)
+		}
+		into[id] = reason
+	}
+	return sc.Err()
+}
+
+// common holds flags shared by apply and audit.
+type common struct {
+	profile, root, format, reportFile, waiverFile, mode string
+	waivers                                             waiverFlag
+	builders                                            listFlag
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	c.waivers = waiverFlag{}
+	fs.StringVar(&c.profile, "profile", "", "profile id (default: detected from /etc/os-release under --root)")
+	fs.StringVar(&c.root, "root", "/", "root directory of the system or unbooted image to harden")
+	fs.StringVar(&c.format, "format", "text", "output format on stdout: text, json, junit, html")
+	fs.StringVar(&c.reportFile, "report", "", "also write the report to FILE (format from extension: .json, .xml=junit, .html, else text)")
+	fs.Var(c.waivers, "waive", "waive RULE[=reason][,RULE[=reason]…] (repeatable)")
+	fs.StringVar(&c.waiverFile, "waivers", "", "file of waivers, one \"RULE reason\" per line")
+	fs.StringVar(&c.mode, "mode", "auto", "auto, image (persistent config only) or live (also activate at runtime)")
+	fs.Var(&c.builders, "builder-user", "account whose SSH+sudo access must survive (repeatable; SUDO_USER is added)")
+}
+
+type session struct {
+	target   *engine.Target
+	profile  *engine.Profile
+	platform engine.Platform
+	osr      engine.OSRelease
+	resolved *engine.Resolved
+	waivers  map[string]string
+	log      hclog.Logger
+}
+
+func (c *common) open(cat *engine.Catalog, e env) (*session, error) {
+	if !contains(report.Formats, c.format) {
+		return nil, usagef("--format %q: want one of %s", c.format, strings.Join(report.Formats, ", "))
+	}
+	mode := engine.Mode(c.mode)
+	switch c.mode {
+	case "auto":
+		mode = engine.DetectMode(c.root)
+	case string(engine.ModeImage), string(engine.ModeLive):
+	default:
+		return nil, usagef("--mode %q: want auto, image or live", c.mode)
+	}
+	builders := append([]string(nil), c.builders...)
+	if u := e.getenv("SUDO_USER"); u != "" && u != "root" {
+		builders = append(builders, u)
+	}
+	t, err := engine.NewTarget(c.root, engine.TargetOptions{Mode: mode, BuilderUsers: builders})
+	if err != nil {
+		return nil, usagef("--root: %v", err)
+	}
+	s := &session{target: t, log: hclog.New(&hclog.LoggerOptions{
+		Name: "harden", Output: e.stderr, Level: hclog.LevelFromString(orDefault(e.getenv("HARDEN_LOG"), "info")),
+	})}
+	s.osr, _ = t.OSRelease()
+	if c.profile != "" {
+		p, ok := cat.Profile(c.profile)
+		if !ok {
+			return nil, usagef("--profile %q: unknown profile (see `harden profiles`)", c.profile)
+		}
+		s.profile = p
+		s.platform = p.Platform
+		if s.platform.Family == "" {
+			if s.platform, err = s.detect(); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		if s.platform, err = s.detect(); err != nil {
+			return nil, err
+		}
+		p, ok := cat.ProfileForPlatform(s.platform)
+		if !ok {
+			return nil, fmt.Errorf("%w: no profile for %s", engine.ErrUnsupportedOS, s.platform.ID())
+		}
+		s.profile = p
+	}
+	if s.resolved, err = cat.Resolve(s.profile.ID, s.platform); err != nil {
+		return nil, err
+	}
+	user := map[string]string{}
+	for k, v := range c.waivers {
+		user[k] = v
+	}
+	if c.waiverFile != "" {
+		if err := readWaiverFile(c.waiverFile, user); err != nil {
+			return nil, err
+		}
+	}
+	inProfile := map[string]bool{}
+	for _, r := range s.resolved.Rules {
+		inProfile[r.ID] = true
+	}
+	var unknown []string
+	for id := range user {
+		if _, ok := cat.Rule(id); !ok {
+			unknown = append(unknown, fmt.Sprintf("%q is not a rule (see `harden rules`)", id))
+		} else if !inProfile[id] {
+			unknown = append(unknown, fmt.Sprintf("%q is not in profile %s", id, s.profile.ID))
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, usagef("--waive: %s", strings.Join(unknown, "; "))
+	}
+	s.waivers = map[string]string{}
+	for k, v := range s.resolved.Waivers {
+		s.waivers[k] = v
+	}
+	for k, v := range user {
+		s.waivers[k] = v
+	}
+	return s, nil
+}
+
+func (s *session) detect() (engine.Platform, error) {
+	osr, err := s.target.OSRelease()
+	if err != nil {
+		return engine.Platform{}, err
+	}
+	return engine.DetectPlatform(osr)
+}
+
+func (s *session) meta(cmd string, start time.Time, ps engine.PackageState) report.Meta {
+	return report.Meta{
+		Tool: "harden", Version: version, Command: cmd, Profile: s.profile, Platform: s.platform,
+		OS: s.osr, Root: s.target.Root(), Mode: s.target.Mode(), StartedAt: start,
+		Duration: time.Since(start), Packages: ps,
+	}
+}
+
+func emit(rep *report.Report, c *common, e env) error {
+	if err := report.Write(e.stdout, c.format, rep); err != nil {
+		return err
+	}
+	if c.reportFile != "" {
+		f, err := os.Create(c.reportFile)
+		if err != nil {
+			return fmt.Errorf("--report: %w", err)
+		}
+		if err := report.Write(f, report.FormatForFile(c.reportFile), rep); err != nil {
+			f.Close()
+			return fmt.Errorf("--report: %w", err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("--report: %w", err)
+		}
+	}
+	return nil
+}
+
+func newFlagSet(name string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet("harden "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}

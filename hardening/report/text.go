@@ -1,0 +1,66 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// JSON writes the report as indented JSON (the bundle contract shape plus
+// additional fields).
+func JSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// Text writes a terminal report: header, one line per rule (problems
+// first), exclusions, summary.
+func Text(w io.Writer, r *Report) error {
+	b := bufio.NewWriter(w)
+	fmt.Fprintf(b, "harden %s %s — profile %s (%s), %s, root %s, %s mode\n", r.Version, r.Command, r.Profile, r.Platform, r.OS, r.Root, r.Mode)
+	p := r.Packages
+	upd := "never"
+	if p.UpdatedAt != nil {
+		upd = p.UpdatedAt.Format("2006-01-02T15:04:05Z")
+	}
+	fmt.Fprintf(b, "packages: %d (%s) sha256 %.16s…, last update %s, %d upgraded", p.Count, p.Manager, p.Hash, upd, p.Upgraded)
+	if p.Note != "" {
+		fmt.Fprintf(b, " (%s)", p.Note)
+	}
+	b.WriteString("\n\n")
+	for _, rr := range r.ByProblem() {
+		ref := ""
+		if len(rr.CIS) > 0 {
+			ref = " [CIS " + strings.Join(rr.CIS, ",") + "]"
+		}
+		fmt.Fprintf(b, "%-14s %s%s — %s\n", strings.ToUpper(string(rr.Status)), rr.ID, ref, rr.Title)
+		if rr.Status != "pass" && rr.Detail != "" {
+			fmt.Fprintf(b, "%-14s   %s\n", "", rr.Detail)
+		}
+	}
+	if c := r.Changes; c != nil {
+		fmt.Fprintf(b, "\nchanges: %d files, installed %v, removed %v\n", len(c.Files), c.Installed, c.Removed)
+		for _, f := range c.Files {
+			fmt.Fprintf(b, "  %s\n", f)
+		}
+		for _, a := range c.Cleanup {
+			fmt.Fprintf(b, "  cleanup: %s\n", a)
+		}
+	}
+	if len(r.Exclusions) > 0 {
+		fmt.Fprintf(b, "\nnot automated by this profile (%d):\n", len(r.Exclusions))
+		for _, e := range r.Exclusions {
+			fmt.Fprintf(b, "  %-13s %-10s %s\n", e.Kind, e.Control, e.Reason)
+		}
+	}
+	if r.Error != "" {
+		fmt.Fprintf(b, "\nERROR: %s\n", r.Error)
+	}
+	s := r.Summary
+	fmt.Fprintf(b, "\n%d rules: %d pass, %d fixed, %d fail, %d error, %d waived, %d manual, %d not applicable (%d ms)\n",
+		s.Total, s.Pass, s.Fixed, s.Fail, s.Error, s.Waived, s.Manual, s.NotApplicable, r.DurationMS)
+	return b.Flush()
+}
