@@ -32,6 +32,8 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time
+	// catalog loads the rule catalog; nil means the embedded catalog.
+	catalog func() (*engine.Catalog, error)
 }
 
 // usageError is reported with exit code 2.
@@ -61,7 +63,11 @@ func run(ctx context.Context, args []string, e env) int {
 		fmt.Fprint(e.stderr, usageText)
 		return exitUsage
 	}
-	cat, err := catalog.New()
+	load := e.catalog
+	if load == nil {
+		load = catalog.New
+	}
+	cat, err := load()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "harden: %v\n", err)
 		return exitApplyError
