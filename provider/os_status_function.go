@@ -1,0 +1,64 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/function"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+)
+
+var _ function.Function = (*osStatusFunction)(nil)
+
+// osStatusFunction is provider::hardened::os_status(os_name): the lifecycle
+// phase of an OsName today.
+type osStatusFunction struct {
+	clock    lifecycle.Clock
+	clockErr error
+}
+
+func (f *osStatusFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = "os_status"
+}
+
+func (f *osStatusFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary: "Lifecycle phase of a Tencent Cloud OsName today",
+		MarkdownDescription: "Returns the support phase of the release named by a Tencent Cloud image `OsName`: " +
+			"`supported`, `approaching_eol` (standard support ends within 180 days), `extended` (only paid/ESM/LTS support " +
+			"left), `eol`, or `unknown` (name not parseable, release not in the catalog, or no published date).\n\n" +
+			"Provider functions cannot read provider configuration, so this always uses the embedded catalog and a " +
+			"180-day warning window; use the `hardened_os_lifecycle` data source to apply `warn_before_eol_days`, " +
+			"`lifecycle_overrides` or `lifecycle_source_url`. \"Today\" is the UTC date, or `" + lifecycle.TodayEnv +
+			"` (`YYYY-MM-DD`) when that environment variable is set for reproducible plans.",
+		Parameters: []function.Parameter{
+			function.StringParameter{
+				Name:                "os_name",
+				MarkdownDescription: "Tencent Cloud image OsName, e.g. `CentOS 7.9 64位`.",
+			},
+		},
+		Return: function.StringReturn{},
+	}
+}
+
+func (f *osStatusFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	if f.clockErr != nil {
+		resp.Error = function.NewFuncError(f.clockErr.Error())
+		return
+	}
+	var osName string
+	resp.Error = function.ConcatFuncErrors(req.Arguments.Get(ctx, &osName))
+	if resp.Error != nil {
+		return
+	}
+	cat, err := lifecycle.Embedded()
+	if err != nil {
+		resp.Error = function.NewFuncError(fmt.Sprintf("lifecycle catalog: %s", err))
+		return
+	}
+	// An unparseable name is not an error here: its honest status is unknown.
+	rel, _, _ := cat.Parse(osName, "")
+	st := lifecycle.Compute(rel, f.clock(), lifecycle.DefaultPolicy())
+	resp.Error = function.ConcatFuncErrors(resp.Result.Set(ctx, string(st.Phase)))
+}

@@ -1,0 +1,96 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+)
+
+var _ function.Function = (*parseOsNameFunction)(nil)
+
+// parseOsNameFunction exposes the OsName parser: provider::hardened::parse_os_name.
+type parseOsNameFunction struct{}
+
+var parsedOSAttrTypes = map[string]attr.Type{
+	"family":        types.StringType,
+	"version":       types.StringType,
+	"point_release": types.StringType,
+	"name":          types.StringType,
+	"known":         types.BoolType,
+	"codename":      types.StringType,
+	"lts":           types.BoolType,
+	"eol_standard":  types.StringType,
+	"eol_extended":  types.StringType,
+	"successor":     types.StringType,
+}
+
+func (f *parseOsNameFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = "parse_os_name"
+}
+
+func (f *parseOsNameFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary: "Parse a Tencent Cloud OsName into an OS family and release",
+		MarkdownDescription: "Parses a Tencent Cloud image `OsName` (e.g. `Ubuntu Server 22.04 LTS 64bit UEFI`, " +
+			"`CentOS 7.9 64位`, `Windows Server 2019 数据中心版 64位中文版`) and returns an object with `family`, `version` " +
+			"(the release cycle: `22.04`, `7`, `2019`), `point_release` (as written), `name`, `known` (whether the embedded " +
+			"lifecycle catalog has the release) and, from that catalog, `codename`, `lts`, `eol_standard`, `eol_extended` " +
+			"(`YYYY-MM-DD` or null) and `successor`.\n\n" +
+			"Provider functions cannot read provider configuration, so this uses the embedded catalog only " +
+			"(no `lifecycle_overrides`, no `lifecycle_source_url`). Fails when the name contains no known OS family or no version.",
+		Parameters: []function.Parameter{
+			function.StringParameter{
+				Name:                "os_name",
+				MarkdownDescription: "Tencent Cloud image OsName.",
+			},
+		},
+		Return: function.ObjectReturn{AttributeTypes: parsedOSAttrTypes},
+	}
+}
+
+func (f *parseOsNameFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	var osName string
+	resp.Error = function.ConcatFuncErrors(req.Arguments.Get(ctx, &osName))
+	if resp.Error != nil {
+		return
+	}
+	id, err := lifecycle.ParseOsName(osName, "")
+	if err != nil {
+		resp.Error = function.NewArgumentFuncError(0, "os_name: "+err.Error())
+		return
+	}
+	cat, err := lifecycle.Embedded()
+	if err != nil {
+		resp.Error = function.NewFuncError(fmt.Sprintf("lifecycle catalog: %s", err))
+		return
+	}
+	rel, known := cat.Lookup(id.Family, id.Version)
+	str := func(s string) attr.Value {
+		if s == "" {
+			return types.StringNull()
+		}
+		return types.StringValue(s)
+	}
+	obj, diags := types.ObjectValue(parsedOSAttrTypes, map[string]attr.Value{
+		"family":        types.StringValue(id.Family),
+		"version":       types.StringValue(id.Version),
+		"point_release": types.StringValue(id.PointRelease),
+		"name":          types.StringValue(id.Name()),
+		"known":         types.BoolValue(known),
+		"codename":      str(rel.Codename),
+		"lts":           types.BoolValue(rel.LTS),
+		"eol_standard":  str(lifecycle.FormatDate(rel.EOLStandard)),
+		"eol_extended":  str(lifecycle.FormatDate(rel.EOLExtended)),
+		"successor":     str(rel.Successor),
+	})
+	if diags.HasError() {
+		resp.Error = function.FuncErrorFromDiags(ctx, diags)
+		return
+	}
+	resp.Error = function.ConcatFuncErrors(resp.Result.Set(ctx, obj))
+}

@@ -1,0 +1,99 @@
+// Package provider is the Terraform provider "hardened": a thin adapter that
+// turns Terraform configuration into calls on the domain packages
+// (internal/lifecycle, ...) and their results back into Terraform values.
+package provider
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+)
+
+// TypeName is the provider's name as used in resource type prefixes.
+const TypeName = "hardened"
+
+// Ensure the interfaces we rely on stay implemented.
+var (
+	_ provider.Provider              = (*hardenedProvider)(nil)
+	_ provider.ProviderWithFunctions = (*hardenedProvider)(nil)
+)
+
+type hardenedProvider struct {
+	version string
+	// clock decides "today" for every lifecycle answer. clockErr holds a
+	// malformed HARDENED_TODAY so it is reported as a diagnostic instead of
+	// crashing the plugin at start-up.
+	clock    lifecycle.Clock
+	clockErr error
+	http     *http.Client
+}
+
+// Option adjusts a provider built by New; tests use it to pin the clock or
+// route lifecycle refreshes to a local server.
+type Option func(*hardenedProvider)
+
+// WithClock pins "today" (overrides HARDENED_TODAY).
+func WithClock(c lifecycle.Clock) Option {
+	return func(p *hardenedProvider) { p.clock, p.clockErr = c, nil }
+}
+
+// WithHTTPClient sets the client used for lifecycle_source_url refreshes.
+func WithHTTPClient(c *http.Client) Option {
+	return func(p *hardenedProvider) { p.http = c }
+}
+
+// New returns the provider factory used by providerserver.Serve and tests.
+//
+// "Today" comes from the HARDENED_TODAY environment variable (YYYY-MM-DD)
+// when set, else from the wall clock. It is read here, in the factory,
+// because provider functions cannot see provider configuration and must
+// still agree with data sources on the date.
+func New(version string, opts ...Option) func() provider.Provider {
+	return func() provider.Provider {
+		clock, err := lifecycle.ClockFromString(os.Getenv(lifecycle.TodayEnv))
+		p := &hardenedProvider{
+			version:  version,
+			clock:    clock,
+			clockErr: err,
+			http:     &http.Client{Timeout: refreshTimeout},
+		}
+		for _, o := range opts {
+			o(p)
+		}
+		return p
+	}
+}
+
+// refreshTimeout bounds one lifecycle refresh request: an unreachable source
+// may delay a plan by this much, never block it.
+const refreshTimeout = 5 * time.Second
+
+func (p *hardenedProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = TypeName
+	resp.Version = p.version
+}
+
+func (p *hardenedProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		func() datasource.DataSource { return &osLifecycleDataSource{} },
+	}
+}
+
+func (p *hardenedProvider) Resources(context.Context) []func() resource.Resource {
+	return nil
+}
+
+func (p *hardenedProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		func() function.Function { return &parseOsNameFunction{} },
+		func() function.Function { return &osStatusFunction{clock: p.clock, clockErr: p.clockErr} },
+	}
+}

@@ -1,0 +1,287 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+)
+
+// Policy defaults, documented in the schema.
+const (
+	defaultWarnDays = 180
+	defaultMode     = "enforce"
+)
+
+// Policy modes: enforce fails plans, warn turns failures into warnings,
+// audit only records.
+var policyModes = []string{"enforce", "warn", "audit"}
+
+type providerModel struct {
+	WarnBeforeEOLDays    types.Int64      `tfsdk:"warn_before_eol_days"`
+	AllowExtendedSupport types.Bool       `tfsdk:"allow_extended_support"`
+	RequireHardened      types.Bool       `tfsdk:"require_hardened"`
+	TrustedKeys          types.List       `tfsdk:"trusted_keys"`
+	MaxImageAgeDays      types.Int64      `tfsdk:"max_image_age_days"`
+	AllowedOS            types.List       `tfsdk:"allowed_os"`
+	Mode                 types.String     `tfsdk:"mode"`
+	Exceptions           []exceptionModel `tfsdk:"exceptions"`
+	LifecycleOverrides   []overrideModel  `tfsdk:"lifecycle_overrides"`
+	LifecycleSourceURL   types.String     `tfsdk:"lifecycle_source_url"`
+}
+
+type exceptionModel struct {
+	ImageID types.String `tfsdk:"image_id"`
+	Reason  types.String `tfsdk:"reason"`
+	Expires types.String `tfsdk:"expires"`
+}
+
+type overrideModel struct {
+	Family      types.String `tfsdk:"family"`
+	Version     types.String `tfsdk:"version"`
+	Codename    types.String `tfsdk:"codename"`
+	GA          types.String `tfsdk:"ga"`
+	EOLStandard types.String `tfsdk:"eol_standard"`
+	EOLExtended types.String `tfsdk:"eol_extended"`
+	Successor   types.String `tfsdk:"successor"`
+	Source      types.String `tfsdk:"source"`
+}
+
+func (p *hardenedProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	date := []validator.String{dateValidator()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Policy and OS-lifecycle settings shared by every data source and resource of the provider. " +
+			"All attributes are optional. Set the `" + lifecycle.TodayEnv + "` environment variable (`YYYY-MM-DD`) to pin " +
+			"\"today\" for reproducible plans and tests; it also applies to provider functions.",
+		Attributes: map[string]schema.Attribute{
+			"warn_before_eol_days": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("A release whose standard support ends within this many days is reported as "+
+					"`approaching_eol` (still supported, with a plan-time warning). Default `%d`.", defaultWarnDays),
+				Validators: []validator.Int64{int64validator.Between(0, 3650)},
+			},
+			"allow_extended_support": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Whether a release that only has extended support left (Ubuntu Pro/ESM, Debian LTS, " +
+					"Windows ESU) counts as supported. Default `false`.",
+			},
+			"require_hardened": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Require images to carry valid signed hardening provenance (verified against `trusted_keys`). Default `false`.",
+			},
+			"trusted_keys": schema.ListAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "Ed25519 public keys trusted to sign image provenance, each base64 (standard encoding) of the " +
+					"32-byte key, optionally prefixed with `ed25519:`. Required when `require_hardened` is true.",
+				Validators: []validator.List{listvalidator.ValueStringsAre(trustedKeyValidator()), listvalidator.UniqueValues()},
+			},
+			"max_image_age_days": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Reject images older than this many days. Unset means no age limit.",
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"allowed_os": schema.ListAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "Operating systems images may run, each a family (`debian`) or a family and version " +
+					"(`ubuntu 24.04`). Known families: " + codeList(lifecycle.Families()) + ". Unset allows every family.",
+				Validators: []validator.List{listvalidator.ValueStringsAre(allowedOSValidator())},
+			},
+			"mode": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "What a policy violation does: `enforce` fails the plan, `warn` reports a warning, " +
+					"`audit` only records the finding. Default `" + defaultMode + "`.",
+				Validators: []validator.String{stringvalidator.OneOf(policyModes...)},
+			},
+			"exceptions": schema.ListNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Images exempted from policy, each with a reason and an expiry date. An expired exception " +
+					"is an error, so exemptions cannot silently outlive their review.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"image_id": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Tencent Cloud image id, e.g. `img-9qrfy1xt`.",
+						Validators:          []validator.String{imageIDValidator()},
+					},
+					"reason": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Why the image is exempt (ticket, owner); shown in plan output.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(3)},
+					},
+					"expires": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Last day (`YYYY-MM-DD`, UTC) the exception applies.",
+						Validators:          date,
+					},
+				}},
+			},
+			"lifecycle_overrides": schema.ListNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Your own lifecycle dates, merged over the embedded catalog (and over refreshed data). " +
+					"Use it to settle a disputed date, give a date to a release the vendor has not published one for, or " +
+					"add a release. Empty attributes keep the catalog's value.",
+				NestedObject: schema.NestedAttributeObject{Attributes: overrideAttributes(date)},
+			},
+			"lifecycle_source_url": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Base URL of an [endoflife.date](https://endoflife.date)-compatible API (e.g. " +
+					"`https://endoflife.date`). When set, releases are refreshed from " +
+					"`{url}/api/v1/products/{product}/releases/{release}` with a 5-second timeout; failures produce a warning " +
+					"and the embedded catalog is used. Unset (the default) means fully offline.",
+				Validators: []validator.String{httpURLValidator()},
+			},
+		},
+	}
+}
+
+func overrideAttributes(date []validator.String) map[string]schema.Attribute {
+	opt := func(desc string, v []validator.String) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: v}
+	}
+	return map[string]schema.Attribute{
+		"family": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "OS family; one of " + codeList(lifecycle.Families()) + " or an alias such as `Rocky Linux`.",
+			Validators:          []validator.String{familyValidator()},
+		},
+		"version": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "Release version, e.g. `22.04`, `9`, `2012 R2`; point releases are reduced to the cycle.",
+		},
+		"codename":     opt("Release codename.", nil),
+		"ga":           opt("General-availability date, `YYYY-MM-DD`.", date),
+		"eol_standard": opt("First day without standard support, `YYYY-MM-DD`.", date),
+		"eol_extended": opt("First day without any extended (paid/ESM/LTS) support, `YYYY-MM-DD`.", date),
+		"successor":    opt("Release to move to: `<version>` of the same family, `<family> <version>`, or `-` for none.", nil),
+		"source":       opt("Where these dates come from (URL or reason); recorded as the source of every date set here. Default `user override`.", nil),
+	}
+}
+
+// providerData is what Configure hands to data sources and resources.
+type providerData struct {
+	base      *lifecycle.Catalog // embedded catalog + overrides
+	embedded  *lifecycle.Catalog
+	overrides []lifecycle.Override
+	policy    lifecycle.Policy
+	sourceURL string
+	clock     lifecycle.Clock
+	refresher *refresher
+}
+
+func (p *hardenedProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	if p.clockErr != nil {
+		resp.Diagnostics.AddError("Invalid "+lifecycle.TodayEnv, p.clockErr.Error())
+		return
+	}
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Unknown values (from not-yet-created resources) fall back to the
+	// defaults: configuration must never crash or block on them.
+	policy := lifecycle.DefaultPolicy()
+	if v := cfg.WarnBeforeEOLDays; !v.IsNull() && !v.IsUnknown() {
+		policy.WarnDays = int(v.ValueInt64())
+	}
+	if v := cfg.AllowExtendedSupport; !v.IsNull() && !v.IsUnknown() {
+		policy.AllowExtended = v.ValueBool()
+	}
+	today := lifecycle.Day(p.clock())
+	if cfg.RequireHardened.ValueBool() && !cfg.TrustedKeys.IsUnknown() && len(cfg.TrustedKeys.Elements()) == 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("trusted_keys"), "Missing trusted_keys",
+			"require_hardened = true needs at least one key in trusted_keys to verify image provenance against.")
+	}
+	for i, e := range cfg.Exceptions {
+		if e.Expires.IsUnknown() || e.Expires.IsNull() {
+			continue
+		}
+		exp, err := lifecycle.ParseDate(e.Expires.ValueString())
+		if err == nil && exp.Before(today) {
+			resp.Diagnostics.AddAttributeError(path.Root("exceptions").AtListIndex(i).AtName("expires"), "Expired exception",
+				fmt.Sprintf("The exception for %s expired on %s (today is %s). Remove it or set a new expires date after review.",
+					e.ImageID.ValueString(), e.Expires.ValueString(), lifecycle.FormatDate(today)))
+		}
+	}
+	overrides, ok := overridesFrom(cfg.LifecycleOverrides)
+	if !ok {
+		resp.Diagnostics.AddWarning("Lifecycle overrides not yet known",
+			"Some lifecycle_overrides values are unknown during this plan; the embedded catalog is used until they are known.")
+	}
+	embedded, err := lifecycle.Embedded()
+	if err != nil {
+		resp.Diagnostics.AddError("Lifecycle catalog", err.Error())
+		return
+	}
+	base, err := embedded.WithOverrides(overrides)
+	if err != nil {
+		addOverrideError(&resp.Diagnostics, err)
+		return
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{
+		base: base, embedded: embedded, overrides: overrides, policy: policy, clock: p.clock,
+	}
+	if v := cfg.LifecycleSourceURL; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		data.sourceURL = v.ValueString()
+		data.refresher = newRefresher(p.http, data.sourceURL)
+	}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+}
+
+// overridesFrom converts the Terraform model; ok is false (and the list
+// empty) when any value is still unknown.
+func overridesFrom(in []overrideModel) ([]lifecycle.Override, bool) {
+	out := make([]lifecycle.Override, 0, len(in))
+	for _, o := range in {
+		for _, v := range []types.String{o.Family, o.Version, o.Codename, o.GA, o.EOLStandard, o.EOLExtended, o.Successor, o.Source} {
+			if v.IsUnknown() {
+				return nil, false
+			}
+		}
+		out = append(out, lifecycle.Override{
+			Family: o.Family.ValueString(), Version: o.Version.ValueString(), Codename: o.Codename.ValueString(),
+			GA: o.GA.ValueString(), EOLStandard: o.EOLStandard.ValueString(), EOLExtended: o.EOLExtended.ValueString(),
+			Successor: o.Successor.ValueString(), Source: o.Source.ValueString(),
+		})
+	}
+	return out, true
+}
+
+type diagAdder interface {
+	AddAttributeError(path.Path, string, string)
+	AddError(string, string)
+}
+
+func addOverrideError(d diagAdder, err error) {
+	var fe *lifecycle.FieldError
+	if errors.As(err, &fe) && fe.Index >= 0 {
+		d.AddAttributeError(path.Root("lifecycle_overrides").AtListIndex(fe.Index).AtName(fe.Field),
+			"Invalid lifecycle override "+fe.Field, fmt.Sprintf("lifecycle_overrides[%d].%s: %s", fe.Index, fe.Field, fe.Msg))
+		return
+	}
+	d.AddError("Invalid lifecycle_overrides", err.Error())
+}
+
+func codeList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = "`" + s + "`"
+	}
+	return strings.Join(q, ", ")
+}

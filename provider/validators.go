@@ -1,0 +1,122 @@
+package provider
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+)
+
+// stringCheck adapts a plain check function to validator.String. Every
+// error names the attribute (the framework attaches the path, and the
+// summary repeats it) and says how to fix the value.
+type stringCheck struct {
+	desc  string
+	check func(string) error
+}
+
+func (v stringCheck) Description(context.Context) string         { return v.desc }
+func (v stringCheck) MarkdownDescription(context.Context) string { return v.desc }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+attrName(req.Path.String()),
+			fmt.Sprintf("%s: %s", req.Path, err))
+	}
+}
+
+// attrName is the last attribute name in a path such as
+// "exceptions[0].expires".
+func attrName(p string) string {
+	if i := strings.LastIndexByte(p, '.'); i >= 0 {
+		p = p[i+1:]
+	}
+	if i := strings.IndexByte(p, '['); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+var (
+	dateValidator = func() validator.String {
+		return stringCheck{"must be a date YYYY-MM-DD", func(s string) error {
+			_, err := lifecycle.ParseDate(s)
+			if err != nil || s == "" {
+				return fmt.Errorf("%q is not a date; use YYYY-MM-DD, e.g. \"2027-04-01\"", s)
+			}
+			return nil
+		}}
+	}
+	familyValidator = func() validator.String {
+		return stringCheck{"must be a known OS family", checkFamily}
+	}
+	imageIDValidator = func() validator.String {
+		return stringCheck{"must be a Tencent Cloud image id", func(s string) error {
+			if !isImageID(s) {
+				return fmt.Errorf("%q is not a Tencent Cloud image id; expected \"img-\" followed by 8 lowercase letters or digits, e.g. \"img-9qrfy1xt\"", s)
+			}
+			return nil
+		}}
+	}
+	httpURLValidator = func() validator.String {
+		return stringCheck{"must be an absolute http(s) URL", func(s string) error {
+			u, err := url.Parse(s)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("%q is not an absolute http(s) URL; e.g. \"https://endoflife.date\"", s)
+			}
+			return nil
+		}}
+	}
+	trustedKeyValidator = func() validator.String {
+		return stringCheck{"must be a base64 ed25519 public key", func(s string) error {
+			raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(s, "ed25519:"))
+			if err != nil || len(raw) != 32 {
+				return fmt.Errorf("%q is not a base64-encoded 32-byte ed25519 public key (optionally prefixed \"ed25519:\")", s)
+			}
+			return nil
+		}}
+	}
+	allowedOSValidator = func() validator.String {
+		return stringCheck{"must be \"<family>\" or \"<family> <version>\"", func(s string) error {
+			fam, ver, _ := strings.Cut(strings.TrimSpace(s), " ")
+			if err := checkFamily(fam); err != nil {
+				return err
+			}
+			if ver == "" {
+				return nil
+			}
+			canon, _ := lifecycle.NormalizeFamily(fam)
+			if _, err := lifecycle.NormalizeVersion(canon, ver); err != nil {
+				return err
+			}
+			return nil
+		}}
+	}
+)
+
+func checkFamily(s string) error {
+	if _, ok := lifecycle.NormalizeFamily(s); !ok {
+		return fmt.Errorf("%q is not a known OS family; use one of %s", s, strings.Join(lifecycle.Families(), ", "))
+	}
+	return nil
+}
+
+func isImageID(s string) bool {
+	if len(s) != 12 || !strings.HasPrefix(s, "img-") {
+		return false
+	}
+	for _, c := range s[4:] {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
