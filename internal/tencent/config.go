@@ -1,0 +1,180 @@
+// Package tencent is the one Tencent Cloud client both binaries use: credential chain, retries
+// with jittered backoff, full pagination, batched and cached image lookups, and waiters. It
+// wraps tencentcloud-sdk-go and returns small typed values instead of the SDK's pointer structs.
+package tencent
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+)
+
+// DefaultRegion is used when neither Config.Region nor TENCENTCLOUD_REGION nor the profile
+// names one, as in the official provider.
+const DefaultRegion = "ap-guangzhou"
+
+// Services whose endpoints Config.Endpoints can override.
+const (
+	ServiceCVM = "cvm"
+	ServiceVPC = "vpc"
+	ServiceSTS = "sts"
+)
+
+// Config configures a Client. The zero value plus credentials from the environment works.
+type Config struct {
+	Region string
+
+	// Explicit credentials (first in the chain).
+	SecretID      string
+	SecretKey     string
+	SecurityToken string
+
+	// Shared profile: <SharedCredentialsDir>/<Profile>.credential (tccli layout). Empty fields
+	// fall back to TENCENTCLOUD_PROFILE / TENCENTCLOUD_SHARED_CREDENTIALS_DIR, then "default"
+	// and ~/.tccli.
+	Profile              string
+	SharedCredentialsDir string
+
+	// CAMRoleName selects credentials from the instance metadata service; MetadataURL overrides
+	// its base (default http://metadata.tencentyun.com).
+	CAMRoleName string
+	MetadataURL string
+
+	// AssumeRole exchanges the credentials found above for a role's temporary credentials,
+	// refreshed before they expire.
+	AssumeRole *AssumeRole
+
+	// Endpoints overrides the host[:port] per service ("cvm", "vpc", "sts"); Scheme is "https"
+	// (default) or "http" for tcsim and private clouds.
+	Endpoints map[string]string
+	Scheme    string
+
+	Logger hclog.Logger
+
+	// MaxRetries bounds retries of one call (0 → 8; negative → no retries). Backoff is full
+	// jitter between RetryBaseDelay·2^n and RetryMaxDelay.
+	MaxRetries     int
+	RetryBaseDelay time.Duration // default 500ms
+	RetryMaxDelay  time.Duration // default 20s
+	// RequestTimeout bounds one HTTP request (default 60s).
+	RequestTimeout time.Duration
+	// PollInterval is the waiters' polling period (default 5s).
+	PollInterval time.Duration
+
+	// HTTPClient lets tests and proxies supply the transport; nil uses a fresh client.
+	HTTPClient *http.Client
+	// Getenv and Now are injectable for tests; nil means os.Getenv and time.Now.
+	Getenv func(string) string
+	Now    func() time.Time
+	// UserAgent is appended to the SDK's RequestClient header (e.g. "terraform-provider-hardened/1.0").
+	UserAgent string
+}
+
+// AssumeRole configures STS AssumeRole.
+type AssumeRole struct {
+	RoleArn     string
+	SessionName string
+	Duration    time.Duration // default 2h, at most 12h
+	Policy      string
+	ExternalID  string
+}
+
+var (
+	regionRE   = regexp.MustCompile(`^[a-z]{2,4}-[a-z]+(-[a-z0-9]+)*$`)
+	roleArnRE  = regexp.MustCompile(`^qcs::cam::uin/[0-9]+:role(Name)?/.+$`)
+	sessionRE  = regexp.MustCompile(`^[\w+=,.@-]{2,128}$`)
+	endpointRE = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/.*)?$`)
+)
+
+// validate checks everything that does not need the environment; errors name the field and
+// the fix.
+func (c *Config) validate() error {
+	if c.Region != "" && !regionRE.MatchString(c.Region) {
+		return fmt.Errorf("region %q is not a Tencent Cloud region name; use e.g. %q", c.Region, DefaultRegion)
+	}
+	if (c.SecretID == "") != (c.SecretKey == "") {
+		return fmt.Errorf("secret_id and secret_key must be set together; set both or neither (then the environment, profile or CAM role is used)")
+	}
+	if c.SecurityToken != "" && c.SecretID == "" {
+		return fmt.Errorf("security_token needs secret_id and secret_key of the same temporary credential")
+	}
+	switch strings.ToLower(c.Scheme) {
+	case "", "http", "https":
+	default:
+		return fmt.Errorf("scheme %q is not supported; use \"https\" (default) or \"http\"", c.Scheme)
+	}
+	for svc, ep := range c.Endpoints {
+		switch svc {
+		case ServiceCVM, ServiceVPC, ServiceSTS:
+		default:
+			return fmt.Errorf("endpoints: unknown service %q; use cvm, vpc or sts", svc)
+		}
+		if strings.Contains(ep, "://") {
+			return fmt.Errorf("endpoints[%s] = %q must be host[:port] without a scheme; set scheme = \"http\" for plain HTTP", svc, ep)
+		}
+		if !endpointRE.MatchString(ep) {
+			return fmt.Errorf("endpoints[%s] = %q is not a host[:port]", svc, ep)
+		}
+	}
+	if c.MetadataURL != "" && !strings.HasPrefix(c.MetadataURL, "http://") && !strings.HasPrefix(c.MetadataURL, "https://") {
+		return fmt.Errorf("metadata_url %q must start with http:// or https://", c.MetadataURL)
+	}
+	if ar := c.AssumeRole; ar != nil {
+		if !roleArnRE.MatchString(ar.RoleArn) {
+			return fmt.Errorf("assume_role.role_arn %q is not a role ARN; use qcs::cam::uin/<uin>:roleName/<name>", ar.RoleArn)
+		}
+		if ar.SessionName != "" && !sessionRE.MatchString(ar.SessionName) {
+			return fmt.Errorf("assume_role.session_name %q must be 2-128 letters, digits or +=,.@-_", ar.SessionName)
+		}
+		if ar.Duration < 0 || ar.Duration > 12*time.Hour {
+			return fmt.Errorf("assume_role.duration %s must be between 0 (default 2h) and 12h", ar.Duration)
+		}
+		if ar.Duration > 0 && ar.Duration < 15*time.Minute {
+			return fmt.Errorf("assume_role.duration %s is shorter than the 15m minimum", ar.Duration)
+		}
+	}
+	if c.MaxRetries > 100 {
+		return fmt.Errorf("max_retries %d is too large; use at most 100", c.MaxRetries)
+	}
+	return nil
+}
+
+func (c *Config) withDefaults() {
+	if c.Getenv == nil {
+		c.Getenv = osGetenv
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = hclog.NewNullLogger()
+	}
+	if c.MaxRetries == 0 {
+		c.MaxRetries = 8
+	}
+	if c.MaxRetries < 0 {
+		c.MaxRetries = 0
+	}
+	if c.RetryBaseDelay <= 0 {
+		c.RetryBaseDelay = 500 * time.Millisecond
+	}
+	if c.RetryMaxDelay <= 0 {
+		c.RetryMaxDelay = 20 * time.Second
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = 60 * time.Second
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = 5 * time.Second
+	}
+	if c.Scheme == "" {
+		c.Scheme = "https"
+	}
+	if c.MetadataURL == "" {
+		c.MetadataURL = "http://metadata.tencentyun.com"
+	}
+}

@@ -1,0 +1,331 @@
+package tencent
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
+)
+
+// DescribeInstances returns the instances among ids that exist (≤ 100 ids per call).
+func (c *Client) DescribeInstances(ctx context.Context, ids []string) ([]Instance, error) {
+	ids = uniq(ids)
+	var out []Instance
+	for start := 0; start < len(ids); start += maxPage {
+		batch := ids[start:min(start+maxPage, len(ids))]
+		err := c.do(ctx, "DescribeInstances", opIdempotent, nil, func(ctx context.Context) error {
+			req := cvm.NewDescribeInstancesRequest()
+			req.InstanceIds = ptrs(append([]string(nil), batch...))
+			req.Limit = common.Int64Ptr(maxPage)
+			resp, err := c.cvm.DescribeInstancesWithContext(ctx, req)
+			if err != nil {
+				return err
+			}
+			for _, in := range resp.Response.InstanceSet {
+				out = append(out, instanceFromSDK(in))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("describe instances %v: %w", batch, err)
+		}
+	}
+	return out, nil
+}
+
+// GetInstance returns one instance or a *NotFoundError.
+func (c *Client) GetInstance(ctx context.Context, id string) (Instance, error) {
+	list, err := c.DescribeInstances(ctx, []string{id})
+	if err != nil {
+		return Instance{}, err
+	}
+	for _, in := range list {
+		if in.ID == id {
+			return in, nil
+		}
+	}
+	return Instance{}, &NotFoundError{Kind: "instance", ID: id, Region: c.region}
+}
+
+// ListInstances returns every instance matching filters, following pagination to the end.
+func (c *Client) ListInstances(ctx context.Context, filters []Filter) ([]Instance, error) {
+	var out []Instance
+	for offset := int64(0); ; {
+		var n int
+		var total int64
+		err := c.do(ctx, "DescribeInstances", opIdempotent, nil, func(ctx context.Context) error {
+			req := cvm.NewDescribeInstancesRequest()
+			if len(filters) > 0 {
+				req.Filters = cvmFilters(filters)
+			}
+			req.Offset, req.Limit = common.Int64Ptr(offset), common.Int64Ptr(maxPage)
+			resp, err := c.cvm.DescribeInstancesWithContext(ctx, req)
+			if err != nil {
+				return err
+			}
+			n = len(resp.Response.InstanceSet)
+			if resp.Response.TotalCount != nil {
+				total = *resp.Response.TotalCount
+			}
+			for _, in := range resp.Response.InstanceSet {
+				out = append(out, instanceFromSDK(in))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list instances in %s (offset %d): %w", c.region, offset, err)
+		}
+		offset += int64(n)
+		if n == 0 || offset >= total {
+			return out, nil
+		}
+	}
+}
+
+// RunInstanceInput describes one instance to launch.
+type RunInstanceInput struct {
+	Zone             string
+	ImageID          string
+	InstanceType     string
+	Name             string
+	ChargeType       string // default POSTPAID_BY_HOUR
+	VpcID            string
+	SubnetID         string
+	SecurityGroupIDs []string
+	KeyIDs           []string
+	Password         string
+	KeepImageLogin   bool
+	SystemDiskType   string
+	SystemDiskSizeGB int64
+	PublicIP         bool
+	BandwidthOutMbps int64
+	UserData         string // base64
+	Tags             map[string]string
+	// ClientToken makes the call idempotent; a random one is generated when empty and reused
+	// by every retry of this call.
+	ClientToken string
+	DryRun      bool
+}
+
+// NewClientToken returns a random idempotency token.
+func NewClientToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// RunInstance launches one instance and returns its id (state PENDING; use WaitInstanceState).
+func (c *Client) RunInstance(ctx context.Context, in RunInstanceInput) (string, error) {
+	if in.Zone == "" || in.ImageID == "" {
+		return "", fmt.Errorf("run instance: Zone and ImageID are required")
+	}
+	if in.Password != "" && len(in.KeyIDs) > 0 {
+		return "", fmt.Errorf("run instance: set Password or KeyIDs, not both")
+	}
+	token := in.ClientToken
+	if token == "" {
+		token = NewClientToken()
+	}
+	req := cvm.NewRunInstancesRequest()
+	req.Placement = &cvm.Placement{Zone: sp(in.Zone)}
+	req.ImageId = sp(in.ImageID)
+	if in.InstanceType != "" {
+		req.InstanceType = sp(in.InstanceType)
+	}
+	if in.Name != "" {
+		req.InstanceName = sp(in.Name)
+	}
+	if in.ChargeType != "" {
+		req.InstanceChargeType = sp(in.ChargeType)
+	}
+	if in.VpcID != "" || in.SubnetID != "" {
+		req.VirtualPrivateCloud = &cvm.VirtualPrivateCloud{VpcId: sp(in.VpcID), SubnetId: sp(in.SubnetID)}
+	}
+	if len(in.SecurityGroupIDs) > 0 {
+		req.SecurityGroupIds = ptrs(append([]string(nil), in.SecurityGroupIDs...))
+	}
+	if in.Password != "" || len(in.KeyIDs) > 0 || in.KeepImageLogin {
+		ls := &cvm.LoginSettings{}
+		if in.Password != "" {
+			ls.Password = sp(in.Password)
+		}
+		if len(in.KeyIDs) > 0 {
+			ls.KeyIds = ptrs(append([]string(nil), in.KeyIDs...))
+		}
+		if in.KeepImageLogin {
+			ls.KeepImageLogin = sp("TRUE")
+		}
+		req.LoginSettings = ls
+	}
+	if in.SystemDiskType != "" || in.SystemDiskSizeGB > 0 {
+		req.SystemDisk = &cvm.SystemDisk{}
+		if in.SystemDiskType != "" {
+			req.SystemDisk.DiskType = sp(in.SystemDiskType)
+		}
+		if in.SystemDiskSizeGB > 0 {
+			req.SystemDisk.DiskSize = common.Int64Ptr(in.SystemDiskSizeGB)
+		}
+	}
+	if in.PublicIP || in.BandwidthOutMbps > 0 {
+		bw := in.BandwidthOutMbps
+		if bw == 0 {
+			bw = 1
+		}
+		req.InternetAccessible = &cvm.InternetAccessible{InternetChargeType: sp("TRAFFIC_POSTPAID_BY_HOUR"),
+			InternetMaxBandwidthOut: common.Int64Ptr(bw), PublicIpAssigned: common.BoolPtr(in.PublicIP)}
+	}
+	if in.UserData != "" {
+		req.UserData = sp(in.UserData)
+	}
+	req.TagSpecification = cvmTagSpec("instance", in.Tags)
+	req.ClientToken = sp(token)
+	if in.DryRun {
+		req.DryRun = common.BoolPtr(true)
+	}
+	var id string
+	err := c.do(ctx, "RunInstances", opIdempotent, nil, func(ctx context.Context) error {
+		resp, err := c.cvm.RunInstancesWithContext(ctx, req)
+		if err != nil {
+			return err
+		}
+		if ids := ss(resp.Response.InstanceIdSet); len(ids) > 0 {
+			id = ids[0]
+		}
+		return nil
+	})
+	if in.DryRun && ErrorCode(err) == "DryRunOperation" {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("run instance from %s in %s: %w", in.ImageID, in.Zone, err)
+	}
+	if id == "" {
+		return "", fmt.Errorf("run instance from %s in %s: the API returned no instance id", in.ImageID, in.Zone)
+	}
+	return id, nil
+}
+
+// instanceAction runs Terminate/Stop/Start; ok lists codes meaning "already done or going".
+func (c *Client) instanceAction(ctx context.Context, action string, ids []string, ok []string, call func(ctx context.Context, ids []*string) error) error {
+	ids = uniq(ids)
+	for start := 0; start < len(ids); start += maxPage {
+		batch := ids[start:min(start+maxPage, len(ids))]
+		err := c.do(ctx, action, opIdempotent, nil, func(ctx context.Context) error {
+			return call(ctx, ptrs(append([]string(nil), batch...)))
+		})
+		if err != nil {
+			code := ErrorCode(err)
+			if containsStr(ok, code) {
+				if len(batch) == 1 {
+					continue // already gone / already in that state
+				}
+				// One id made the whole batch fail; do them one by one so none is skipped.
+				for _, id := range batch {
+					if err := c.instanceAction(ctx, action, []string{id}, ok, call); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			return fmt.Errorf("%s %v: %w", action, batch, err)
+		}
+	}
+	return nil
+}
+
+// TerminateInstances terminates instances; already gone or terminating counts as done.
+func (c *Client) TerminateInstances(ctx context.Context, ids ...string) error {
+	return c.instanceAction(ctx, "TerminateInstances", ids,
+		[]string{"InvalidInstanceId.NotFound", "UnsupportedOperation.InstanceStateTerminating", "UnsupportedOperation.InstanceStateTerminated"},
+		func(ctx context.Context, ids []*string) error {
+			req := cvm.NewTerminateInstancesRequest()
+			req.InstanceIds = ids
+			_, err := c.cvm.TerminateInstancesWithContext(ctx, req)
+			return err
+		})
+}
+
+// StopInstances stops instances (stopType SOFT, HARD or SOFT_FIRST; empty = API default).
+func (c *Client) StopInstances(ctx context.Context, stopType string, ids ...string) error {
+	return c.instanceAction(ctx, "StopInstances", ids,
+		[]string{"UnsupportedOperation.InstanceStateStopped", "UnsupportedOperation.InstanceStateStopping"},
+		func(ctx context.Context, ids []*string) error {
+			req := cvm.NewStopInstancesRequest()
+			req.InstanceIds = ids
+			if stopType != "" {
+				req.StopType = sp(stopType)
+			}
+			_, err := c.cvm.StopInstancesWithContext(ctx, req)
+			return err
+		})
+}
+
+// StartInstances starts stopped instances.
+func (c *Client) StartInstances(ctx context.Context, ids ...string) error {
+	return c.instanceAction(ctx, "StartInstances", ids,
+		[]string{"UnsupportedOperation.InstanceStateRunning", "UnsupportedOperation.InstanceStateStarting"},
+		func(ctx context.Context, ids []*string) error {
+			req := cvm.NewStartInstancesRequest()
+			req.InstanceIds = ids
+			_, err := c.cvm.StartInstancesWithContext(ctx, req)
+			return err
+		})
+}
+
+// ResetInstanceInput describes ResetInstance (re-image in place).
+type ResetInstanceInput struct {
+	InstanceID     string
+	ImageID        string
+	KeyIDs         []string
+	Password       string
+	KeepImageLogin bool
+	UserData       string
+}
+
+// ResetInstance re-images an instance; wait with WaitInstanceOperation.
+func (c *Client) ResetInstance(ctx context.Context, in ResetInstanceInput) error {
+	if in.InstanceID == "" {
+		return fmt.Errorf("reset instance: InstanceID is required")
+	}
+	err := c.do(ctx, "ResetInstance", opMutation, nil, func(ctx context.Context) error {
+		req := cvm.NewResetInstanceRequest()
+		req.InstanceId = sp(in.InstanceID)
+		if in.ImageID != "" {
+			req.ImageId = sp(in.ImageID)
+		}
+		if in.Password != "" || len(in.KeyIDs) > 0 || in.KeepImageLogin {
+			ls := &cvm.LoginSettings{}
+			if in.Password != "" {
+				ls.Password = sp(in.Password)
+			}
+			if len(in.KeyIDs) > 0 {
+				ls.KeyIds = ptrs(append([]string(nil), in.KeyIDs...))
+			}
+			if in.KeepImageLogin {
+				ls.KeepImageLogin = sp("TRUE")
+			}
+			req.LoginSettings = ls
+		}
+		if in.UserData != "" {
+			req.UserData = sp(in.UserData)
+		}
+		_, err := c.cvm.ResetInstanceWithContext(ctx, req)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("reset instance %s to image %s: %w", in.InstanceID, in.ImageID, err)
+	}
+	return nil
+}
+
+func containsStr(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
