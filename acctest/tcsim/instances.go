@@ -91,7 +91,7 @@ func (s *Server) describeInstances(rc *reqCtx) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var matched []*cvm.Instance
+	matched := []*cvm.Instance{}
 	for _, rec := range sortedBySeq(s.region(rc).Instances, func(i *instanceRec) int64 { return i.Seq }) {
 		in := rec.Instance
 		if len(ids) > 0 && !contains(ids, str(in.InstanceId)) {

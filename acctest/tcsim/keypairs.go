@@ -174,7 +174,7 @@ func (s *Server) describeKeyPairs(rc *reqCtx) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var matched []*cvm.KeyPair
+	matched := []*cvm.KeyPair{}
 	for _, rec := range sortedBySeq(s.region(rc).KeyPairs, func(k *keyPairRec) int64 { return k.Seq }) {
 		kp := rec.KeyPair
 		if len(ids) > 0 && !contains(ids, str(kp.KeyId)) {

@@ -154,7 +154,7 @@ func (s *Server) describeVpcs(rc *reqCtx) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var matched []*vpc.Vpc
+	matched := []*vpc.Vpc{}
 	for _, rec := range sortedBySeq(s.region(rc).Vpcs, func(v *vpcRec) int64 { return v.Seq }) {
 		v := rec.Vpc
 		tags, _ := tagsOfVPC(v.TagSet)
@@ -290,7 +290,7 @@ func (s *Server) describeSubnets(rc *reqCtx) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var matched []*vpc.Subnet
+	matched := []*vpc.Subnet{}
 	for _, rec := range sortedBySeq(s.region(rc).Subnets, func(v *subnetRec) int64 { return v.Seq }) {
 		sn := rec.Subnet
 		tags, _ := tagsOfVPC(sn.TagSet)
@@ -404,7 +404,7 @@ func (s *Server) describeSecurityGroups(rc *reqCtx) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var matched []*vpc.SecurityGroup
+	matched := []*vpc.SecurityGroup{}
 	for _, rec := range sortedBySeq(s.region(rc).SecurityGroups, func(v *securityGroupRec) int64 { return v.Seq }) {
 		sg := rec.SecurityGroup
 		tags, _ := tagsOfVPC(sg.TagSet)
