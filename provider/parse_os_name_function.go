@@ -61,7 +61,7 @@ func (f *parseOsNameFunction) Run(ctx context.Context, req function.RunRequest, 
 	}
 	id, err := lifecycle.ParseOsName(osName, "")
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, "os_name: "+err.Error())
+		resp.Error = function.NewArgumentFuncError(0, err.Error())
 		return
 	}
 	cat, err := lifecycle.Embedded()

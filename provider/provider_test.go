@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,4 +45,14 @@ func TestProviderSchemaValid(t *testing.T) {
 			t.Errorf("function %s missing", fn)
 		}
 	}
+}
+
+// errRe matches Terraform's output of an error message: Terraform re-wraps
+// diagnostic text, so any run of spaces in msg may be a line break.
+func errRe(parts ...string) *regexp.Regexp {
+	q := make([]string, len(parts))
+	for i, p := range parts {
+		q[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(q, ".*"))
 }

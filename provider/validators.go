@@ -86,18 +86,8 @@ var (
 	}
 	allowedOSValidator = func() validator.String {
 		return stringCheck{"must be \"<family>\" or \"<family> <version>\"", func(s string) error {
-			fam, ver, _ := strings.Cut(strings.TrimSpace(s), " ")
-			if err := checkFamily(fam); err != nil {
-				return err
-			}
-			if ver == "" {
-				return nil
-			}
-			canon, _ := lifecycle.NormalizeFamily(fam)
-			if _, err := lifecycle.NormalizeVersion(canon, ver); err != nil {
-				return err
-			}
-			return nil
+			_, _, err := lifecycle.ParseSelector(s)
+			return err
 		}}
 	}
 )

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -335,19 +336,15 @@ func canonicalSuccessor(family, s string) (string, error) {
 	if s == "" || s == "-" {
 		return "", nil
 	}
-	// "rocky 9", "centos-stream 10", "windows-server 2012 R2": the family is
-	// the shortest prefix that names one; otherwise the whole string is a
-	// version of the same family ("12", "2012 R2").
-	fam, ver := family, s
-	for i := 0; i < len(s); i++ {
-		if s[i] != ' ' {
-			continue
-		}
-		if f, ok := NormalizeFamily(s[:i]); ok {
-			fam, ver = f, strings.TrimSpace(s[i+1:])
-			break
-		}
+	// "rocky 9", "centos-stream 10", "windows-server 2012 R2" name a family;
+	// otherwise the whole string is a version of the same family ("12",
+	// "2012 R2").
+	if fam, ver, err := ParseSelector(s); err == nil && ver != "" {
+		return fam + " " + ver, nil
+	} else if err == nil || !errors.Is(err, ErrUnknownFamily) {
+		return "", fmt.Errorf("successor %q: give \"<version>\" or \"<family> <version>\"", s)
 	}
+	fam, ver := family, s
 	v, err := NormalizeVersion(fam, ver)
 	if err != nil {
 		return "", fmt.Errorf("successor %q: %w", s, err)

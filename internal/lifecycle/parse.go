@@ -195,7 +195,11 @@ func ParseOsName(osName, platform string) (OSID, error) {
 	if family == "" {
 		fam, ok := NormalizeFamily(strings.TrimSpace(platform))
 		if !ok {
-			return OSID{}, fmt.Errorf("%w in OsName %q (platform %q); known families: %s", ErrUnknownFamily, osName, platform, strings.Join(Families(), ", "))
+			where := fmt.Sprintf("OsName %q", osName)
+			if platform != "" {
+				where += fmt.Sprintf(" or Platform %q", platform)
+			}
+			return OSID{}, fmt.Errorf("%w in %s; known families: %s", ErrUnknownFamily, where, strings.Join(Families(), ", "))
 		}
 		family, next = fam, 0
 	}
@@ -282,4 +286,29 @@ func findVersion(s string, toks []token, from int, family string) (string, bool)
 		return word, true
 	}
 	return "", false
+}
+
+// ParseSelector reads "<family>" or "<family> <version>" where both parts may
+// contain spaces ("Rocky Linux", "windows-server 2012 R2"): the family is the
+// longest prefix that names one. version is "" for a family-only selector.
+func ParseSelector(s string) (family, version string, err error) {
+	s = strings.TrimSpace(s)
+	if fam, ok := NormalizeFamily(s); ok {
+		return fam, "", nil
+	}
+	for i := len(s) - 1; i > 0; i-- {
+		if s[i] != ' ' {
+			continue
+		}
+		fam, ok := NormalizeFamily(s[:i])
+		if !ok {
+			continue
+		}
+		ver, err := NormalizeVersion(fam, strings.TrimSpace(s[i+1:]))
+		if err != nil {
+			return "", "", err
+		}
+		return fam, ver, nil
+	}
+	return "", "", fmt.Errorf("%w in %q; use \"<family>\" or \"<family> <version>\" with a family among %s", ErrUnknownFamily, s, strings.Join(Families(), ", "))
 }

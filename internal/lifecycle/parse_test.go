@@ -153,3 +153,22 @@ func FuzzParseOsName(f *testing.F) {
 		}
 	})
 }
+
+func TestParseSelector(t *testing.T) {
+	ok := map[string][2]string{
+		"debian": {"debian", ""}, "Rocky Linux": {"rocky", ""}, "ubuntu 24.04": {"ubuntu", "24.04"},
+		"windows-server 2012 R2": {"windows-server", "2012r2"}, "Rocky Linux 9.3": {"rocky", "9"},
+		"centos-stream 10": {"centos-stream", "10"}, "CentOS Stream 9": {"centos-stream", "9"},
+	}
+	for in, want := range ok {
+		f, v, err := ParseSelector(in)
+		if err != nil || f != want[0] || v != want[1] {
+			t.Errorf("ParseSelector(%q) = %q, %q, %v; want %v", in, f, v, err, want)
+		}
+	}
+	for _, in := range []string{"", "gentoo", "ubuntu 24", "debian bookworm"} {
+		if f, v, err := ParseSelector(in); err == nil {
+			t.Errorf("ParseSelector(%q) = %q, %q; want error", in, f, v)
+		}
+	}
+}
