@@ -1,0 +1,302 @@
+// Package e2e holds the real-root tests of the harden bundle: it is built
+// as a static binary, copied into a Debian 12 / 13 sandbox (acctest/sandbox:
+// its own namespaces, sshd, apt through a proxy) and run there over SSH by a
+// key-only sudo user, the way Packer's provisioner runs it.
+package e2e
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/acctest/sandbox"
+)
+
+var hardenBin string
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		// HARDEN_BIN tests a prebuilt bundle (e.g. dist/hardening/harden from `make bundle`).
+		if hardenBin = os.Getenv("HARDEN_BIN"); hardenBin != "" {
+			return m.Run()
+		}
+		dir, err := os.MkdirTemp("", "harden-e2e-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		hardenBin = filepath.Join(dir, "harden")
+		// The bundle contract: static, no cgo, like `make bundle`.
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=e2e", "-o", hardenBin, "../cmd/harden")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build harden: %v\n%s", err, out)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// report is the part of the JSON report the tests judge.
+type report struct {
+	Profile string         `json:"profile"`
+	Summary map[string]int `json:"summary"`
+	Rules   []struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+		Detail string `json:"detail"`
+	} `json:"rules"`
+	Changes *struct {
+		Installed []string `json:"installed"`
+		Removed   []string `json:"removed"`
+		Files     []string `json:"files"`
+	} `json:"changes"`
+	Packages struct {
+		Count     int        `json:"count"`
+		Hash      string     `json:"sha256"`
+		UpdatedAt *time.Time `json:"updated_at"`
+	} `json:"packages"`
+	Error string `json:"error"`
+}
+
+func TestRealRootDebian(t *testing.T) {
+	for _, rel := range []struct{ release, profile string }{{"bookworm", "debian-12"}, {"trixie", "debian-13"}} {
+		t.Run(rel.profile, func(t *testing.T) {
+			t.Parallel()
+			testRealRoot(t, rel.release, rel.profile)
+		})
+	}
+}
+
+func testRealRoot(t *testing.T, release, profile string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const user = "builder"
+	sb := sandbox.NewForTest(t, sandbox.Options{
+		Release: release, LoginUser: user,
+		AuthorizedKeys: []string{strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))) + " e2e"},
+	})
+	if err := sb.CopyIn(ctx, hardenBin, "/usr/local/bin/harden"); err != nil {
+		t.Fatal(err)
+	}
+
+	// The builder's session: it runs apply through sudo and must survive it.
+	session := dialSSH(t, sb.SSHAddr(), user, signer)
+	defer session.Close()
+
+	host := snapshotHost(t)
+	start := time.Now()
+	first := runReport(t, session, "sudo -n /usr/local/bin/harden apply --format json --report /root/apply-1.html")
+	t.Logf("%s: first apply %.1fs: %v, installed %v, removed %v, %d files",
+		profile, time.Since(start).Seconds(), first.Summary, first.Changes.Installed, first.Changes.Removed, len(first.Changes.Files))
+	if first.Profile != profile {
+		t.Errorf("detected profile %q, want %q", first.Profile, profile)
+	}
+	if first.Error != "" {
+		t.Fatalf("first apply error: %s", first.Error)
+	}
+	if first.Packages.UpdatedAt == nil || first.Packages.Count == 0 || len(first.Packages.Hash) != 64 {
+		t.Errorf("package state not recorded: %+v", first.Packages)
+	}
+	requireNoFailures(t, "first apply", first)
+
+	before := treeHash(t, ctx, sb)
+	start = time.Now()
+	second := runReport(t, session, "sudo -n /usr/local/bin/harden apply --format json")
+	t.Logf("%s: second apply %.1fs", profile, time.Since(start).Seconds())
+	after := treeHash(t, ctx, sb)
+	if diff := diffTrees(before, after); len(diff) > 0 {
+		t.Errorf("second apply changed %d paths: %s", len(diff), strings.Join(firstN(diff, 20), "\n"))
+	}
+	if c := second.Changes; c == nil || len(c.Files)+len(c.Installed)+len(c.Removed) > 0 {
+		t.Errorf("second apply reports changes: %+v", second.Changes)
+	}
+	if second.Packages.Hash != first.Packages.Hash {
+		t.Errorf("package set changed on second apply")
+	}
+
+	start = time.Now()
+	audit := runReport(t, session, "sudo -n /usr/local/bin/harden audit --format json")
+	t.Logf("%s: audit %.2fs: %v", profile, time.Since(start).Seconds(), audit.Summary)
+	requireNoFailures(t, "audit", audit)
+	if audit.Summary["pass"] == 0 {
+		t.Errorf("audit passes nothing: %v", audit.Summary)
+	}
+
+	// The session that ran apply still works, including sudo.
+	if out, err := runSSH(session, "sudo -n true && echo still-alive"); err != nil || !strings.Contains(out, "still-alive") {
+		t.Fatalf("builder session after apply: %v %s", err, out)
+	}
+	snapshotHost(t).requireEqual(t, host)
+
+	// A fresh sshd with the hardened configuration (what the image boots
+	// with) accepts a new key login of the builder, and sudo -n works.
+	if err := sb.StartSSH(ctx); err != nil {
+		t.Fatalf("restart sshd with hardened config: %v", err)
+	}
+	fresh := dialSSH(t, sb.SSHAddr(), user, signer)
+	defer fresh.Close()
+	if out, err := runSSH(fresh, "sudo -n true && id -un"); err != nil || strings.TrimSpace(out) != user {
+		t.Fatalf("new key login + sudo -n after hardening: %v %q", err, out)
+	}
+	// Password authentication is off: a login without a key is refused.
+	if c, err := ssh.Dial("tcp", sb.SSHAddr(), &ssh.ClientConfig{User: user, Auth: []ssh.AuthMethod{ssh.Password("x")},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second}); err == nil {
+		c.Close()
+		t.Error("password login accepted after hardening")
+	}
+
+	// Image cleanup: host keys and machine-id gone, host-key regeneration in place.
+	if _, stderr, err := sb.Exec(ctx, nil, "/usr/local/bin/harden", "cleanup"); err != nil {
+		t.Fatalf("cleanup: %v %s", err, stderr)
+	}
+	out, _, err := sb.Exec(ctx, nil, "/bin/sh", "-c",
+		"ls /etc/ssh/ssh_host_* 2>/dev/null | wc -l; stat -c %s /etc/machine-id; test -L /etc/systemd/system/multi-user.target.wants/harden-ssh-hostkeys.service && echo unit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := strings.Fields(string(out)); len(f) != 3 || f[0] != "0" || f[1] != "0" || f[2] != "unit" {
+		t.Errorf("after cleanup: host keys/machine-id/unit = %q", out)
+	}
+	snapshotHost(t).requireEqual(t, host)
+}
+
+func requireNoFailures(t *testing.T, what string, r report) {
+	t.Helper()
+	var bad []string
+	for _, rr := range r.Rules {
+		if rr.Status == "fail" || rr.Status == "error" {
+			bad = append(bad, fmt.Sprintf("%s %s: %s", rr.Status, rr.ID, rr.Detail))
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("%s: %d rules fail or error (waivers excluded):\n%s", what, len(bad), strings.Join(bad, "\n"))
+	}
+}
+
+func dialSSH(t *testing.T, addr, user string, signer ssh.Signer) *ssh.Client {
+	t.Helper()
+	c, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{
+		User: user, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), // a fresh sandbox: nothing to pin against
+		Timeout:         15 * time.Second,
+	})
+	if err != nil {
+		t.Fatalf("ssh %s@%s: %v", user, addr, err)
+	}
+	return c
+}
+
+func runSSH(c *ssh.Client, cmd string) (string, error) {
+	s, err := c.NewSession()
+	if err != nil {
+		return "", err
+	}
+	defer s.Close()
+	out, err := s.Output(cmd)
+	return string(out), err
+}
+
+// runReport runs a harden command over SSH and decodes its JSON report;
+// exit 1 (failures) still yields a report, which the caller judges.
+func runReport(t *testing.T, c *ssh.Client, cmd string) report {
+	t.Helper()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var stderr strings.Builder
+	s.Stderr = &stderr
+	out, err := s.Output(cmd)
+	var r report
+	if jerr := json.Unmarshal(out, &r); jerr != nil {
+		t.Fatalf("%s: %v (json: %v)\nstdout: %s\nstderr: %s", cmd, err, jerr, out, stderr.String())
+	}
+	if err != nil {
+		t.Logf("%s: %v\nstderr: %s", cmd, err, lastLines(stderr.String(), 30))
+	}
+	return r
+}
+
+// treeHash describes every path of the trees a second apply must not change:
+// type, mode, owner, link target and content hash.
+func treeHash(t *testing.T, ctx context.Context, sb *sandbox.Sandbox) map[string]string {
+	t.Helper()
+	const script = `set -e
+for d in /etc /usr/lib /lib/systemd /var/spool/cron; do
+  [ -e "$d" ] || continue
+  find "$d/" -xdev -printf '%p\t%y %m %U:%G %l\n'
+  find "$d/" -xdev -type f -print0 | xargs -0 -r sha256sum | sed 's/^\([0-9a-f]*\)  \(.*\)$/\2\tsha256 \1/'
+done`
+	out, _, err := sb.Exec(ctx, nil, "/bin/sh", "-c", script)
+	if err != nil {
+		t.Fatalf("hash trees: %v", err)
+	}
+	m := map[string]string{}
+	for _, l := range strings.Split(string(out), "\n") {
+		p, v, ok := strings.Cut(l, "\t")
+		if ok {
+			m[p] += v + ";"
+		}
+	}
+	return m
+}
+
+func diffTrees(a, b map[string]string) []string {
+	var out []string
+	for p, v := range a {
+		if w, ok := b[p]; !ok {
+			out = append(out, "removed "+p)
+		} else if v != w {
+			out = append(out, "changed "+p)
+		}
+	}
+	for p := range b {
+		if _, ok := a[p]; !ok {
+			out = append(out, "added "+p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return append(s[:n:n], fmt.Sprintf("… %d more", len(s)-n))
+	}
+	return s
+}
+
+func lastLines(s string, n int) string {
+	l := strings.Split(strings.TrimSpace(s), "\n")
+	if len(l) > n {
+		l = l[len(l)-n:]
+	}
+	return strings.Join(l, "\n")
+}
