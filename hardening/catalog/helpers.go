@@ -1,0 +1,304 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/primitive"
+)
+
+// Families as the engine's platform detection reports them.
+const (
+	famDebian = "debian"
+	famUbuntu = "ubuntu"
+	famRHEL   = "rhel"
+)
+
+// rule builds a Level 1 rule. Options adjust the less common fields.
+func rule(id, section, title string, checks ...engine.Check) *engine.Rule {
+	return &engine.Rule{ID: id, Section: section, Level: 1, Title: title, Checks: checks}
+}
+
+// only restricts a rule to families or platform ids.
+func only(r *engine.Rule, platforms ...string) *engine.Rule {
+	r.Platforms = append(r.Platforms, platforms...)
+	return r
+}
+
+// late orders a rule's fix after all others: it touches sshd, sudo, PAM or
+// the firewall, whose validation must see every other change first and whose
+// failure must not leave the builder locked out half-way.
+func late(r *engine.Rule) *engine.Rule {
+	r.Order = engine.OrderLate
+	return r
+}
+
+// auditOnly marks a rule that reports but never changes the target.
+func auditOnly(r *engine.Rule) *engine.Rule {
+	r.AuditOnly = true
+	return r
+}
+
+// why sets the rationale shown in reports.
+func why(r *engine.Rule, rationale string) *engine.Rule {
+	r.Rationale = rationale
+	return r
+}
+
+// family returns the target's OS family ("debian", "ubuntu", "rhel").
+func family(t *engine.Target) (string, error) {
+	o, err := t.OSRelease()
+	if err != nil {
+		return "", err
+	}
+	p, err := engine.DetectPlatform(o)
+	if err != nil {
+		return "", err
+	}
+	return p.Family, nil
+}
+
+// perFamily dispatches to the check for the target's family: Debian and
+// Ubuntu share Deb unless Ubuntu is set. A nil check means the control does
+// not exist on that family (not applicable).
+type perFamily struct {
+	Deb, Ubuntu, RHEL engine.Check
+}
+
+func (f perFamily) pick(t *engine.Target) (engine.Check, string, error) {
+	fam, err := family(t)
+	if err != nil {
+		return nil, "", err
+	}
+	switch fam {
+	case famRHEL:
+		return f.RHEL, fam, nil
+	case famUbuntu:
+		if f.Ubuntu != nil {
+			return f.Ubuntu, fam, nil
+		}
+	}
+	return f.Deb, fam, nil
+}
+
+func (f perFamily) Describe() string {
+	var parts []string
+	for _, c := range []struct {
+		n string
+		c engine.Check
+	}{{"debian", f.Deb}, {"ubuntu", f.Ubuntu}, {"rhel", f.RHEL}} {
+		if c.c != nil {
+			parts = append(parts, c.n+": "+c.c.Describe())
+		}
+	}
+	return strings.Join(parts, " | ")
+}
+
+func (f perFamily) Audit(ctx context.Context, t *engine.Target) engine.Finding {
+	c, fam, err := f.pick(t)
+	if err != nil {
+		return engine.Errorf("detect OS family: %v", err)
+	}
+	if c == nil {
+		return engine.NotApplicable("not applicable on %s", fam)
+	}
+	return c.Audit(ctx, t)
+}
+
+func (f perFamily) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) error {
+	c, _, err := f.pick(t)
+	if err != nil {
+		return fmt.Errorf("detect OS family: %w", err)
+	}
+	if c == nil {
+		return nil
+	}
+	return c.Fix(ctx, t, p)
+}
+
+// when makes a check conditional: if cond is false the check is not
+// applicable (e.g. chrony settings on a host that uses systemd-timesyncd).
+type when struct {
+	Desc string
+	Cond func(ctx context.Context, t *engine.Target) (bool, error)
+	Then engine.Check
+}
+
+func (w when) Describe() string { return w.Then.Describe() + " (if " + w.Desc + ")" }
+
+func (w when) Audit(ctx context.Context, t *engine.Target) engine.Finding {
+	ok, err := w.Cond(ctx, t)
+	if err != nil {
+		return engine.Errorf("%s: %v", w.Desc, err)
+	}
+	if !ok {
+		return engine.NotApplicable("not %s", w.Desc)
+	}
+	return w.Then.Audit(ctx, t)
+}
+
+func (w when) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) error {
+	ok, err := w.Cond(ctx, t)
+	if err != nil || !ok {
+		return err
+	}
+	return w.Then.Fix(ctx, t, p)
+}
+
+// installed is a condition: any of the packages is installed.
+func installed(pkgs ...string) func(ctx context.Context, t *engine.Target) (bool, error) {
+	return func(ctx context.Context, t *engine.Target) (bool, error) {
+		db, err := t.Packages(ctx)
+		if err != nil {
+			return false, err
+		}
+		for _, n := range pkgs {
+			if db.Installed(n) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+}
+
+func not(f func(ctx context.Context, t *engine.Target) (bool, error)) func(ctx context.Context, t *engine.Target) (bool, error) {
+	return func(ctx context.Context, t *engine.Target) (bool, error) {
+		ok, err := f(ctx, t)
+		return !ok, err
+	}
+}
+
+// Package shorthands.
+func absent(name string) engine.Check  { return primitive.Absent(name) }
+func present(name string) engine.Check { return primitive.Installed(name) }
+func pkg(apt, dnf string, want bool) engine.Check {
+	return primitive.Package{Apt: apt, Dnf: dnf, Present: want}
+}
+
+func sysctl(key, value string) engine.Check { return primitive.Sysctl{Key: key, Value: value} }
+
+func mode(path string, max uint32, owner, group string) engine.Check {
+	return primitive.FileMode{Path: path, Max: fs.FileMode(max), Owner: owner, Group: group}
+}
+
+func unit(name string, state primitive.ServiceState) engine.Check {
+	return primitive.Service{Unit: name, State: state}
+}
+
+// Numeric comparisons for KeyValue.Accept and similar.
+func atMost(n int) func(string) bool {
+	return func(s string) bool { v, err := strconv.Atoi(strings.TrimSpace(s)); return err == nil && v <= n }
+}
+func atLeast(n int) func(string) bool {
+	return func(s string) bool { v, err := strconv.Atoi(strings.TrimSpace(s)); return err == nil && v >= n }
+}
+func between(lo, hi int) func(string) bool {
+	return func(s string) bool {
+		v, err := strconv.Atoi(strings.TrimSpace(s))
+		return err == nil && v >= lo && v <= hi
+	}
+}
+func oneOf(vals ...string) func(string) bool {
+	return func(s string) bool {
+		for _, v := range vals {
+			if strings.EqualFold(strings.TrimSpace(s), v) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// perPlatform dispatches on the exact platform id ("debian-13") first, then
+// the family, then "*". A missing entry is not applicable.
+type perPlatform map[string]engine.Check
+
+func (m perPlatform) pick(t *engine.Target) (engine.Check, string, error) {
+	o, err := t.OSRelease()
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := engine.DetectPlatform(o)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, k := range []string{p.ID(), p.Family, "*"} {
+		if c, ok := m[k]; ok {
+			return c, p.ID(), nil
+		}
+	}
+	return nil, p.ID(), nil
+}
+
+func (m perPlatform) Describe() string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, k+": "+m[k].Describe())
+	}
+	return strings.Join(parts, " | ")
+}
+
+func (m perPlatform) Audit(ctx context.Context, t *engine.Target) engine.Finding {
+	c, id, err := m.pick(t)
+	if err != nil {
+		return engine.Errorf("detect platform: %v", err)
+	}
+	if c == nil {
+		return engine.NotApplicable("not applicable on %s", id)
+	}
+	return c.Audit(ctx, t)
+}
+
+func (m perPlatform) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) error {
+	c, _, err := m.pick(t)
+	if err != nil || c == nil {
+		return err
+	}
+	return c.Fix(ctx, t, p)
+}
+
+func fsPerm(m uint32) fs.FileMode { return fs.FileMode(m) }
+
+// anyOf passes when one of its checks passes; the fix applies the first.
+type anyOf []engine.Check
+
+func (a anyOf) Describe() string {
+	var parts []string
+	for _, c := range a {
+		parts = append(parts, c.Describe())
+	}
+	return strings.Join(parts, " or ")
+}
+
+func (a anyOf) Audit(ctx context.Context, t *engine.Target) engine.Finding {
+	var details []string
+	na := 0
+	for _, c := range a {
+		f := c.Audit(ctx, t)
+		switch f.Status {
+		case engine.StatusPass:
+			return f
+		case engine.StatusNotApplicable:
+			na++
+		}
+		details = append(details, f.Detail)
+	}
+	if na == len(a) {
+		return engine.NotApplicable("%s", strings.Join(details, "; "))
+	}
+	return engine.Fail("%s", strings.Join(details, "; "))
+}
+
+func (a anyOf) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) error {
+	return a[0].Fix(ctx, t, p)
+}

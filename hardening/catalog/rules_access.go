@@ -1,0 +1,249 @@
+package catalog
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/primitive"
+)
+
+func sshd(key, value, def string, accept func(string) bool) engine.Check {
+	return primitive.SSHDOption{Key: key, Value: value, Default: def, Accept: accept}
+}
+
+// listWithout accepts a comma-separated algorithm list that contains none
+// of the weak entries (substring match, lower-case).
+func listWithout(weak ...string) func(string) bool {
+	return func(v string) bool {
+		for _, a := range strings.Split(strings.ToLower(v), ",") {
+			for _, w := range weak {
+				if strings.Contains(a, w) {
+					return false
+				}
+			}
+		}
+		return strings.TrimSpace(v) != ""
+	}
+}
+
+func firstHasPQ(v string) bool {
+	first, _, _ := strings.Cut(strings.ToLower(v), ",")
+	return (strings.HasPrefix(first, "mlkem768x25519") || strings.HasPrefix(first, "sntrup761x25519")) && listWithout("sha1", "group1-", "group14-sha1")(v)
+}
+
+func maxStartupsOK(v string) bool {
+	p := strings.Split(v, ":")
+	if len(p) != 3 {
+		return false
+	}
+	return atMost(10)(p[0]) && atMost(30)(p[1]) && atMost(60)(p[2]) && atLeast(1)(p[0])
+}
+
+const (
+	ciphers               = "aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr"
+	macs                  = "hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512,hmac-sha2-256"
+	kexBase               = "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp521,ecdh-sha2-nistp384,ecdh-sha2-nistp256,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256"
+	opensshDefaultCiphers = "chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com"
+)
+
+var weakCiphers = listWithout("cbc", "arcfour", "3des", "blowfish", "cast128", "rijndael")
+var weakMACs = listWithout("md5", "sha1", "-96", "umac-64", "ripemd")
+var weakKex = listWithout("group1-sha1", "group14-sha1", "group-exchange-sha1")
+
+// sshRules: CIS section 5.1 (sshd). All are ordered late and validated with
+// sshd -t; image mode never restarts sshd, so the builder's session survives.
+func sshRules() []*engine.Rule {
+	rs := []*engine.Rule{
+		rule("ssh-config-perms", "5", "sshd configuration is root-only",
+			mode("/etc/ssh/sshd_config", 0o600, "root", "root"),
+			globMode{Patterns: []string{"/etc/ssh/sshd_config.d/*.conf"}, Max: 0o600, Owner: "root", Group: "root", FilesOnly: true},
+			mode("/etc/sysconfig/sshd", 0o600, "root", "root")),
+		rule("ssh-host-private-keys-perms", "5", "SSH host private keys are readable by root only",
+			perFamily{
+				Deb:  globMode{Patterns: []string{"/etc/ssh/ssh_host_*_key"}, Max: 0o600, Owner: "root", Group: "root"},
+				RHEL: globMode{Patterns: []string{"/etc/ssh/ssh_host_*_key"}, Max: 0o640, Owner: "root", Group: "root|ssh_keys"},
+			}),
+		rule("ssh-host-public-keys-perms", "5", "SSH host public keys are not writable by others",
+			globMode{Patterns: []string{"/etc/ssh/ssh_host_*_key.pub"}, Max: 0o644, Owner: "root", Group: "root"}),
+		why(rule("ssh-access-restricted", "5", "sshd admits only members of the admin groups",
+			perFamily{
+				Deb:  sshd("AllowGroups", "root sudo", "", nonEmpty),
+				RHEL: sshd("AllowGroups", "root wheel", "", nonEmpty),
+			}), "limits SSH to accounts that are meant to log in; waived by default for images because cloud-init creates the login user at first boot"),
+		rule("ssh-banner", "5", "sshd shows the login banner", sshd("Banner", "/etc/issue.net", "none", func(v string) bool { return v != "none" && v != "" })),
+		rule("ssh-ciphers", "5", "sshd offers strong ciphers only", sshd("Ciphers", ciphers, opensshDefaultCiphers, weakCiphers)),
+		rule("ssh-client-alive", "5", "Idle SSH sessions are reaped",
+			sshd("ClientAliveInterval", "15", "0", between(1, 900)),
+			sshd("ClientAliveCountMax", "3", "3", between(1, 3))),
+		rule("ssh-hostbased-auth", "5", "Host-based SSH authentication is off", sshd("HostbasedAuthentication", "no", "no", nil)),
+		rule("ssh-ignore-rhosts", "5", "sshd ignores rhosts files", sshd("IgnoreRhosts", "yes", "yes", nil)),
+		rule("ssh-kex", "5", "sshd offers strong key exchange only (hybrid post-quantum first where supported)",
+			perPlatform{
+				"debian-13": sshd("KexAlgorithms", "mlkem768x25519-sha256,sntrup761x25519-sha512@openssh.com,"+kexBase, "", firstHasPQ),
+				famDebian:   sshd("KexAlgorithms", "sntrup761x25519-sha512@openssh.com,"+kexBase, "", weakKex),
+				famUbuntu:   sshd("KexAlgorithms", "sntrup761x25519-sha512@openssh.com,"+kexBase, "", weakKex),
+				famRHEL:     sshd("KexAlgorithms", kexBase, "", weakKex),
+			}),
+		rule("ssh-login-grace-time", "5", "SSH login grace time is at most 60 seconds", sshd("LoginGraceTime", "60", "120", between(1, 60))),
+		rule("ssh-log-level", "5", "sshd logs at INFO or VERBOSE", sshd("LogLevel", "VERBOSE", "INFO", oneOf("info", "verbose"))),
+		rule("ssh-macs", "5", "sshd offers strong MACs only", sshd("MACs", macs, "", weakMACs)),
+		rule("ssh-max-auth-tries", "5", "At most 4 SSH authentication attempts per connection", sshd("MaxAuthTries", "4", "6", between(1, 4))),
+		rule("ssh-max-sessions", "5", "At most 10 sessions per SSH connection", sshd("MaxSessions", "10", "10", between(1, 10))),
+		rule("ssh-max-startups", "5", "Unauthenticated SSH connections are throttled", sshd("MaxStartups", "10:30:60", "10:30:100", maxStartupsOK)),
+		rule("ssh-permit-empty-passwords", "5", "No SSH login with an empty password", sshd("PermitEmptyPasswords", "no", "no", nil)),
+		why(rule("ssh-permit-root-login", "5", "No direct root login over SSH", sshd("PermitRootLogin", "no", "prohibit-password", nil)),
+			"written to the image only: the builder's running session is never restarted; instances log in as the cloud-init user and use sudo"),
+		rule("ssh-permit-user-environment", "5", "Users cannot pass environment to sshd", sshd("PermitUserEnvironment", "no", "no", nil)),
+		rule("ssh-use-pam", "5", "sshd uses PAM", sshd("UsePAM", "yes", "no", nil)),
+	}
+	for _, r := range rs {
+		late(r)
+	}
+	return rs
+}
+
+// PAM stacks per family. RHEL's files are authselect's (symlinks followed).
+var (
+	pamAuthDeb      = []string{"/etc/pam.d/common-auth"}
+	pamAccountDeb   = []string{"/etc/pam.d/common-account"}
+	pamPasswordDeb  = []string{"/etc/pam.d/common-password"}
+	pamSessionDeb   = []string{"/etc/pam.d/common-session"}
+	pamStacksRHEL   = []string{"/etc/pam.d/system-auth", "/etc/pam.d/password-auth"}
+	pwhistoryArgs   = []string{"remember=24", "enforce_for_root", "use_authtok"}
+	pwqualityDeb    = []string{"retry=3"}
+	pwqualityRHEL   = []string{"local_users_only"}
+	faillockPreauth = func(files []string) primitive.PAMModule {
+		return primitive.PAMModule{Files: files, Type: "auth", Module: "pam_faillock.so", Discriminator: "preauth", Control: "requisite", NewArgs: []string{"preauth"}, Before: "^"}
+	}
+)
+
+var weakHashes = []string{"md5", "bigcrypt", "sha256", "blowfish", "gost_yescrypt"}
+
+func pamPerFamily(deb, rhel primitive.PAMModule) engine.Check { return perFamily{Deb: deb, RHEL: rhel} }
+
+// unixLine judges the pam_unix line of one type in both families.
+func unixLine(typ string, args, forbid []string, accept map[string]func(string) bool) engine.Check {
+	deb := map[string][]string{"auth": pamAuthDeb, "account": pamAccountDeb, "password": pamPasswordDeb, "session": pamSessionDeb}[typ]
+	return pamPerFamily(
+		primitive.PAMModule{Files: deb, Type: typ, Module: "pam_unix.so", Args: args, Forbid: forbid, Accept: accept},
+		primitive.PAMModule{Files: pamStacksRHEL, Type: typ, Module: "pam_unix.so", Args: args, Forbid: forbid, Accept: accept})
+}
+
+func pwq(key, value string, accept func(string) bool) engine.Check {
+	return primitive.KeyValue{Path: "/etc/security/pwquality.conf", Key: key, Value: value, Sep: " = ", Accept: accept}
+}
+
+func pwhistory(args ...string) engine.Check {
+	acc := map[string]func(string) bool{"remember": atLeast(24)}
+	return pamPerFamily(
+		primitive.PAMModule{Files: pamPasswordDeb, Type: "password", Module: "pam_pwhistory.so", Control: "requisite", NewArgs: pwhistoryArgs, Before: "pam_unix.so", Args: args, Accept: acc},
+		primitive.PAMModule{Files: pamStacksRHEL, Type: "password", Module: "pam_pwhistory.so", Control: "requisite", NewArgs: pwhistoryArgs, Before: "pam_unix.so", Args: args, Accept: acc})
+}
+
+// authRules: CIS 5.2 (sudo, su), 5.3 (PAM) and 5.4 (accounts, environment).
+func authRules() []*engine.Rule {
+	rs := []*engine.Rule{
+		rule("pkg-sudo-present", "5", "sudo is installed", present("sudo")),
+		late(rule("sudo-use-pty", "5", "sudo runs commands in a pseudo terminal", primitive.SudoersDefault{Setting: "use_pty"})),
+		late(rule("sudo-logfile", "5", "sudo keeps its own log file", primitive.SudoersDefault{Setting: `logfile="/var/log/sudo.log"`,
+			Accept: func(s string) bool { return strings.HasPrefix(strings.ReplaceAll(s, " ", ""), "logfile=") }})),
+		late(rule("sudo-authenticate", "5", "sudo never disables authentication globally",
+			lineAbsent{Files: []string{"/etc/sudoers", "/etc/sudoers.d/*"}, Pattern: regexp.MustCompile(`^Defaults\b.*!authenticate`), What: "Defaults !authenticate"})),
+		late(rule("sudo-timestamp-timeout", "5", "sudo caches credentials for at most 15 minutes", primitive.SudoersDefault{Setting: "timestamp_timeout=15",
+			Accept: func(s string) bool {
+				_, v, _ := strings.Cut(s, "=")
+				return between(0, 15)(v)
+			}})),
+		late(rule("su-restricted", "5", "su is limited to the empty group sugroup",
+			groupEmpty{Name: "sugroup", Create: true},
+			lineRequired{Files: []string{"/etc/pam.d/su"}, Pattern: regexp.MustCompile(`^auth\s+required\s+pam_wheel\.so\b.*\buse_uid\b.*\bgroup=sugroup\b`),
+				Path: "/etc/pam.d/su", Line: "auth       required   pam_wheel.so use_uid group=sugroup", What: "pam_wheel restricting su to sugroup"})),
+
+		rule("pkg-pam-present", "5", "PAM and its modules are installed",
+			pkg("libpam-runtime", "pam", true), pkg("libpam-modules", "authselect", true)),
+		rule("pkg-pwquality-present", "5", "The password quality library is installed", pkg("libpam-pwquality", "libpwquality", true)),
+		late(rule("pam-unix-enabled", "5", "pam_unix is in every PAM stack",
+			unixLine("auth", nil, nil, nil), unixLine("account", nil, nil, nil), unixLine("password", nil, nil, nil), unixLine("session", nil, nil, nil))),
+		late(why(rule("pam-faillock-enabled", "5", "pam_faillock locks accounts after repeated failures",
+			pamPerFamily(faillockPreauth(pamAuthDeb), faillockPreauth(pamStacksRHEL)),
+			pamPerFamily(
+				primitive.PAMModule{Files: pamAuthDeb, Type: "auth", Module: "pam_faillock.so", Discriminator: "authfail", Control: "[default=die]", NewArgs: []string{"authfail"}, Before: "pam_deny.so"},
+				primitive.PAMModule{Files: pamStacksRHEL, Type: "auth", Module: "pam_faillock.so", Discriminator: "authfail", Control: "required", NewArgs: []string{"authfail"}, Before: "pam_deny.so"}),
+			pamPerFamily(
+				primitive.PAMModule{Files: pamAccountDeb, Type: "account", Module: "pam_faillock.so", Control: "required", Before: "^"},
+				primitive.PAMModule{Files: pamStacksRHEL, Type: "account", Module: "pam_faillock.so", Control: "required", Before: "^"})),
+			"key-based logins (the image builder's) never pass through PAM auth, so faillock cannot lock the builder out")),
+		late(rule("pam-pwquality-enabled", "5", "pam_pwquality checks new passwords",
+			pamPerFamily(
+				primitive.PAMModule{Files: pamPasswordDeb, Type: "password", Module: "pam_pwquality.so", Control: "requisite", NewArgs: pwqualityDeb, Before: "^"},
+				primitive.PAMModule{Files: pamStacksRHEL, Type: "password", Module: "pam_pwquality.so", Control: "requisite", NewArgs: pwqualityRHEL, Before: "^"}))),
+		late(rule("pam-pwhistory-enabled", "5", "pam_pwhistory refuses reused passwords", pwhistory())),
+		late(rule("pwhistory-remember", "5", "The last 24 passwords are remembered", pwhistory("remember=24"))),
+		late(rule("pwhistory-enforce-root", "5", "Password history applies to root", pwhistory("enforce_for_root"))),
+		late(rule("pwhistory-use-authtok", "5", "pam_pwhistory uses the already checked password", pwhistory("use_authtok"))),
+		late(rule("pam-unix-no-nullok", "5", "pam_unix never accepts empty passwords",
+			unixLine("auth", nil, []string{"nullok"}, nil), unixLine("account", nil, []string{"nullok"}, nil),
+			unixLine("password", nil, []string{"nullok"}, nil), unixLine("session", nil, []string{"nullok"}, nil))),
+		late(rule("pam-unix-no-remember", "5", "Password history is kept by pam_pwhistory, not pam_unix",
+			unixLine("password", nil, []string{"remember"}, nil))),
+		late(rule("pam-unix-strong-hash", "5", "pam_unix hashes passwords with yescrypt or sha512",
+			perFamily{
+				Deb: anyOf{
+					primitive.PAMModule{Files: pamPasswordDeb, Type: "password", Module: "pam_unix.so", Args: []string{"yescrypt"}, Forbid: weakHashes},
+					primitive.PAMModule{Files: pamPasswordDeb, Type: "password", Module: "pam_unix.so", Args: []string{"sha512"}, Forbid: weakHashes}},
+				RHEL: anyOf{
+					primitive.PAMModule{Files: pamStacksRHEL, Type: "password", Module: "pam_unix.so", Args: []string{"sha512"}, Forbid: weakHashes},
+					primitive.PAMModule{Files: pamStacksRHEL, Type: "password", Module: "pam_unix.so", Args: []string{"yescrypt"}, Forbid: weakHashes}},
+			})),
+		late(rule("pam-unix-use-authtok", "5", "pam_unix uses the already checked password", unixLine("password", []string{"use_authtok"}, nil, nil))),
+
+		rule("faillock-deny", "5", "Accounts lock after 5 failed logins",
+			primitive.KeyValue{Path: "/etc/security/faillock.conf", Key: "deny", Value: "5", Sep: " = ", Accept: between(1, 5)}),
+		rule("faillock-unlock-time", "5", "A failed-login lock lasts 15 minutes or is permanent",
+			primitive.KeyValue{Path: "/etc/security/faillock.conf", Key: "unlock_time", Value: "900", Sep: " = ", Accept: func(s string) bool { return s == "0" || atLeast(900)(s) }}),
+		rule("pwquality-difok", "5", "A new password differs from the old in at least 2 characters", pwq("difok", "2", atLeast(2))),
+		rule("pwquality-minlen", "5", "Passwords have at least 14 characters", pwq("minlen", "14", atLeast(14))),
+		rule("pwquality-minclass", "5", "Passwords mix all four character classes", pwq("minclass", "4", atLeast(4))),
+		rule("pwquality-maxrepeat", "5", "At most 3 identical consecutive characters", pwq("maxrepeat", "3", between(1, 3))),
+		rule("pwquality-maxsequence", "5", "At most 3 sequential characters", pwq("maxsequence", "3", between(1, 3))),
+		rule("pwquality-dictcheck", "5", "Dictionary words are rejected", pwq("dictcheck", "1", func(s string) bool { return s != "0" })),
+		rule("pwquality-enforcing", "5", "Weak passwords are rejected, not only warned about", pwq("enforcing", "1", func(s string) bool { return s != "0" })),
+		rule("pwquality-enforce-root", "5", "Password quality applies to root too",
+			lineRequired{Files: []string{"/etc/security/pwquality.conf", "/etc/security/pwquality.conf.d/*.conf"}, Pattern: regexp.MustCompile(`^enforce_for_root\s*$`),
+				Path: "/etc/security/pwquality.conf", Line: "enforce_for_root", What: "enforce_for_root in pwquality.conf"}),
+
+		why(rule("login-pass-max-days", "5", "Passwords expire within 365 days",
+			primitive.KeyValue{Path: "/etc/login.defs", Key: "PASS_MAX_DAYS", Value: "365", Accept: between(1, 365)},
+			shadowField{Field: 4, Value: "365", Accept: between(1, 365), What: "maximum password age"}),
+			"applies to accounts with a password only: key-only accounts (the image builder, cloud-init users) have none and cannot expire"),
+		rule("login-pass-warn-age", "5", "Users are warned 7 days before their password expires",
+			primitive.KeyValue{Path: "/etc/login.defs", Key: "PASS_WARN_AGE", Value: "7", Accept: atLeast(7)},
+			shadowField{Field: 5, Value: "7", Accept: atLeast(7), What: "password warning period"}),
+		rule("login-encrypt-method", "5", "New passwords are hashed with yescrypt or SHA-512",
+			perFamily{
+				Deb:  primitive.KeyValue{Path: "/etc/login.defs", Key: "ENCRYPT_METHOD", Value: "YESCRYPT", Accept: oneOf("yescrypt", "sha512")},
+				RHEL: primitive.KeyValue{Path: "/etc/login.defs", Key: "ENCRYPT_METHOD", Value: "SHA512", Accept: oneOf("yescrypt", "sha512")},
+			}),
+		rule("useradd-inactive", "5", "Accounts lock 30 days after their password expires",
+			primitive.KeyValue{Path: "/etc/default/useradd", Key: "INACTIVE", Value: "30", Sep: "=", Accept: between(0, 45)},
+			shadowField{Field: 6, Value: "30", Accept: between(0, 45), What: "inactivity period"}),
+		auditOnly(rule("shadow-lastchg-past", "5", "No password change is dated in the future", lastChangeInPast{})),
+		auditOnly(rule("accounts-root-only-uid0", "5", "Only root has UID 0", accountScan{Kind: scanUID0})),
+		auditOnly(rule("accounts-root-only-gid0", "5", "Only root (and halt/shutdown/sync/operator) has primary GID 0", accountScan{Kind: scanGID0})),
+		auditOnly(rule("groups-root-only-gid0", "5", "Only group root has GID 0", accountScan{Kind: scanGroupGID0})),
+		rule("accounts-root-access-controlled", "5", "root has a password hash or is locked", rootAccess{}),
+		auditOnly(rule("root-path-integrity", "5", "root's PATH has no empty, relative or writable entries", rootPath{})),
+		rule("root-umask", "5", "root's shell umask is 027 or stricter",
+			umaskLines{Files: []string{"/root/.bash_profile", "/root/.bashrc", "/root/.profile"}}),
+		rule("accounts-system-nologin", "5", "System accounts have no login shell", systemNoLogin{}),
+		rule("accounts-nologin-locked", "5", "Accounts without a login shell are locked", nologinLocked{}),
+		why(rule("shell-timeout", "5", "Idle interactive shells end after 15 minutes",
+			tmoutConfigured{}), "affects interactive login shells only; provisioner commands run non-interactively and are not cut"),
+		rule("default-umask", "5", "The default umask is 027",
+			primitive.KeyValue{Path: "/etc/login.defs", Key: "UMASK", Value: "027", Accept: umaskOK},
+			umaskLines{Files: []string{"/etc/profile", "/etc/profile.d/*.sh", "/etc/bash.bashrc", "/etc/bashrc"}},
+			primitive.FileContent{Path: umaskProfile, Content: "# Managed by harden (CIS hardening).\numask 027\n"}),
+	}
+	return rs
+}

@@ -1,0 +1,143 @@
+package catalog
+
+import (
+	"regexp"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/primitive"
+)
+
+const fail2banJail = "/etc/fail2ban/jail.d/60-hardened-cis-sshd.local"
+
+// fail2banJailContent bans an address after 5 failures within 10 minutes
+// for one hour; the systemd backend reads sshd's journal (Debian 12 and
+// later have no auth.log by default).
+const fail2banJailContent = `# Managed by harden (cloud baseline).
+[sshd]
+enabled = true
+backend = systemd
+maxretry = 5
+findtime = 10m
+bantime = 1h
+`
+
+// cloudRules: the cloud-baseline layer (section "cloud"): automatic
+// security updates, fail2ban, auditd with a CIS-style rule set, SSH
+// key-only authentication and audit-only crypto-miner indicators.
+func cloudRules() []*engine.Rule {
+	ar := func(lines ...string) []engine.Check {
+		var cs []engine.Check
+		for _, l := range lines {
+			cs = append(cs, primitive.AuditRule{Line: l})
+		}
+		return cs
+	}
+	b64b32 := func(tmpl string) []string {
+		return []string{regexp.MustCompile(`ARCH`).ReplaceAllString(tmpl, "b64"), regexp.MustCompile(`ARCH`).ReplaceAllString(tmpl, "b32")}
+	}
+	cat := func(ls ...[]string) []string {
+		var out []string
+		for _, l := range ls {
+			out = append(out, l...)
+		}
+		return out
+	}
+	const who = "-F auid>=1000 -F auid!=unset"
+	cloud := func(id, title string, level int, checks ...engine.Check) *engine.Rule {
+		r := rule(id, "cloud", title, checks...)
+		r.Level = level
+		return r
+	}
+	rs := []*engine.Rule{
+		why(cloud("auto-security-updates", "Security updates install automatically", 1,
+			perFamily{
+				Deb:  present("unattended-upgrades"),
+				RHEL: present("dnf-automatic"),
+			},
+			perFamily{
+				Deb: lineRequired{Files: []string{"/etc/apt/apt.conf.d/*"}, Pattern: regexp.MustCompile(`^APT::Periodic::Update-Package-Lists\s+"1";`),
+					Path: "/etc/apt/apt.conf.d/20auto-upgrades", Line: `APT::Periodic::Update-Package-Lists "1";`, What: "daily package list refresh"},
+				RHEL: primitive.KeyValue{Path: "/etc/dnf/automatic.conf", Key: "apply_updates", Value: "yes", Sep: " = ", Accept: oneOf("yes", "true", "1")},
+			},
+			perFamily{
+				Deb: lineRequired{Files: []string{"/etc/apt/apt.conf.d/*"}, Pattern: regexp.MustCompile(`^APT::Periodic::Unattended-Upgrade\s+"1";`),
+					Path: "/etc/apt/apt.conf.d/20auto-upgrades", Line: `APT::Periodic::Unattended-Upgrade "1";`, What: "daily unattended upgrade"},
+				RHEL: primitive.KeyValue{Path: "/etc/dnf/automatic.conf", Key: "upgrade_type", Value: "security", Sep: " = "},
+			},
+			perFamily{RHEL: unit("dnf-automatic.timer", primitive.Enabled)}),
+			"unpatched packages are the most common way into cloud hosts; unattended-upgrades defaults to the security pocket"),
+		late(cloud("fail2ban-sshd", "fail2ban bans addresses that keep failing SSH logins", 1,
+			present("fail2ban"), perFamily{Deb: present("python3-systemd")},
+			primitive.FileContent{Path: fail2banJail, Content: fail2banJailContent},
+			unit("fail2ban.service", primitive.Enabled))),
+		cloud("auditd-enabled", "auditd is installed and enabled at boot", 2,
+			pkg("auditd", "audit", true), unit("auditd.service", primitive.Enabled)),
+		cloud("auditd-log-retention", "Audit logs rotate within a bounded size", 2,
+			primitive.KeyValue{Path: "/etc/audit/auditd.conf", Key: "max_log_file", Value: "32", Sep: " = ", Accept: atLeast(8)},
+			primitive.KeyValue{Path: "/etc/audit/auditd.conf", Key: "num_logs", Value: "10", Sep: " = ", Accept: atLeast(5)},
+			primitive.KeyValue{Path: "/etc/audit/auditd.conf", Key: "max_log_file_action", Value: "ROTATE", Sep: " = ", Accept: oneOf("rotate", "keep_logs")},
+			primitive.KeyValue{Path: "/etc/audit/auditd.conf", Key: "space_left_action", Value: "SYSLOG", Sep: " = ", Accept: oneOf("syslog", "email", "exec", "single", "halt")}),
+		cloud("audit-rules-sudoers", "Changes to sudoers are audited", 2,
+			ar("-w /etc/sudoers -p wa -k scope", "-w /etc/sudoers.d -p wa -k scope")...),
+		cloud("audit-rules-time", "Changes to the system time are audited", 2,
+			ar(cat(b64b32("-a always,exit -F arch=ARCH -S adjtimex,settimeofday,clock_settime -k time-change"),
+				[]string{"-w /etc/localtime -p wa -k time-change"})...)...),
+		cloud("audit-rules-identity", "Changes to account databases are audited", 2,
+			ar("-w /etc/group -p wa -k identity", "-w /etc/passwd -p wa -k identity", "-w /etc/gshadow -p wa -k identity",
+				"-w /etc/shadow -p wa -k identity", "-w /etc/security/opasswd -p wa -k identity", "-w /etc/nsswitch.conf -p wa -k identity",
+				"-w /etc/pam.conf -p wa -k identity", "-w /etc/pam.d -p wa -k identity")...),
+		cloud("audit-rules-network", "Changes to host name and network identity are audited", 2,
+			ar(cat(b64b32("-a always,exit -F arch=ARCH -S sethostname,setdomainname -k system-locale"),
+				[]string{"-w /etc/issue -p wa -k system-locale", "-w /etc/issue.net -p wa -k system-locale",
+					"-w /etc/hosts -p wa -k system-locale", "-w /etc/hostname -p wa -k system-locale"})...)...),
+		cloud("audit-rules-mac", "Changes to the mandatory access control policy are audited", 2,
+			perFamily{
+				Deb:  primitive.AuditRule{Line: "-w /etc/apparmor.d -p wa -k MAC-policy"},
+				RHEL: primitive.AuditRule{Line: "-w /etc/selinux -p wa -k MAC-policy"},
+			}),
+		cloud("audit-rules-logins", "Login records are audited", 2,
+			ar("-w /var/log/lastlog -p wa -k logins", "-w /var/run/faillock -p wa -k logins")...),
+		cloud("audit-rules-session", "Session records are audited", 2,
+			ar("-w /var/run/utmp -p wa -k session", "-w /var/log/wtmp -p wa -k session", "-w /var/log/btmp -p wa -k session")...),
+		cloud("audit-rules-perm-mod", "Permission and ownership changes by users are audited", 2,
+			ar(cat(b64b32("-a always,exit -F arch=ARCH -S chmod,fchmod,fchmodat "+who+" -k perm_mod"),
+				b64b32("-a always,exit -F arch=ARCH -S chown,fchown,fchownat,lchown "+who+" -k perm_mod"),
+				b64b32("-a always,exit -F arch=ARCH -S setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr "+who+" -k perm_mod"))...)...),
+		cloud("audit-rules-access", "Refused file accesses by users are audited", 2,
+			ar(cat(b64b32("-a always,exit -F arch=ARCH -S creat,open,openat,truncate,ftruncate -F exit=-EACCES "+who+" -k access"),
+				b64b32("-a always,exit -F arch=ARCH -S creat,open,openat,truncate,ftruncate -F exit=-EPERM "+who+" -k access"))...)...),
+		cloud("audit-rules-mounts", "Mounts by users are audited", 2,
+			ar(b64b32("-a always,exit -F arch=ARCH -S mount "+who+" -k mounts")...)...),
+		cloud("audit-rules-delete", "File deletions and renames by users are audited", 2,
+			ar(b64b32("-a always,exit -F arch=ARCH -S rename,unlink,unlinkat,renameat "+who+" -k delete")...)...),
+		cloud("audit-rules-modules", "Kernel module loading is audited", 2,
+			ar("-a always,exit -F arch=b64 -S init_module,finit_module,delete_module "+who+" -k kernel_modules",
+				"-a always,exit -F path=/usr/bin/kmod -F perm=x "+who+" -k kernel_modules")...),
+		cloud("audit-rules-sudo-log", "The sudo log is audited", 2,
+			ar("-w /var/log/sudo.log -p wa -k sudo_log_file")...),
+		cloud("audit-rules-immutable", "Audit rules are immutable until reboot", 2,
+			ar("-e 2")...),
+		late(why(cloud("ssh-key-only", "SSH accepts keys only, no passwords", 1,
+			sshd("PasswordAuthentication", "no", "yes", nil),
+			perPlatform{
+				"rhel-8": sshd("ChallengeResponseAuthentication", "no", "yes", nil),
+				"*":      sshd("KbdInteractiveAuthentication", "no", "yes", nil),
+			},
+			sshd("PubkeyAuthentication", "yes", "yes", nil)),
+			"password guessing is the bulk of SSH attacks on cloud hosts; image builders and cloud-init users log in with keys")),
+	}
+	for _, m := range []struct {
+		id, title string
+		kind      minerKind
+	}{
+		{"miner-known-files", "No files with known crypto-miner names", minerFiles},
+		{"miner-pool-configs", "No mining pool addresses in configuration files", minerPools},
+		{"miner-cron-persistence", "No cron jobs that fetch and run code or run from temporary directories", minerCron},
+		{"miner-systemd-persistence", "No services that run from temporary directories or run miner binaries", minerSystemd},
+		{"miner-tmp-executables", "No executable files in /tmp, /var/tmp or /dev/shm", minerTmpExec},
+		{"miner-ld-preload", "No libraries force-loaded through /etc/ld.so.preload", minerPreload},
+	} {
+		rs = append(rs, auditOnly(cloud(m.id, m.title, 1, minerCheck{Kind: m.kind})))
+	}
+	return rs
+}

@@ -1,0 +1,71 @@
+package catalog
+
+import (
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/primitive"
+)
+
+// networkRules: CIS section 3 (network parameters) and 4 (host firewall).
+func networkRules() []*engine.Rule {
+	both := func(v4key, v6key, value string) []engine.Check {
+		var cs []engine.Check
+		for _, k := range []string{v4key, v6key} {
+			if k != "" {
+				cs = append(cs, sysctl("net."+k[:4]+".conf.all."+k[5:], value), sysctl("net."+k[:4]+".conf.default."+k[5:], value))
+			}
+		}
+		return cs
+	}
+	rs := []*engine.Rule{
+		why(rule("sysctl-ip-forward", "3", "IPv4 forwarding is off",
+			append([]engine.Check{sysctl("net.ipv4.ip_forward", "0")}, both("ipv4.forwarding", "", "0")...)...),
+			"a VM is not a router; hosts that route (containers, VPN gateways) waive this rule"),
+		rule("sysctl-ipv6-forward", "3", "IPv6 forwarding is off", both("", "ipv6.forwarding", "0")...),
+		rule("sysctl-send-redirects", "3", "No ICMP redirects are sent", both("ipv4.send_redirects", "", "0")...),
+		rule("sysctl-icmp-ignore-bogus", "3", "Bogus ICMP error responses are ignored", sysctl("net.ipv4.icmp_ignore_bogus_error_responses", "1")),
+		rule("sysctl-icmp-echo-ignore-broadcasts", "3", "Broadcast pings are ignored", sysctl("net.ipv4.icmp_echo_ignore_broadcasts", "1")),
+		rule("sysctl-accept-redirects", "3", "IPv4 ICMP redirects are refused", both("ipv4.accept_redirects", "", "0")...),
+		rule("sysctl-ipv6-accept-redirects", "3", "IPv6 ICMP redirects are refused", both("", "ipv6.accept_redirects", "0")...),
+		rule("sysctl-secure-redirects", "3", "Redirects from gateways are refused", both("ipv4.secure_redirects", "", "0")...),
+		rule("sysctl-rp-filter", "3", "Strict reverse path filtering", both("ipv4.rp_filter", "", "1")...),
+		rule("sysctl-accept-source-route", "3", "IPv4 source-routed packets are refused", both("ipv4.accept_source_route", "", "0")...),
+		rule("sysctl-ipv6-accept-source-route", "3", "IPv6 source-routed packets are refused", both("", "ipv6.accept_source_route", "0")...),
+		rule("sysctl-log-martians", "3", "Packets with impossible addresses are logged", both("ipv4.log_martians", "", "1")...),
+		rule("sysctl-tcp-syncookies", "3", "TCP SYN cookies are on", sysctl("net.ipv4.tcp_syncookies", "1")),
+		why(rule("sysctl-ipv6-accept-ra", "3", "IPv6 router advertisements are ignored", both("", "ipv6.accept_ra", "0")...),
+			"Tencent VPC IPv6 is configured by DHCPv6/cloud-init, not router advertisements"),
+	}
+
+	// Host firewall: ufw on the Debian family, firewalld on the RHEL family.
+	// Image mode writes configuration and enables the unit; nothing is loaded
+	// into the running kernel, so the builder's SSH session is untouched, and
+	// the persistent rules admit SSH before the default drop applies on boot.
+	deb := []string{famDebian, famUbuntu}
+	rs = append(rs,
+		only(rule("fw-ufw-installed", "4", "ufw is installed", present("ufw")), deb...),
+		only(rule("fw-ufw-single", "4", "ufw is the only firewall front end",
+			absent("iptables-persistent"), unit("nftables.service", primitive.Disabled)), deb...),
+		only(late(rule("fw-ufw-ssh-allowed", "4", "ufw admits SSH (tcp/22) in its persistent rules", ufwRules{Want: ufwSSH})), deb...),
+		only(late(rule("fw-ufw-loopback", "4", "ufw admits loopback traffic and drops spoofed loopback sources", ufwRules{Want: ufwLoopback})), deb...),
+		only(late(rule("fw-ufw-default-deny", "4", "ufw drops unsolicited inbound and routed traffic",
+			primitive.KeyValue{Path: "/etc/default/ufw", Key: "DEFAULT_INPUT_POLICY", Value: `"DROP"`, Sep: "=", Accept: oneOf(`"DROP"`, `"REJECT"`)},
+			primitive.KeyValue{Path: "/etc/default/ufw", Key: "DEFAULT_FORWARD_POLICY", Value: `"DROP"`, Sep: "=", Accept: oneOf(`"DROP"`, `"REJECT"`)},
+		)), deb...),
+		only(late(rule("fw-ufw-enabled", "4", "ufw is enabled at boot",
+			primitive.KeyValue{Path: "/etc/ufw/ufw.conf", Key: "ENABLED", Value: "yes", Sep: "="},
+			unit("ufw.service", primitive.Enabled))), deb...),
+
+		only(rule("fw-firewalld-installed", "4", "firewalld and nftables are installed", present("firewalld"), present("nftables")), famRHEL),
+		only(rule("fw-firewalld-backend", "4", "firewalld uses the nftables backend",
+			primitive.KeyValue{Path: "/etc/firewalld/firewalld.conf", Key: "FirewallBackend", Value: "nftables", Sep: "="}), famRHEL),
+		only(rule("fw-firewalld-single", "4", "firewalld is the only firewall front end",
+			absent("iptables-services"), unit("nftables.service", primitive.Disabled)), famRHEL),
+		only(late(rule("fw-firewalld-enabled", "4", "firewalld is enabled at boot", unit("firewalld.service", primitive.Enabled))), famRHEL),
+		only(late(rule("fw-firewalld-default-zone", "4", "The default zone drops unsolicited inbound traffic except SSH",
+			primitive.KeyValue{Path: "/etc/firewalld/firewalld.conf", Key: "DefaultZone", Value: "public", Sep: "="},
+			firewalldZone{Want: zoneTargetDrop})), famRHEL),
+		only(late(rule("fw-firewalld-loopback", "4", "firewalld drops spoofed loopback sources",
+			firewalldZone{Want: zoneLoopback})), famRHEL),
+	)
+	return rs
+}
