@@ -47,6 +47,52 @@ func TestProviderSchemaValid(t *testing.T) {
 	}
 }
 
+// TestEveryAttributeDescribed: the registry docs are generated from these
+// descriptions, so an undocumented attribute is a documentation bug.
+func TestEveryAttributeDescribed(t *testing.T) {
+	srv, err := factories()[TypeName]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(where string, attrs []*tfprotov6.SchemaAttribute)
+	walk = func(where string, attrs []*tfprotov6.SchemaAttribute) {
+		for _, a := range attrs {
+			if strings.TrimSpace(a.Description) == "" {
+				t.Errorf("%s.%s has no description", where, a.Name)
+			}
+			if a.NestedType != nil {
+				walk(where+"."+a.Name, a.NestedType.Attributes)
+			}
+		}
+	}
+	walk("provider", resp.Provider.Block.Attributes)
+	n := len(resp.Provider.Block.Attributes)
+	for name, s := range resp.DataSourceSchemas {
+		if s.Block.Description == "" {
+			t.Errorf("%s has no description", name)
+		}
+		walk(name, s.Block.Attributes)
+		n += len(s.Block.Attributes)
+	}
+	for name, f := range resp.Functions {
+		if f.Summary == "" || f.Description == "" {
+			t.Errorf("function %s lacks summary or description", name)
+		}
+		for _, p := range f.Parameters {
+			if p.Description == "" {
+				t.Errorf("function %s parameter %s has no description", name, p.Name)
+			}
+		}
+	}
+	if n < 30 {
+		t.Errorf("walked only %d attributes; schema walk is broken", n)
+	}
+}
+
 // errRe matches Terraform's output of an error message: Terraform re-wraps
 // diagnostic text, so any run of spaces in msg may be a line break.
 func errRe(parts ...string) *regexp.Regexp {
