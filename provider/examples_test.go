@@ -77,7 +77,7 @@ func TestAccExampleLifecycleGate(t *testing.T) {
 			"Resource precondition failed",
 			`Base image OS "CentOS 7.9 64位" is not supported (eol)`,
 			"CentOS 7 reached end of life on 2024-06-30", // OS and date
-			"successor: Rocky Linux 9",                     // where to go
+			"successor: Rocky Linux 9",                   // where to go
 			`centos_7_status = "eol"`,
 		} {
 			if !strings.Contains(flat, want) {
