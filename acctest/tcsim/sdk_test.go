@@ -1,7 +1,12 @@
 package tcsim
 
 import (
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -119,5 +124,66 @@ func TestSDKExpiredTemporaryCredential(t *testing.T) {
 		DescribeImages(cvm.NewDescribeImagesRequest())
 	if got := sdkCode(err); got != "AuthFailure.TokenFailure" {
 		t.Fatalf("code = %q (%v), want AuthFailure.TokenFailure", got, err)
+	}
+}
+
+// signRaw signs a request by hand so tests can vary what the SDK never varies: extra signed
+// headers, a tampered body, a mismatched scope date.
+func signRaw(t *testing.T, srv *TestServer, body, signedHeaders string, ts time.Time, tamper string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, srv.URL()+"/", strings.NewReader(body+tamper))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("X-TC-Action", "DescribeImages")
+	req.Header.Set("X-TC-Version", "2017-03-12")
+	req.Header.Set("X-TC-Region", "ap-guangzhou")
+	req.Header.Set("X-TC-Timestamp", fmt.Sprint(ts.Unix()))
+	var canon strings.Builder
+	for _, h := range strings.Split(signedHeaders, ";") {
+		v := req.Header.Get(h)
+		if h == "host" {
+			v = srv.Endpoint()
+		}
+		canon.WriteString(h + ":" + strings.ToLower(v) + "\n")
+	}
+	date := ts.UTC().Format("2006-01-02")
+	creq := "POST\n/\n\n" + canon.String() + "\n" + signedHeaders + "\n" + sha256Hex([]byte(body))
+	sts := "TC3-HMAC-SHA256\n" + fmt.Sprint(ts.Unix()) + "\n" + date + "/cvm/tc3_request\n" + sha256Hex([]byte(creq))
+	sig := hex.EncodeToString(tc3Sign(srv.SecretKey, date, "cvm", sts))
+	req.Header.Set("Authorization", "TC3-HMAC-SHA256 Credential="+srv.SecretID+"/"+date+"/cvm/tc3_request, SignedHeaders="+signedHeaders+", Signature="+sig)
+	return req
+}
+
+func TestSignatureVerificationDetails(t *testing.T) {
+	srv := StartForTest(t)
+	body := `{"Limit":1}`
+	cases := []struct {
+		name, signed, tamper, want string
+	}{
+		{"minimal", "content-type;host", "", ""},
+		{"extra signed headers", "content-type;host;x-tc-action;x-tc-region", "", ""},
+		{"tampered body", "content-type;host", " ", "AuthFailure.SignatureFailure"},
+		{"host not signed", "content-type;x-tc-action", "", "AuthFailure.SignatureFailure"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := http.DefaultClient.Do(signRaw(t, srv, body, tc.signed, time.Now(), tc.tamper))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("HTTP %d; API errors must be HTTP 200", resp.StatusCode)
+			}
+			var env errorEnvelope
+			if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+				t.Fatal(err)
+			}
+			if env.Response.Error.Code != tc.want || env.Response.RequestId == "" {
+				t.Fatalf("code %q (request id %q), want %q", env.Response.Error.Code, env.Response.RequestId, tc.want)
+			}
+		})
 	}
 }
