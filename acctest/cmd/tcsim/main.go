@@ -34,6 +34,7 @@ func main() {
 type config struct {
 	opts     tcsim.Options
 	logLevel string
+	backing  string
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -76,13 +77,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 		cfg.opts.Faults = fc
 	}
-	switch *backing {
-	case "none":
-	case "sandbox":
-		return config{}, errors.New("--backing sandbox is not built in yet: the sandbox backend is wired in by the acctest/sandbox package; use --backing none for API-only instances")
-	default:
+	if *backing != "none" && *backing != "sandbox" {
 		return config{}, fmt.Errorf("--backing %q: use none or sandbox", *backing)
 	}
+	cfg.backing = *backing
 	return cfg, nil
 }
 
@@ -98,13 +96,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := tcsim.Start(ctx, cfg.opts)
+	backend, cleanup, err := newBackend(ctx, cfg.backing)
 	if err != nil {
 		return err
 	}
+	cfg.opts.Backend = backend
+	srv, err := tcsim.Start(ctx, cfg.opts)
+	if err != nil {
+		return errors.Join(err, cleanup())
+	}
 	fmt.Fprintf(stdout, "tcsim listening on %s\n", srv.URL())
 	<-ctx.Done()
-	if err := srv.Close(); err != nil {
+	if err := errors.Join(srv.Close(), cleanup()); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
