@@ -86,6 +86,8 @@ type lineAbsent struct {
 	Files   []string // globs allowed in the last element
 	Pattern *regexp.Regexp
 	What    string
+	// Example is an offending line (documentation, and what the tests plant).
+	Example string
 	// Keep exempts a line that matches Pattern (e.g. a value in range).
 	Keep func(line string) bool
 	// Rewrite, when set, replaces a matching line instead of commenting it out.

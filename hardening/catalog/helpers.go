@@ -121,56 +121,53 @@ func (f perFamily) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) er
 	return c.Fix(ctx, t, p)
 }
 
-// when makes a check conditional: if cond is false the check is not
-// applicable (e.g. chrony settings on a host that uses systemd-timesyncd).
+// when makes a check conditional on the package set: Then applies if any
+// of Installed is installed (or, with Not, if none is), else the check is
+// not applicable (e.g. chrony settings on a host that uses timesyncd).
 type when struct {
-	Desc string
-	Cond func(ctx context.Context, t *engine.Target) (bool, error)
-	Then engine.Check
+	Installed []string
+	Not       bool
+	Then      engine.Check
 }
 
-func (w when) Describe() string { return w.Then.Describe() + " (if " + w.Desc + ")" }
+func (w when) desc() string {
+	if w.Not {
+		return "none of " + strings.Join(w.Installed, ", ") + " installed"
+	}
+	return strings.Join(w.Installed, " or ") + " installed"
+}
+
+func (w when) Describe() string { return w.Then.Describe() + " (if " + w.desc() + ")" }
+
+func (w when) holds(ctx context.Context, t *engine.Target) (bool, error) {
+	db, err := t.Packages(ctx)
+	if err != nil {
+		return false, err
+	}
+	any := false
+	for _, n := range w.Installed {
+		any = any || db.Installed(n)
+	}
+	return any != w.Not, nil
+}
 
 func (w when) Audit(ctx context.Context, t *engine.Target) engine.Finding {
-	ok, err := w.Cond(ctx, t)
+	ok, err := w.holds(ctx, t)
 	if err != nil {
-		return engine.Errorf("%s: %v", w.Desc, err)
+		return engine.Errorf("%s: %v", w.desc(), err)
 	}
 	if !ok {
-		return engine.NotApplicable("not %s", w.Desc)
+		return engine.NotApplicable("not applicable: %s is false", w.desc())
 	}
 	return w.Then.Audit(ctx, t)
 }
 
 func (w when) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) error {
-	ok, err := w.Cond(ctx, t)
+	ok, err := w.holds(ctx, t)
 	if err != nil || !ok {
 		return err
 	}
 	return w.Then.Fix(ctx, t, p)
-}
-
-// installed is a condition: any of the packages is installed.
-func installed(pkgs ...string) func(ctx context.Context, t *engine.Target) (bool, error) {
-	return func(ctx context.Context, t *engine.Target) (bool, error) {
-		db, err := t.Packages(ctx)
-		if err != nil {
-			return false, err
-		}
-		for _, n := range pkgs {
-			if db.Installed(n) {
-				return true, nil
-			}
-		}
-		return false, nil
-	}
-}
-
-func not(f func(ctx context.Context, t *engine.Target) (bool, error)) func(ctx context.Context, t *engine.Target) (bool, error) {
-	return func(ctx context.Context, t *engine.Target) (bool, error) {
-		ok, err := f(ctx, t)
-		return !ok, err
-	}
 }
 
 // Package shorthands.

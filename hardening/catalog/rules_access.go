@@ -149,7 +149,7 @@ func authRules() []*engine.Rule {
 		late(rule("sudo-logfile", "5", "sudo keeps its own log file", primitive.SudoersDefault{Setting: `logfile="/var/log/sudo.log"`,
 			Accept: func(s string) bool { return strings.HasPrefix(strings.ReplaceAll(s, " ", ""), "logfile=") }})),
 		late(rule("sudo-authenticate", "5", "sudo never disables authentication globally",
-			lineAbsent{Files: []string{"/etc/sudoers", "/etc/sudoers.d/*"}, Pattern: regexp.MustCompile(`^Defaults\b.*!authenticate`), What: "Defaults !authenticate"})),
+			lineAbsent{Files: []string{"/etc/sudoers", "/etc/sudoers.d/*"}, Pattern: regexp.MustCompile(`^Defaults\b.*!authenticate`), What: "Defaults !authenticate", Example: "Defaults !authenticate"})),
 		late(rule("sudo-timestamp-timeout", "5", "sudo caches credentials for at most 15 minutes", primitive.SudoersDefault{Setting: "timestamp_timeout=15",
 			Accept: func(s string) bool {
 				_, v, _ := strings.Cut(s, "=")

@@ -15,12 +15,12 @@ func journald(key, value string, accept func(string) bool) engine.Check {
 // loggingRules: CIS section 6 (AIDE, journald, rsyslog, log files) and 7
 // (system file permissions, account database consistency, homes).
 func loggingRules() []*engine.Rule {
-	rsyslog := installed("rsyslog")
-	aide := installed("aide")
+	rsyslog := []string{"rsyslog"}
+	aide := []string{"aide"}
 	auditTools := []string{"auditctl", "auditd", "ausearch", "aureport", "autrace", "augenrules"}
 	var toolChecks []engine.Check
 	for _, tool := range auditTools {
-		toolChecks = append(toolChecks, when{Desc: "aide installed", Cond: aide, Then: lineRequired{
+		toolChecks = append(toolChecks, when{Installed: aide, Then: lineRequired{
 			Files:   []string{"/etc/aide.conf", "/etc/aide.conf.d/*.conf"},
 			Pattern: regexp.MustCompile(`^/usr/sbin/` + tool + `\s+\S*sha512`),
 			Path:    "/etc/aide.conf", Line: "/usr/sbin/" + tool + " p+i+n+u+g+s+b+acl+xattrs+sha512", What: "AIDE watches /usr/sbin/" + tool}})
@@ -28,13 +28,13 @@ func loggingRules() []*engine.Rule {
 	rs := []*engine.Rule{
 		why(rule("aide-installed", "6", "AIDE is installed", pkg("aide", "aide", true), pkg("aide-common", "", true)),
 			"the AIDE database is initialised on the instance's first boot, not in the image, so it describes the deployed system"),
-		rule("aide-periodic", "6", "AIDE checks the file system daily", when{Desc: "aide installed", Cond: aide, Then: aidePeriodic{}}),
+		rule("aide-periodic", "6", "AIDE checks the file system daily", when{Installed: aide, Then: aidePeriodic{}}),
 		only(rule("aide-audit-tools", "6", "AIDE protects the audit tools", toolChecks...), famRHEL),
 		rule("journald-enabled", "6", "journald is present (static unit, always active)", unit("systemd-journald.service", primitive.Enabled)),
 		rule("journald-no-forward-syslog", "6", "journald does not forward to syslog when it is the only log store",
-			when{Desc: "rsyslog not installed", Cond: not(rsyslog), Then: journald("ForwardToSyslog", "no", oneOf("no", "false", "0"))}),
+			when{Installed: rsyslog, Not: true, Then: journald("ForwardToSyslog", "no", oneOf("no", "false", "0"))}),
 		rule("journald-forward-rsyslog", "6", "journald feeds rsyslog where rsyslog is kept",
-			when{Desc: "rsyslog installed", Cond: rsyslog, Then: journald("ForwardToSyslog", "yes", oneOf("yes", "true", "1"))}),
+			when{Installed: rsyslog, Then: journald("ForwardToSyslog", "yes", oneOf("yes", "true", "1"))}),
 		rule("journald-storage-persistent", "6", "The journal is stored on disk", journald("Storage", "persistent", nil)),
 		rule("journald-compress", "6", "Large journal entries are compressed", journald("Compress", "yes", oneOf("yes", "true", "1"))),
 		rule("pkg-journal-remote-present", "6", "The journal upload client is installed", present("systemd-journal-remote")),
@@ -42,9 +42,9 @@ func loggingRules() []*engine.Rule {
 			unit("systemd-journal-remote.socket", primitive.Disabled), unit("systemd-journal-remote.service", primitive.Disabled)),
 		rule("logging-single-system", "6", "Logs are shipped by one system only (rsyslog or journal upload)", singleLogShipper{}),
 		rule("rsyslog-enabled", "6", "rsyslog is enabled where it is installed",
-			when{Desc: "rsyslog installed", Cond: rsyslog, Then: unit("rsyslog.service", primitive.Enabled)}),
+			when{Installed: rsyslog, Then: unit("rsyslog.service", primitive.Enabled)}),
 		rule("rsyslog-file-create-mode", "6", "rsyslog creates log files 0640 or stricter",
-			when{Desc: "rsyslog installed", Cond: rsyslog, Then: lineRequired{Files: []string{"/etc/rsyslog.conf", "/etc/rsyslog.d/*.conf"},
+			when{Installed: rsyslog, Then: lineRequired{Files: []string{"/etc/rsyslog.conf", "/etc/rsyslog.d/*.conf"},
 				Pattern: regexp.MustCompile(`^\$FileCreateMode\s+0[0-6][0-4]0\b`), Path: "/etc/rsyslog.d/60-hardened-cis.conf",
 				Line: "$FileCreateMode 0640", What: "$FileCreateMode 0640"}}),
 		rule("rsyslog-no-remote-input", "6", "rsyslog does not accept logs from the network",

@@ -68,43 +68,43 @@ func serviceRules() []*engine.Rule {
 
 	// Mail transfer agent: loopback only.
 	rs = append(rs, rule("mta-local-only", "2", "The mail transfer agent listens on loopback only",
-		when{Desc: "postfix installed", Cond: installed("postfix"), Then: primitive.KeyValue{Path: "/etc/postfix/main.cf", Key: "inet_interfaces", Value: "loopback-only", Sep: " = ",
+		when{Installed: []string{"postfix"}, Then: primitive.KeyValue{Path: "/etc/postfix/main.cf", Key: "inet_interfaces", Value: "loopback-only", Sep: " = ",
 			Accept: oneOf("loopback-only", "localhost", "127.0.0.1", "[::1]", "127.0.0.1, [::1]")}},
-		when{Desc: "exim4 installed", Cond: installed("exim4-config"), Then: primitive.KeyValue{Path: "/etc/exim4/update-exim4.conf.conf", Key: "dc_local_interfaces", Value: "'127.0.0.1 ; ::1'", Sep: "=",
+		when{Installed: []string{"exim4-config"}, Then: primitive.KeyValue{Path: "/etc/exim4/update-exim4.conf.conf", Key: "dc_local_interfaces", Value: "'127.0.0.1 ; ::1'", Sep: "=",
 			Accept: oneOf("'127.0.0.1 ; ::1'", "'127.0.0.1'", "127.0.0.1", "'127.0.0.1;::1'")}},
 	))
 
 	// Time synchronisation: chrony where installed (always on RHEL), else
 	// systemd-timesyncd; never both.
-	chrony := installed("chrony")
+	chrony := []string{"chrony"}
 	rs = append(rs,
 		rule("time-sync-single", "2", "Exactly one time synchronisation daemon is used",
-			when{Desc: "chrony installed", Cond: chrony, Then: unit("systemd-timesyncd.service", primitive.Masked)},
-			perFamily{Deb: when{Desc: "chrony not installed", Cond: not(chrony), Then: present("systemd-timesyncd")}}),
+			when{Installed: chrony, Then: unit("systemd-timesyncd.service", primitive.Masked)},
+			perFamily{Deb: when{Installed: chrony, Not: true, Then: present("systemd-timesyncd")}}),
 		only(rule("pkg-chrony-present", "2", "chrony is installed", present("chrony")), famRHEL),
 		rule("timesyncd-servers", "2", "systemd-timesyncd has configured time servers",
-			perFamily{Deb: when{Desc: "chrony not installed", Cond: not(chrony),
+			perFamily{Deb: when{Installed: chrony, Not: true,
 				Then: systemdConf{Main: "/etc/systemd/timesyncd.conf", Section: "Time", Key: "NTP", Value: ntpServers, Accept: nonEmpty}}}),
 		rule("timesyncd-enabled", "2", "systemd-timesyncd is enabled",
-			perFamily{Deb: when{Desc: "chrony not installed", Cond: not(chrony), Then: unit("systemd-timesyncd.service", primitive.Enabled)}}),
+			perFamily{Deb: when{Installed: chrony, Not: true, Then: unit("systemd-timesyncd.service", primitive.Enabled)}}),
 		rule("chrony-servers", "2", "chrony has configured time servers",
-			when{Desc: "chrony installed", Cond: chrony, Then: perFamily{
+			when{Installed: chrony, Then: perFamily{
 				Deb: lineRequired{Files: []string{"/etc/chrony/chrony.conf", "/etc/chrony/conf.d/*.conf", "/etc/chrony/sources.d/*.sources"},
 					Pattern: regexp.MustCompile(`^(server|pool)\s+\S+`), Path: "/etc/chrony/chrony.conf", Line: "server ntpupdate.tencentyun.com iburst", What: "chrony server or pool line"},
 				RHEL: lineRequired{Files: []string{"/etc/chrony.conf", "/etc/chrony.d/*.conf"},
 					Pattern: regexp.MustCompile(`^(server|pool)\s+\S+`), Path: "/etc/chrony.conf", Line: "server ntpupdate.tencentyun.com iburst", What: "chrony server or pool line"},
 			}}),
 		rule("chrony-user", "2", "chronyd drops root privileges",
-			when{Desc: "chrony installed", Cond: chrony, Then: perFamily{
-				Deb:  lineAbsent{Files: []string{"/etc/default/chrony"}, Pattern: regexp.MustCompile(`-u\s+root\b`), What: "chronyd running as root"},
-				RHEL: lineAbsent{Files: []string{"/etc/sysconfig/chronyd"}, Pattern: regexp.MustCompile(`-u\s+root\b`), What: "chronyd running as root"},
+			when{Installed: chrony, Then: perFamily{
+				Deb:  lineAbsent{Files: []string{"/etc/default/chrony"}, Pattern: regexp.MustCompile(`-u\s+root\b`), What: "chronyd running as root", Example: `OPTIONS="-F 1 -u root"`},
+				RHEL: lineAbsent{Files: []string{"/etc/sysconfig/chronyd"}, Pattern: regexp.MustCompile(`-u\s+root\b`), What: "chronyd running as root", Example: `OPTIONS="-F 1 -u root"`},
 			}}),
 		rule("chrony-enabled", "2", "chrony is enabled",
-			when{Desc: "chrony installed", Cond: chrony, Then: perFamily{Deb: unit("chrony.service", primitive.Enabled), RHEL: unit("chronyd.service", primitive.Enabled)}}),
+			when{Installed: chrony, Then: perFamily{Deb: unit("chrony.service", primitive.Enabled), RHEL: unit("chronyd.service", primitive.Enabled)}}),
 	)
 
 	// cron and at.
-	cronInstalled := installed("cron", "cronie", "systemd-cron")
+	cronInstalled := []string{"cron", "cronie", "systemd-cron"}
 	rs = append(rs,
 		rule("cron-enabled", "2", "cron is installed and enabled",
 			pkg("cron", "cronie", true), perFamily{Deb: unit("cron.service", primitive.Enabled), RHEL: unit("crond.service", primitive.Enabled)}),
@@ -115,11 +115,11 @@ func serviceRules() []*engine.Rule {
 	}
 	rs = append(rs,
 		why(rule("cron-allow-list", "2", "Only users in /etc/cron.allow may use crontab",
-			when{Desc: "cron installed", Cond: cronInstalled, Then: fileExists{Path: "/etc/cron.allow", Perm: 0o640}},
+			when{Installed: cronInstalled, Then: fileExists{Path: "/etc/cron.allow", Perm: 0o640}},
 			mode("/etc/cron.allow", 0o640, "root", "root"),
 			mode("/etc/cron.deny", 0o640, "root", "root")), "an allow list fails closed; an empty one leaves crontab to root"),
 		rule("at-allow-list", "2", "Only users in /etc/at.allow may use at",
-			when{Desc: "at installed", Cond: installed("at"), Then: fileExists{Path: "/etc/at.allow", Perm: 0o640}},
+			when{Installed: []string{"at"}, Then: fileExists{Path: "/etc/at.allow", Perm: 0o640}},
 			mode("/etc/at.allow", 0o640, "root", "root|daemon"),
 			mode("/etc/at.deny", 0o640, "root", "root|daemon")),
 	)

@@ -65,7 +65,7 @@ func setupRules() []*engine.Rule {
 		), famDebian, famUbuntu),
 		only(rule("dnf-gpgcheck-enabled", "1", "dnf verifies package signatures for every repository",
 			primitive.KeyValue{Path: "/etc/dnf/dnf.conf", Key: "gpgcheck", Value: "1", Sep: "=", Accept: oneOf("1", "true", "yes")},
-			lineAbsent{Files: []string{"/etc/yum.repos.d/*.repo"}, Pattern: regexp.MustCompile(`^gpgcheck\s*=\s*(0|false|no)\s*$`), What: "repository with gpgcheck disabled"},
+			lineAbsent{Files: []string{"/etc/yum.repos.d/*.repo"}, Pattern: regexp.MustCompile(`^gpgcheck\s*=\s*(0|false|no)\s*$`), What: "repository with gpgcheck disabled", Example: "gpgcheck=0"},
 		), famRHEL),
 	)
 
@@ -110,7 +110,7 @@ func setupRules() []*engine.Rule {
 			systemdConf{Main: "/etc/systemd/coredump.conf", Section: "Coredump", Key: "ProcessSizeMax", Value: "0"}),
 		rule("pkg-prelink-absent", "1", "prelink is not installed", absent("prelink")),
 		rule("apport-disabled", "1", "Apport crash reporting is disabled",
-			perFamily{Ubuntu: when{Desc: "apport installed", Cond: installed("apport"),
+			perFamily{Ubuntu: when{Installed: []string{"apport"},
 				Then: primitive.KeyValue{Path: "/etc/default/apport", Key: "enabled", Value: "0", Sep: "="}}},
 			perFamily{Ubuntu: unit("apport.service", primitive.Masked)}),
 	)
@@ -125,7 +125,7 @@ func setupRules() []*engine.Rule {
 		only(rule("crypto-policy-no-ssh-cbc", "1", "The system crypto policy rejects CBC ciphers for SSH",
 			cryptoPolicy{Module: "NO-SSHCBC", Content: "cipher@SSH = -*-CBC\n"}), famRHEL),
 		only(rule("sshd-crypto-policy-not-overridden", "1", "sshd follows the system crypto policy",
-			lineAbsent{Files: []string{"/etc/sysconfig/sshd"}, Pattern: regexp.MustCompile(`^CRYPTO_POLICY\s*=`), What: "CRYPTO_POLICY override in /etc/sysconfig/sshd"}), famRHEL),
+			lineAbsent{Files: []string{"/etc/sysconfig/sshd"}, Pattern: regexp.MustCompile(`^CRYPTO_POLICY\s*=`), What: "CRYPTO_POLICY override in /etc/sysconfig/sshd", Example: "CRYPTO_POLICY=-oCiphers=aes128-cbc"}), famRHEL),
 	)
 
 	// Banners.
