@@ -41,8 +41,11 @@ func (s *Server) terminateInstances(rc *reqCtx) (any, *APIError) {
 		return nil, e
 	}
 	for _, rec := range recs {
-		if str(rec.Instance.InstanceState) == "LAUNCH_FAILED" {
+		switch str(rec.Instance.InstanceState) {
+		case "LAUNCH_FAILED":
 			continue
+		case "TERMINATING":
+			return nil, apiErr("UnsupportedOperation.InstanceStateTerminating", "The instance `%s` is already terminating.", str(rec.Instance.InstanceId))
 		}
 		if e := operable(rec, "RUNNING", "STOPPED"); e != nil {
 			return nil, e

@@ -350,6 +350,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, requestID, code)
 		return
 	}
+	s.log.Trace("api call", "action", action, "region", r.Header.Get("X-TC-Region"), "request_id", requestID)
 	writeResult(w, requestID, payload)
 }
 

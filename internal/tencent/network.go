@@ -279,3 +279,73 @@ func (c *Client) DeleteSecurityGroup(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// DescribeSubnets lists subnets matching filters (all pages), e.g. by tag to find leftovers.
+func (c *Client) DescribeSubnets(ctx context.Context, filters []Filter) ([]Subnet, error) {
+	var out []Subnet
+	for offset := 0; ; {
+		var n int
+		var total uint64
+		err := c.do(ctx, "DescribeSubnets", opIdempotent, nil, func(ctx context.Context) error {
+			req := vpc.NewDescribeSubnetsRequest()
+			if len(filters) > 0 {
+				req.Filters = vpcFilters(filters)
+			}
+			req.Offset, req.Limit = sp(strconv.Itoa(offset)), sp(strconv.Itoa(maxPage))
+			resp, err := c.vpc.DescribeSubnetsWithContext(ctx, req)
+			if err != nil {
+				return err
+			}
+			n = len(resp.Response.SubnetSet)
+			if resp.Response.TotalCount != nil {
+				total = *resp.Response.TotalCount
+			}
+			for _, sn := range resp.Response.SubnetSet {
+				out = append(out, Subnet{ID: s(sn.SubnetId), VpcID: s(sn.VpcId), Name: s(sn.SubnetName), CIDR: s(sn.CidrBlock), Zone: s(sn.Zone), Tags: vpcTagMap(sn.TagSet)})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("describe subnets in %s: %w", c.region, err)
+		}
+		offset += n
+		if n == 0 || uint64(offset) >= total {
+			return out, nil
+		}
+	}
+}
+
+// DescribeSecurityGroups lists security groups matching filters (all pages).
+func (c *Client) DescribeSecurityGroups(ctx context.Context, filters []Filter) ([]SecurityGroup, error) {
+	var out []SecurityGroup
+	for offset := 0; ; {
+		var n int
+		var total uint64
+		err := c.do(ctx, "DescribeSecurityGroups", opIdempotent, nil, func(ctx context.Context) error {
+			req := vpc.NewDescribeSecurityGroupsRequest()
+			if len(filters) > 0 {
+				req.Filters = vpcFilters(filters)
+			}
+			req.Offset, req.Limit = sp(strconv.Itoa(offset)), sp(strconv.Itoa(maxPage))
+			resp, err := c.vpc.DescribeSecurityGroupsWithContext(ctx, req)
+			if err != nil {
+				return err
+			}
+			n = len(resp.Response.SecurityGroupSet)
+			if resp.Response.TotalCount != nil {
+				total = *resp.Response.TotalCount
+			}
+			for _, sg := range resp.Response.SecurityGroupSet {
+				out = append(out, SecurityGroup{ID: s(sg.SecurityGroupId), Name: s(sg.SecurityGroupName), Description: s(sg.SecurityGroupDesc), Tags: vpcTagMap(sg.TagSet)})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("describe security groups in %s: %w", c.region, err)
+		}
+		offset += n
+		if n == 0 || uint64(offset) >= total {
+			return out, nil
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package tencent
+
+import (
+	"testing"
+	"time"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/acctest/tcsim"
+)
+
+func TestImageAttributesSharingAndKeyAssociation(t *testing.T) {
+	srv := tcsim.StartForTest(t)
+	c, _ := newTestClient(t, srv, nil)
+	ctx := ctxT(t)
+	id, err := c.RunInstance(ctx, RunInstanceInput{Zone: "ap-guangzhou-1", ImageID: "img-j5e5hadz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitInstanceState(ctx, id, "RUNNING", 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	img, err := c.CreateImage(ctx, CreateImageInput{InstanceID: id, Name: "ocs9-hardened"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitImageNormal(ctx, img, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	name, deprecated := "ocs9-hardened-v2", true
+	if err := c.ModifyImage(ctx, img, ModifyImageInput{Name: &name, Deprecated: &deprecated}); err != nil {
+		t.Fatal(err)
+	}
+	im, err := c.GetImage(ctx, img)
+	if err != nil || im.Name != name || !im.Deprecated {
+		t.Fatalf("after modify: %+v %v (the cache must be invalidated)", im, err)
+	}
+	if err := c.ShareImage(ctx, img, []string{"100000000777"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteImages(ctx, img); ErrorCode(err) != "InvalidImageId.IsShared" {
+		t.Fatalf("deleting a shared image: %v", err)
+	}
+	if err := c.ShareImage(ctx, img, []string{"100000000777"}, false); err != nil {
+		t.Fatal(err)
+	}
+	key, err := c.ImportKeyPair(ctx, "ops", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBx3HJpIKfXm6bXkCZvhnzDnHFzUJvQzbn0x5kvvvDw5 ops", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AssociateKeyPairs(ctx, []string{id}, []string{key}, true); err != nil {
+		t.Fatal(err)
+	}
+	in, err := c.GetInstance(ctx, id)
+	if err != nil || len(in.KeyIDs) != 1 || in.KeyIDs[0] != key {
+		t.Fatalf("key ids after associate: %v %v", in.KeyIDs, err)
+	}
+	if err := c.AssociateKeyPairs(ctx, []string{id}, []string{key}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteKeyPair(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.TerminateInstances(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteImages(ctx, img); err != nil {
+		t.Fatal(err)
+	}
+	subnets, err := c.DescribeSubnets(ctx, nil)
+	if err != nil || len(subnets) != 0 {
+		t.Fatalf("subnets: %v %v", subnets, err)
+	}
+	sgs, err := c.DescribeSecurityGroups(ctx, []Filter{{Name: "security-group-name", Values: []string{"x"}}})
+	if err != nil || len(sgs) != 0 {
+		t.Fatalf("security groups: %v %v", sgs, err)
+	}
+}
