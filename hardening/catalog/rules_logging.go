@@ -50,7 +50,7 @@ func loggingRules() []*engine.Rule {
 		rule("rsyslog-no-remote-input", "6", "rsyslog does not accept logs from the network",
 			lineAbsent{Files: []string{"/etc/rsyslog.conf", "/etc/rsyslog.d/*.conf"},
 				Pattern: regexp.MustCompile(`(?i)(module\s*\(\s*load\s*=\s*"im(tcp|udp|relp)"|\$ModLoad\s+im(tcp|udp)|input\s*\(\s*type\s*=\s*"im(tcp|udp|relp)"|\$(InputTCPServerRun|UDPServerRun))`),
-				What:    "rsyslog network input"}),
+				What:    "rsyslog network input", Example: `module(load="imtcp")`}),
 		rule("logfiles-perms", "6", "Log files are readable by their owner and group only", logFiles{}),
 	}
 

@@ -1,0 +1,213 @@
+package catalog
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+)
+
+// fixtureDir holds vendor-default roots: os-release, a text package
+// database and the configuration files the rules touch.
+const fixtureDir = "../testdata/fixtures"
+
+var fixturePlatforms = []string{"ubuntu-22.04", "ubuntu-24.04", "rhel-8", "rhel-9"}
+
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("fixture roots need root: rules check and fix root ownership (run as root, as CI does)")
+	}
+}
+
+// copyTree copies a fixture into dst keeping modes and symlinks; files are
+// owned by the running user (root in CI).
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		out := filepath.Join(dst, rel)
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			l, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(l, out)
+		case fi.IsDir():
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return err
+			}
+			return os.Chmod(out, fi.Mode().Perm()|fi.Mode()&(fs.ModeSticky|fs.ModeSetgid))
+		default:
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(out, data, fi.Mode().Perm()); err != nil {
+				return err
+			}
+			return os.Chmod(out, fi.Mode().Perm())
+		}
+	})
+	if err != nil {
+		t.Fatalf("copy %s: %v", src, err)
+	}
+}
+
+// treeHash records content, mode, owner and link target of every path.
+func treeHash(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		st := fi.Sys().(*syscall.Stat_t)
+		desc := fmt.Sprintf("%v %d:%d", fi.Mode(), st.Uid, st.Gid)
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			l, _ := os.Readlink(p)
+			desc += " -> " + l
+		case fi.Mode().IsRegular():
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(data)
+			desc += " " + hex.EncodeToString(sum[:8])
+		}
+		out[rel] = desc
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func diffTrees(a, b map[string]string) []string {
+	var out []string
+	for k, v := range a {
+		if b[k] != v {
+			out = append(out, fmt.Sprintf("%s: %q -> %q", k, v, b[k]))
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k+": new")
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func openTarget(t *testing.T, root string) *engine.Target {
+	t.Helper()
+	tg, err := engine.NewTarget(root, engine.TargetOptions{Mode: engine.ModeImage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+var fixtureExec = engine.ExecOptions{Packages: engine.FixtureBackend{}}
+
+// hardenFixture copies a fixture, checks it detects the right profile and
+// fails many rules, applies the profile and requires a clean audit and a
+// byte-identical second apply. It returns the hardened root.
+func hardenFixture(t *testing.T, cat *engine.Catalog, platform string) (string, *engine.Resolved) {
+	t.Helper()
+	ctx := context.Background()
+	root := t.TempDir()
+	copyTree(t, filepath.Join(fixtureDir, platform), root)
+	tg := openTarget(t, root)
+	osr, err := tg.OSRelease()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := engine.DetectPlatform(osr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof, ok := cat.ProfileForPlatform(pl)
+	if !ok || prof.ID != platform {
+		t.Fatalf("%s (%s %s) selects profile %v, want %s", platform, osr.ID, osr.VersionID, prof, platform)
+	}
+	res, err := cat.Resolve(prof.ID, engine.Platform{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := engine.RunOptions{Waivers: res.Waivers, Exec: fixtureExec}
+	before := engine.Summarize(engine.Audit(ctx, tg, res.Rules, opts))
+	if before[engine.StatusFail] < 60 {
+		t.Errorf("vendor fixture fails only %d rules: it should look like an unhardened image", before[engine.StatusFail])
+	}
+	ar := engine.Apply(ctx, tg, res.Rules, opts)
+	if ar.Err != nil {
+		t.Fatalf("apply: %v", ar.Err)
+	}
+	requireClean(t, "after apply", ar.After)
+	t.Logf("%s: before %v; after %v; %d files changed, installed %v, removed %v",
+		platform, before, engine.Summarize(ar.After), len(ar.Outcome.Changed), ar.Outcome.Installed, ar.Outcome.Removed)
+
+	snap := treeHash(t, root)
+	again := engine.Apply(ctx, openTarget(t, root), res.Rules, opts)
+	if again.Err != nil {
+		t.Fatalf("second apply: %v", again.Err)
+	}
+	requireClean(t, "second apply", again.After)
+	if len(again.Planned) > 0 || (again.Outcome != nil && len(again.Outcome.Changed)+len(again.Outcome.Installed)+len(again.Outcome.Removed) > 0) {
+		t.Errorf("second apply planned %v, outcome %+v", again.Planned, again.Outcome)
+	}
+	if d := diffTrees(snap, treeHash(t, root)); len(d) > 0 {
+		t.Errorf("second apply changed the tree:\n%s", strings.Join(d, "\n"))
+	}
+	return root, res
+}
+
+func requireClean(t *testing.T, what string, rs []engine.Result) {
+	t.Helper()
+	for _, r := range rs {
+		if r.Status == engine.StatusFail || r.Status == engine.StatusError {
+			var cs []string
+			for _, c := range r.Checks {
+				if c.Status != engine.StatusPass && c.Status != engine.StatusNotApplicable {
+					cs = append(cs, string(c.Status)+": "+c.Detail)
+				}
+			}
+			t.Errorf("%s: %s %s: %s", what, r.Rule.ID, r.Status, strings.Join(cs, " | "))
+		}
+	}
+}
+
+// TestFixtureApply: every fixture root is detected, hardened without
+// failures and re-applied without a single change.
+func TestFixtureApply(t *testing.T) {
+	requireRoot(t)
+	cat := mustCatalog(t)
+	for _, pl := range fixturePlatforms {
+		t.Run(pl, func(t *testing.T) { hardenFixture(t, cat, pl) })
+	}
+}
