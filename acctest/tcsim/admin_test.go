@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -146,5 +147,59 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	resp, err := c.DescribeInstances(req)
 	if err != nil || *resp.Response.TotalCount != 1 {
 		t.Fatalf("describe after restart: %v", err)
+	}
+}
+
+func TestSeedFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "seed.json")
+	writeFile(t, good, `{"ReplaceCatalog": true, "Images": [
+		{"OsName": "Debian 13.2 64位", "Platform": "Debian", "BackingRef": "debian:trixie", "Regions": ["ap-guangzhou"]},
+		{"ImageId": "img-abcdefgh", "OsName": "CentOS 7.9 64位", "Platform": "CentOS", "Tags": [{"Key": "eol", "Value": "yes"}]}]}`)
+	srv := StartForTest(t, WithOptions(func(o *Options) { o.SeedFile = good }))
+	gz := mustCall(t, srv, "cvm", "DescribeImages", nil)
+	if gz["TotalCount"].(float64) != 2 {
+		t.Fatalf("ap-guangzhou has %v images, want the 2 seeded ones", gz["TotalCount"])
+	}
+	sh, _ := call(t, srv, "ap-shanghai", "cvm", "DescribeImages", nil)
+	if sh["TotalCount"].(float64) != 1 {
+		t.Fatalf("ap-shanghai has %v images, want 1 (Regions limits the first)", sh["TotalCount"])
+	}
+	tagged := mustCall(t, srv, "cvm", "DescribeImages", map[string]any{"Filters": []map[string]any{{"Name": "tag:eol", "Values": []string{"yes"}}}})
+	if set := tagged["ImageSet"].([]any); len(set) != 1 || set[0].(map[string]any)["ImageId"] != "img-abcdefgh" {
+		t.Fatalf("tag filter: %v", tagged)
+	}
+
+	for body, want := range map[string]string{
+		`{"Images":[{"OsName":"x"}]}`:                                      "needs OsName and Platform",
+		`{"Images":[{"ImageId":"ami-1","OsName":"x","Platform":"Linux"}]}`: "must look like img-xxxxxxxx",
+		`{"Images":`: "parse seed file",
+	} {
+		bad := filepath.Join(dir, "bad.json")
+		writeFile(t, bad, body)
+		if _, err := Start(context.Background(), Options{Credentials: map[string]string{"a": "b"}, SeedFile: bad}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("seed %s: err = %v, want %q", body, err, want)
+		}
+	}
+}
+
+func writeFile(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStartValidatesOptions(t *testing.T) {
+	for name, o := range map[string]Options{
+		"no credentials": {},
+		"empty key":      {Credentials: map[string]string{"a": ""}},
+		"bad faults":     {Credentials: map[string]string{"a": "b"}, Faults: FaultConfig{Rules: []FaultRule{{Action: "*", Kind: "x", Rate: 1}}}},
+		"bad listen":     {Credentials: map[string]string{"a": "b"}, Listen: "256.0.0.1:99999"},
+	} {
+		if srv, err := Start(context.Background(), o); err == nil {
+			srv.Close()
+			t.Errorf("%s: Start succeeded", name)
+		}
 	}
 }
