@@ -35,7 +35,7 @@ func TestAccFunctionOsStatus(t *testing.T) {
 		checks = append(checks, statecheck.ExpectKnownOutputValue(fmt.Sprintf("s%d", i), knownvalue.StringExact(want)))
 		i++
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   functionsVersionCheck,
 		ProtoV6ProviderFactories: factories(),
 		Steps:                    []resource.TestStep{{Config: cfg, ConfigStateChecks: checks}},
@@ -43,7 +43,7 @@ func TestAccFunctionOsStatus(t *testing.T) {
 }
 
 func TestAccFunctionParseOsName(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   functionsVersionCheck,
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{

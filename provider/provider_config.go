@@ -175,6 +175,7 @@ type providerData struct {
 	embedded  *lifecycle.Catalog
 	overrides []lifecycle.Override
 	policy    lifecycle.Policy
+	images    imagePolicy
 	sourceURL string
 	clock     lifecycle.Clock
 	refresher *refresher
@@ -235,6 +236,7 @@ func (p *hardenedProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	data := &providerData{
 		base: base, embedded: embedded, overrides: overrides, policy: policy, clock: p.clock,
+		images: policyFrom(cfg, policy),
 	}
 	if v := cfg.LifecycleSourceURL; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
 		data.sourceURL = v.ValueString()

@@ -104,7 +104,7 @@ func isImageID(s string) bool {
 		return false
 	}
 	for _, c := range s[4:] {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
 			return false
 		}
 	}
