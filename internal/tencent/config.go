@@ -52,6 +52,9 @@ type Config struct {
 	// (default) or "http" for tcsim and private clouds.
 	Endpoints map[string]string
 	Scheme    string
+	// RootDomain replaces tencentcloudapi.com for services without an Endpoints entry
+	// (private clouds: <service>.<RootDomain>).
+	RootDomain string
 
 	Logger hclog.Logger
 
@@ -178,3 +181,23 @@ func (c *Config) withDefaults() {
 		c.MetadataURL = "http://metadata.tencentyun.com"
 	}
 }
+
+// String redacts secrets so a Config that ends up in a log or an error never leaks them.
+func (c Config) String() string {
+	redact := func(v string) string {
+		if v == "" {
+			return `""`
+		}
+		return "(redacted)"
+	}
+	role := ""
+	if c.AssumeRole != nil {
+		role = c.AssumeRole.RoleArn
+	}
+	return fmt.Sprintf("tencent.Config{Region:%q SecretID:%q SecretKey:%s SecurityToken:%s Profile:%q SharedCredentialsDir:%q CAMRoleName:%q MetadataURL:%q AssumeRole:%q Endpoints:%v Scheme:%q RootDomain:%q MaxRetries:%d}",
+		c.Region, c.SecretID, redact(c.SecretKey), redact(c.SecurityToken), c.Profile, c.SharedCredentialsDir, c.CAMRoleName,
+		c.MetadataURL, role, c.Endpoints, c.Scheme, c.RootDomain, c.MaxRetries)
+}
+
+// GoString keeps %#v from printing secrets too.
+func (c Config) GoString() string { return c.String() }

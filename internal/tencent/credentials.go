@@ -312,6 +312,7 @@ func (c *Client) assumeRoleCredential(ctx context.Context, base *credential, ar 
 func (c *Client) clientProfile(service string) *profile.ClientProfile {
 	cpf := profile.NewClientProfile()
 	cpf.HttpProfile.Endpoint = c.cfg.Endpoints[service]
+	cpf.HttpProfile.RootDomain = c.cfg.RootDomain
 	cpf.HttpProfile.Scheme = strings.ToUpper(c.cfg.Scheme)
 	cpf.HttpProfile.ReqTimeout = int((c.cfg.RequestTimeout + time.Second - 1) / time.Second)
 	cpf.Language = "en-US"
