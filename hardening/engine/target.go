@@ -273,6 +273,9 @@ func (t *Target) Run(ctx context.Context, stdin io.Reader, argv ...string) (stdo
 	return t.runner.Run(ctx, stdin, argv...)
 }
 
+// droppedCaps are removed from commands run in an image root.
+const droppedCaps = "-sys_module,-sys_admin,-net_admin,-sys_time,-sys_boot,-sys_rawio"
+
 // ChrootRunner runs commands directly for root "/" and via chroot otherwise.
 type ChrootRunner struct {
 	Root string
@@ -286,6 +289,12 @@ func (r ChrootRunner) Run(ctx context.Context, stdin io.Reader, argv ...string) 
 	args := argv
 	if r.Root != "/" && r.Root != "" {
 		args = append([]string{"chroot", r.Root}, argv...)
+		// Maintainer scripts run inside an image must not reach the host's
+		// kernel: without these capabilities a stray modprobe, mount,
+		// firewall or clock change fails instead of altering the host.
+		if sp, err := exec.LookPath("setpriv"); err == nil {
+			args = append([]string{sp, "--bounding-set", droppedCaps, "--"}, args...)
+		}
 	}
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Env = append([]string{

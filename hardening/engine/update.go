@@ -34,8 +34,13 @@ type PackageState struct {
 	Manager   PackageManager `json:"manager"`
 	Count     int            `json:"count"`
 	Hash      string         `json:"sha256"`
-	Policy    UpdatePolicy   `json:"update_policy,omitempty"`
-	UpdatedAt *time.Time     `json:"updated_at,omitempty"`
+	Policy UpdatePolicy `json:"update_policy,omitempty"`
+	// CheckedAt is when this run looked for pending updates (apply only).
+	CheckedAt *time.Time `json:"checked_at,omitempty"`
+	// UpdatedAt is when an update last changed the package set. It is
+	// persisted only when packages change, so an apply with nothing to do
+	// writes no file.
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 	// Upgraded is the number of packages the last update changed.
 	Upgraded int `json:"upgraded"`
 	// Note explains a skipped update (offline, no package manager).
@@ -102,19 +107,24 @@ func Update(ctx context.Context, t *Target, policy UpdatePolicy, now func() time
 		}
 	}
 	ts := now().UTC().Truncate(time.Second)
-	rec := PackageState{Policy: policy, UpdatedAt: &ts, Upgraded: changed}
-	data, _ := json.MarshalIndent(rec, "", "  ")
-	hp, err := t.HostPath(StatePath)
-	if err != nil {
-		return PackageState{}, err
+	if changed > 0 || !t.Exists(StatePath) {
+		rec := PackageState{Policy: policy, UpdatedAt: &ts, Upgraded: changed}
+		data, _ := json.MarshalIndent(rec, "", "  ")
+		hp, err := t.HostPath(StatePath)
+		if err != nil {
+			return PackageState{}, err
+		}
+		if err := os.MkdirAll(path.Dir(hp), 0o755); err != nil {
+			return PackageState{}, fmt.Errorf("record update state: %w", err)
+		}
+		if err := os.WriteFile(hp, append(data, '\n'), 0o644); err != nil {
+			return PackageState{}, fmt.Errorf("record update state: %w", err)
+		}
 	}
-	if err := os.MkdirAll(path.Dir(hp), 0o755); err != nil {
-		return PackageState{}, fmt.Errorf("record update state: %w", err)
-	}
-	if err := os.WriteFile(hp, append(data, '\n'), 0o644); err != nil {
-		return PackageState{}, fmt.Errorf("record update state: %w", err)
-	}
-	return ReadPackageState(ctx, t)
+	ps, err := ReadPackageState(ctx, t)
+	ps.CheckedAt = &ts
+	ps.Policy = policy
+	return ps, err
 }
 
 func aptUpgrade(ctx context.Context, t *Target, policy UpdatePolicy) error {

@@ -113,7 +113,7 @@ th{background:#fafafa}td.id{font-family:ui-monospace,monospace;white-space:nowra
 </style></head><body>
 <h1>CIS hardening {{.R.Command}}: {{.R.Profile}}</h1>
 <p class="meta">{{.R.OS}} · platform {{.R.Platform}} · benchmark {{.R.Benchmark}} {{.R.BenchmarkVersion}} · root <code>{{.R.Root}}</code> · {{.R.Mode}} mode · harden {{.R.Version}} · {{.R.StartedAt.Format "2006-01-02 15:04:05 UTC"}} · {{.R.DurationMS}} ms</p>
-<p class="meta">Packages: {{.R.Packages.Count}} ({{.R.Packages.Manager}}), set sha256 <code title="{{.R.Packages.Hash}}">{{short .R.Packages.Hash}}</code>, last update {{.Updated}}, {{.R.Packages.Upgraded}} upgraded{{with .R.Packages.Note}} — {{.}}{{end}}</p>
+<p class="meta">Packages: {{.R.Packages.Count}} ({{.R.Packages.Manager}}), set sha256 <code title="{{.R.Packages.Hash}}">{{short .R.Packages.Hash}}</code>, last update {{.Updated}}, {{.R.Packages.Upgraded}} upgraded{{with .R.Packages.CheckedAt}}, checked for {{$.R.Packages.Policy}} updates {{.Format "2006-01-02 15:04 UTC"}}{{end}}{{with .R.Packages.Note}} — {{.}}{{end}}</p>
 <div class="cards">
 <div class="card pass"><b>{{.R.Summary.Pass}}</b>pass</div>
 <div class="card fixed"><b>{{.R.Summary.Fixed}}</b>fixed</div>

@@ -27,6 +27,9 @@ func Text(w io.Writer, r *Report) error {
 		upd = p.UpdatedAt.Format("2006-01-02T15:04:05Z")
 	}
 	fmt.Fprintf(b, "packages: %d (%s) sha256 %.16s…, last update %s, %d upgraded", p.Count, p.Manager, p.Hash, upd, p.Upgraded)
+	if p.CheckedAt != nil {
+		fmt.Fprintf(b, ", checked for %s updates %s", p.Policy, p.CheckedAt.Format("2006-01-02T15:04:05Z"))
+	}
 	if p.Note != "" {
 		fmt.Fprintf(b, " (%s)", p.Note)
 	}
