@@ -11,14 +11,16 @@ import (
 
 // refresher fetches releases from lifecycle_source_url at most once per
 // provider instance (one plan), so many data sources over the same release
-// cost one request. Failures are cached too: a dead source delays the plan
-// by one timeout, not one per data source.
+// cost one request. Failures are cached too, and the first transport failure
+// marks the whole source down: a dead source delays a plan by one timeout,
+// not one per release.
 type refresher struct {
 	client  *http.Client
 	baseURL string
 
 	mu    sync.Mutex
 	cache map[string]refreshResult
+	down  error
 }
 
 type refreshResult struct {
@@ -36,12 +38,18 @@ func (f *refresher) release(ctx context.Context, r lifecycle.Release) (lifecycle
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	res, hit := f.cache[r.Key()]
+	if !hit && f.down != nil {
+		return lifecycle.Release{}, false, f.down
+	}
 	if !hit {
 		ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
 		defer cancel()
 		rel, err := lifecycle.FetchRelease(ctx, f.client, f.baseURL, r)
 		res = refreshResult{rel, err}
 		f.cache[r.Key()] = res
+		if errors.Is(err, lifecycle.ErrSourceUnreachable) {
+			f.down = err
+		}
 	}
 	if errors.Is(res.err, lifecycle.ErrNotTracked) {
 		return lifecycle.Release{}, false, nil

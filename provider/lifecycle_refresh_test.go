@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -69,5 +70,31 @@ func TestResolve(t *testing.T) {
 	off := &providerData{base: base, embedded: embedded}
 	if c, err := off.resolve(ctx, "ubuntu", "22.04"); err != nil || c != base {
 		t.Errorf("offline: %v", err)
+	}
+}
+
+// TestResolveSourceDown: after one transport failure the source is not asked
+// again for other releases, so a dead source costs one timeout per plan.
+func TestResolveSourceDown(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		// Hijack and drop the connection: a transport error, not an HTTP status.
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	defer srv.Close()
+	embedded, _ := lifecycle.Embedded()
+	d := &providerData{base: embedded, embedded: embedded, sourceURL: srv.URL, refresher: newRefresher(srv.Client(), srv.URL)}
+	for _, k := range [][2]string{{"ubuntu", "22.04"}, {"debian", "12"}, {"rocky", "9"}} {
+		c, err := d.resolve(t.Context(), k[0], k[1])
+		if !errors.Is(err, lifecycle.ErrSourceUnreachable) || c != embedded {
+			t.Errorf("%v: %v", k, err)
+		}
+	}
+	if hits.Load() != 1 {
+		t.Errorf("dead source asked %d times, want 1", hits.Load())
 	}
 }

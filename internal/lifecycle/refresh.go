@@ -17,6 +17,20 @@ import (
 // there is nothing to refresh; callers keep the embedded data silently.
 var ErrNotTracked = errors.New("family not tracked by the lifecycle source")
 
+// ErrSourceUnreachable wraps transport failures (DNS, connect, timeout):
+// callers may stop asking the same source for other releases.
+var ErrSourceUnreachable = errors.New("lifecycle source unreachable")
+
+// HTTPStatusError is a non-200 answer from the lifecycle source. It concerns
+// one release (e.g. 404 for a release the source does not track), unlike
+// transport errors, which mean the source itself is unreachable.
+type HTTPStatusError struct {
+	URL  string
+	Code int
+}
+
+func (e *HTTPStatusError) Error() string { return fmt.Sprintf("fetch %s: HTTP %d", e.URL, e.Code) }
+
 // maxResponseBytes bounds what a refresh reads; a release object is ~1 KiB.
 const maxResponseBytes = 1 << 20
 
@@ -60,7 +74,7 @@ func FetchRelease(ctx context.Context, client *http.Client, baseURL string, base
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return Release{}, fmt.Errorf("fetch %s: %w", u, err)
+		return Release{}, fmt.Errorf("fetch %s: %w: %w", u, ErrSourceUnreachable, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
@@ -68,7 +82,7 @@ func FetchRelease(ctx context.Context, client *http.Client, baseURL string, base
 		return Release{}, fmt.Errorf("read %s: %w", u, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return Release{}, fmt.Errorf("fetch %s: HTTP %d", u, resp.StatusCode)
+		return Release{}, &HTTPStatusError{URL: u, Code: resp.StatusCode}
 	}
 	d, err := decodeRelease(body)
 	if err != nil {

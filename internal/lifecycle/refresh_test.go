@@ -118,6 +118,10 @@ func TestFetchReleaseFailures(t *testing.T) {
 		{"inconsistent", get("rocky", "9"), srv.URL, "before standard"},
 		{"bad base", get("centos", "7"), "ftp://x", "absolute http(s) URL"},
 	}
+	var se *HTTPStatusError
+	if _, err := FetchRelease(ctx, srv.Client(), srv.URL, get("centos", "7")); !errors.As(err, &se) || se.Code != 404 || errors.Is(err, ErrSourceUnreachable) {
+		t.Errorf("404: %v, want HTTPStatusError 404 (not unreachable)", err)
+	}
 	for _, tt := range cases {
 		_, err := FetchRelease(ctx, srv.Client(), tt.base, tt.rel)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -128,8 +132,8 @@ func TestFetchReleaseFailures(t *testing.T) {
 	tctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	if _, err := FetchRelease(tctx, srv.Client(), srv.URL, get("almalinux", "9")); err == nil {
-		t.Error("slow server: no error")
+	if _, err := FetchRelease(tctx, srv.Client(), srv.URL, get("almalinux", "9")); !errors.Is(err, ErrSourceUnreachable) {
+		t.Errorf("slow server: %v, want ErrSourceUnreachable", err)
 	}
 	if time.Since(start) > 2*time.Second {
 		t.Errorf("timeout not honoured: %s", time.Since(start))
