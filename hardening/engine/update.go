@@ -31,10 +31,10 @@ func ParseUpdatePolicy(s string) (UpdatePolicy, error) {
 // PackageState is recorded in every report so a hardened image can be
 // traced to its exact package set and patch time.
 type PackageState struct {
-	Manager   PackageManager `json:"manager"`
-	Count     int            `json:"count"`
-	Hash      string         `json:"sha256"`
-	Policy UpdatePolicy `json:"update_policy,omitempty"`
+	Manager PackageManager `json:"manager"`
+	Count   int            `json:"count"`
+	Hash    string         `json:"sha256"`
+	Policy  UpdatePolicy   `json:"update_policy,omitempty"`
 	// CheckedAt is when this run looked for pending updates (apply only).
 	CheckedAt *time.Time `json:"checked_at,omitempty"`
 	// UpdatedAt is when an update last changed the package set. It is
