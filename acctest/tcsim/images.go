@@ -14,7 +14,7 @@ var imageTypes = []string{"PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE", "MARK
 
 func (s *Server) describeImages(rc *reqCtx) (any, *APIError) {
 	var p cvm.DescribeImagesRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	if len(p.ImageIds) > 0 && len(p.Filters) > 0 {
@@ -76,7 +76,7 @@ var imageNameRE = regexp.MustCompile(`^[\p{L}\p{N}._\-()\[\] ]{1,60}$`)
 
 func (s *Server) createImage(rc *reqCtx) (any, *APIError) {
 	var p cvm.CreateImageRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	name := str(p.ImageName)
@@ -205,7 +205,7 @@ func privateImage(rs *regionState, field, id string) (*imageRec, *APIError) {
 
 func (s *Server) deleteImages(rc *reqCtx) (any, *APIError) {
 	var p cvm.DeleteImagesRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	ids := strs(p.ImageIds)
@@ -238,7 +238,7 @@ func (s *Server) deleteImages(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) modifyImageAttribute(rc *reqCtx) (any, *APIError) {
 	var p cvm.ModifyImageAttributeRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	s.mu.Lock()
@@ -273,7 +273,7 @@ func (s *Server) modifyImageAttribute(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) syncImages(rc *reqCtx) (any, *APIError) {
 	var p cvm.SyncImagesRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	ids, dests := strs(p.ImageIds), strs(p.DestinationRegions)
@@ -345,7 +345,7 @@ var accountIDRE = regexp.MustCompile(`^[0-9]{5,20}$`)
 
 func (s *Server) modifyImageSharePermission(rc *reqCtx) (any, *APIError) {
 	var p cvm.ModifyImageSharePermissionRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	accounts := strs(p.AccountIds)

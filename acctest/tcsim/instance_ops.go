@@ -30,7 +30,7 @@ func lookupInstances(rs *regionState, region string, ids []string) ([]*instanceR
 
 func (s *Server) terminateInstances(rc *reqCtx) (any, *APIError) {
 	var p cvm.TerminateInstancesRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	s.mu.Lock()
@@ -122,7 +122,7 @@ func (s *Server) machineStep(region, id string, call func(ctx context.Context, m
 
 func (s *Server) stopInstances(rc *reqCtx) (any, *APIError) {
 	var p cvm.StopInstancesRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	if st := str(p.StopType); st != "" && st != "SOFT" && st != "HARD" && st != "SOFT_FIRST" {
@@ -152,7 +152,7 @@ func (s *Server) stopInstances(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) startInstances(rc *reqCtx) (any, *APIError) {
 	var p cvm.StartInstancesRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	s.mu.Lock()
@@ -178,7 +178,7 @@ func (s *Server) startInstances(rc *reqCtx) (any, *APIError) {
 // launched from the new image, exactly like a fresh RunInstances on the same instance id.
 func (s *Server) resetInstance(rc *reqCtx) (any, *APIError) {
 	var p cvm.ResetInstanceRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	id := str(p.InstanceId)

@@ -70,7 +70,7 @@ func finishOperation(in *instanceRec, errMsg string) {
 
 func (s *Server) describeInstances(rc *reqCtx) (any, *APIError) {
 	var p cvm.DescribeInstancesRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	if len(p.InstanceIds) > 0 && len(p.Filters) > 0 {
@@ -142,7 +142,7 @@ type launchPlan struct {
 
 func (s *Server) runInstances(rc *reqCtx) (any, *APIError) {
 	var p cvm.RunInstancesRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	s.mu.Lock()

@@ -45,7 +45,7 @@ func (s *Server) addKeyPair(rc *reqCtx, rs *regionState, name string, project in
 
 func (s *Server) createKeyPair(rc *reqCtx) (any, *APIError) {
 	var p cvm.CreateKeyPairRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	if p.ProjectId == nil {
@@ -81,7 +81,7 @@ func (s *Server) createKeyPair(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) importKeyPair(rc *reqCtx) (any, *APIError) {
 	var p cvm.ImportKeyPairRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	if p.ProjectId == nil {
@@ -138,7 +138,7 @@ func lookupKeyPairs(rs *regionState, ids []string) ([]*keyPairRec, *APIError) {
 
 func (s *Server) deleteKeyPairs(rc *reqCtx) (any, *APIError) {
 	var p cvm.DeleteKeyPairsRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	s.mu.Lock()
@@ -161,7 +161,7 @@ func (s *Server) deleteKeyPairs(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) describeKeyPairs(rc *reqCtx) (any, *APIError) {
 	var p cvm.DescribeKeyPairsRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	if len(p.KeyIds) > 0 && len(p.Filters) > 0 {
@@ -245,7 +245,7 @@ func (s *Server) changeKeyAssociation(rc *reqCtx, instanceIDs, keyIDs []*string,
 
 func (s *Server) associateKeyPairs(rc *reqCtx) (any, *APIError) {
 	var p cvm.AssociateInstancesKeyPairsRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	return s.changeKeyAssociation(rc, p.InstanceIds, p.KeyIds, true)
@@ -253,7 +253,7 @@ func (s *Server) associateKeyPairs(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) disassociateKeyPairs(rc *reqCtx) (any, *APIError) {
 	var p cvm.DisassociateInstancesKeyPairsRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	return s.changeKeyAssociation(rc, p.InstanceIds, p.KeyIds, false)

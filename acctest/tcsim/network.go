@@ -62,7 +62,7 @@ func within(inner, outer netip.Prefix) bool {
 
 func (s *Server) createVpc(rc *reqCtx) (any, *APIError) {
 	var p vpc.CreateVpcRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	name := str(p.VpcName)
@@ -105,7 +105,7 @@ func (s *Server) createVpc(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) deleteVpc(rc *reqCtx) (any, *APIError) {
 	var p vpc.DeleteVpcRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	id := str(p.VpcId)
@@ -133,7 +133,7 @@ func (s *Server) deleteVpc(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) describeVpcs(rc *reqCtx) (any, *APIError) {
 	var p vpc.DescribeVpcsRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	ids := strs(p.VpcIds)
@@ -173,7 +173,7 @@ func (s *Server) describeVpcs(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) createSubnet(rc *reqCtx) (any, *APIError) {
 	var p vpc.CreateSubnetRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	for field, v := range map[string]*string{"VpcId": p.VpcId, "SubnetName": p.SubnetName, "CidrBlock": p.CidrBlock, "Zone": p.Zone} {
@@ -241,7 +241,7 @@ func allocateSubnetIP(sn *subnetRec) string {
 
 func (s *Server) deleteSubnet(rc *reqCtx) (any, *APIError) {
 	var p vpc.DeleteSubnetRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	id := str(p.SubnetId)
@@ -269,7 +269,7 @@ func (s *Server) deleteSubnet(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) describeSubnets(rc *reqCtx) (any, *APIError) {
 	var p vpc.DescribeSubnetsRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	ids := strs(p.SubnetIds)
@@ -310,7 +310,7 @@ func (s *Server) describeSubnets(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) createSecurityGroup(rc *reqCtx) (any, *APIError) {
 	var p vpc.CreateSecurityGroupRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	if str(p.GroupName) == "" {
@@ -358,7 +358,7 @@ func lookupSG(rs *regionState, id string) (*securityGroupRec, *APIError) {
 
 func (s *Server) deleteSecurityGroup(rc *reqCtx) (any, *APIError) {
 	var p vpc.DeleteSecurityGroupRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	s.mu.Lock()
@@ -383,7 +383,7 @@ func (s *Server) deleteSecurityGroup(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) describeSecurityGroups(rc *reqCtx) (any, *APIError) {
 	var p vpc.DescribeSecurityGroupsRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	ids := strs(p.SecurityGroupIds)
@@ -450,7 +450,7 @@ func validPolicy(dir string, i int, pol *vpc.SecurityGroupPolicy) *APIError {
 
 func (s *Server) createSecurityGroupPolicies(rc *reqCtx) (any, *APIError) {
 	var p vpc.CreateSecurityGroupPoliciesRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	if p.SecurityGroupPolicySet == nil || len(p.SecurityGroupPolicySet.Ingress)+len(p.SecurityGroupPolicySet.Egress) == 0 {
@@ -501,7 +501,7 @@ func bumpVersion(sg *securityGroupRec, now string) {
 
 func (s *Server) deleteSecurityGroupPolicies(rc *reqCtx) (any, *APIError) {
 	var p vpc.DeleteSecurityGroupPoliciesRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	if p.SecurityGroupPolicySet == nil {
@@ -551,7 +551,7 @@ func (s *Server) deleteSecurityGroupPolicies(rc *reqCtx) (any, *APIError) {
 
 func (s *Server) describeSecurityGroupPolicies(rc *reqCtx) (any, *APIError) {
 	var p vpc.DescribeSecurityGroupPoliciesRequestParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	s.mu.Lock()

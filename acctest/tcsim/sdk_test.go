@@ -187,3 +187,49 @@ func TestSignatureVerificationDetails(t *testing.T) {
 		})
 	}
 }
+
+// TestSDKWithGETRequests covers HttpProfile.ReqMethod = "GET": parameters travel flattened in
+// the signed query string (Filters.0.Values.1=...).
+func TestSDKWithGETRequests(t *testing.T) {
+	srv := StartForTest(t)
+	cpf := sdkProfile(srv)
+	cpf.HttpProfile.ReqMethod = "GET"
+	c, err := cvm.NewClient(common.NewCredential(srv.SecretID, srv.SecretKey), "ap-guangzhou", cpf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := cvm.NewDescribeImagesRequest()
+	req.Filters = []*cvm.Filter{{Name: common.StringPtr("platform"), Values: common.StringPtrs([]string{"Ubuntu", "Debian"})}}
+	req.Limit = common.Uint64Ptr(100)
+	resp, err := c.DescribeImages(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, im := range resp.Response.ImageSet {
+		if p := *im.Platform; p != "Ubuntu" && p != "Debian" {
+			t.Fatalf("filter ignored: %s", p)
+		}
+	}
+	if len(resp.Response.ImageSet) < 20 {
+		t.Fatalf("only %d Ubuntu/Debian images", len(resp.Response.ImageSet))
+	}
+	run := cvm.NewRunInstancesRequest()
+	run.Placement = &cvm.Placement{Zone: common.StringPtr("ap-guangzhou-3")}
+	run.ImageId = common.StringPtr("img-9qrfy1xt")
+	run.TagSpecification = []*cvm.TagSpecification{{ResourceType: common.StringPtr("instance"), Tags: []*cvm.Tag{{Key: common.StringPtr("k"), Value: common.StringPtr("v")}}}}
+	out, err := c.RunInstances(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cvm.NewDescribeInstancesRequest()
+	d.Filters = []*cvm.Filter{{Name: common.StringPtr("tag:k"), Values: common.StringPtrs([]string{"v"})}}
+	got, err := c.DescribeInstances(d)
+	if err != nil || *got.Response.TotalCount != 1 || *got.Response.InstanceSet[0].InstanceId != *out.Response.InstanceIdSet[0] {
+		t.Fatalf("GET round trip: %v", err)
+	}
+	bad := cvm.NewDescribeImagesRequest()
+	bad.Limit = common.Uint64Ptr(500)
+	if _, err := c.DescribeImages(bad); sdkCode(err) != "InvalidParameterValue.LimitExceeded" {
+		t.Fatalf("GET validation: %v", err)
+	}
+}

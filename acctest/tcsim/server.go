@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +65,8 @@ type Options struct {
 type handler func(rc *reqCtx) (any, *APIError)
 
 type reqCtx struct {
+	method    string
+	query     url.Values
 	region    string
 	action    string
 	body      []byte
@@ -355,8 +358,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) dispatch(r *http.Request, body []byte, action, requestID string) (*APIError, any) {
-	if r.Method != http.MethodPost {
-		return apiErr("UnsupportedProtocol", "tcsim accepts only POST requests with a JSON body (the SDK default)."), nil
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return apiErr("UnsupportedProtocol", "Use POST (JSON body) or GET (query parameters)."), nil
 	}
 	now := s.clock()
 	ar, aerr := s.creds.verify(r, body, now)
@@ -384,7 +387,7 @@ func (s *Server) dispatch(r *http.Request, body []byte, action, requestID string
 	if region != "" && !contains(s.opts.Regions, region) {
 		return apiErr("UnsupportedRegion", "The region `%s` is not supported.", region), nil
 	}
-	rc := &reqCtx{region: region, action: action, body: body, requestID: requestID, now: now}
+	rc := &reqCtx{method: r.Method, query: r.URL.Query(), region: region, action: action, body: body, requestID: requestID, now: now}
 	payload, herr := h(rc)
 	if herr != nil {
 		return herr, nil

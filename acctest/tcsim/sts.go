@@ -26,7 +26,7 @@ var (
 // they expire.
 func (s *Server) assumeRole(rc *reqCtx) (any, *APIError) {
 	var p assumeRoleParams
-	if e := decodeParams(rc.body, &p); e != nil {
+	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
 	arn, session := str(p.RoleArn), str(p.RoleSessionName)
