@@ -70,7 +70,7 @@ func startHolder(ctx context.Context, st *state) (holder, init procRef, err erro
 	defer logf.Close()
 	cmd := exec.Command("nsenter", "--net=/run/netns/"+st.Name, "--",
 		"unshare", "--uts", "--ipc", "--mount", "--pid", "--fork", "--kill-child", "--propagation", "private", "--",
-		"/bin/sh", "-c", holderScript, "hsb-init", st.root(), st.Name)
+		"/bin/sh", "-c", holderScript, "hsb-init", st.root(), st.Hostname)
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
 	cmd.Stderr = logf
 	// Own session: Ctrl-C on a terminal must not kill a machine behind the

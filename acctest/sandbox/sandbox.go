@@ -57,8 +57,10 @@ func (o *Options) normalize() error {
 			return fmt.Errorf("Options.AuthorizedKeys[%d] is not one OpenSSH public key line (\"ssh-ed25519 AAAA… comment\")", i)
 		}
 	}
-	if strings.ContainsAny(o.Password, "\n\r:") && o.Password != "" {
-		return errors.New("Options.Password must not contain ':' or line breaks")
+	// chpasswd splits "user:password" at the first colon, so only line
+	// breaks are impossible in a password.
+	if strings.ContainsAny(o.Password, "\n\r") {
+		return errors.New("Options.Password must not contain line breaks")
 	}
 	if o.FromSnapshot != "" {
 		fi, err := os.Stat(o.FromSnapshot)
@@ -200,7 +202,10 @@ func reserve(ctx context.Context, opts Options, lower string) (*state, error) {
 		Name: name, Release: opts.Release, FromSnapshot: opts.FromSnapshot, Index: idx,
 		HostIP: hostAddr(idx).String(), GuestIP: guestAddr(idx).String(),
 		Dir: filepath.Join(stateDir(), name), Lower: lower, LoginUser: opts.LoginUser,
-		Created: time.Now().UTC(),
+		Hostname: opts.Hostname, Created: time.Now().UTC(),
+	}
+	if st.Hostname == "" {
+		st.Hostname = name
 	}
 	if !opts.Detached {
 		if st.Owner, err = refOf(os.Getpid()); err != nil {

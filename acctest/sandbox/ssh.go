@@ -54,10 +54,7 @@ fi
 `
 
 func (s *Sandbox) firstBoot(ctx context.Context, opts Options) error {
-	host := opts.Hostname
-	if host == "" {
-		host = s.st.Name
-	}
+	host := s.st.Hostname
 	pw, newKeys := "0", "0"
 	if opts.Password != "" {
 		pw = "1"

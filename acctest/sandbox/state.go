@@ -27,6 +27,7 @@ type state struct {
 	Dir          string    `json:"dir"`
 	Lower        string    `json:"lower,omitempty"` // base root under the overlay
 	LoginUser    string    `json:"login_user"`
+	Hostname     string    `json:"hostname"`
 	Owner        procRef   `json:"owner"` // zero: detached (CLI), kept until destroyed
 	Holder       procRef   `json:"holder"`
 	Init         procRef   `json:"init"`
