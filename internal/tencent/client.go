@@ -166,6 +166,9 @@ const (
 	opIdempotent
 	// opDelete: like opIdempotent, and ResourceInUse is retried (dependencies still going away).
 	opDelete
+	// opAfterOperation is or-ed in by callers that handle "operation in progress" themselves by
+	// waiting for the instance's operation (afterOperations) instead of blind backoff.
+	opAfterOperation opKind = 1 << 4
 )
 
 func isThrottle(code string) bool {
@@ -175,12 +178,14 @@ func isThrottle(code string) bool {
 // retryable classifies a failure. Codes from the reference: throttling always; InternalError
 // and network/5xx on idempotent calls; busy/in-progress states always (the request was refused).
 func retryable(code string, kind opKind) bool {
+	waits := kind&opAfterOperation != 0
+	kind &^= opAfterOperation
 	switch {
 	case isThrottle(code):
 		return true
-	case code == "ResourceBusy" || strings.HasPrefix(code, "ResourceBusy.") ||
-		code == "OperationDenied.InstanceOperationInProgress" || code == "MutexOperation.TaskRunning" ||
-		code == "FailedOperation.InstanceOperationInProgress":
+	case code == "OperationDenied.InstanceOperationInProgress" || code == "FailedOperation.InstanceOperationInProgress":
+		return !waits
+	case code == "ResourceBusy" || strings.HasPrefix(code, "ResourceBusy.") || code == "MutexOperation.TaskRunning":
 		return true
 	case code == "ResourceInUse" || strings.HasPrefix(code, "ResourceInUse."):
 		return kind == opDelete

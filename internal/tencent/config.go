@@ -67,6 +67,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// PollInterval is the waiters' polling period (default 5s).
 	PollInterval time.Duration
+	// OperationWaitTimeout bounds how long a call refused with "operation in progress" waits for
+	// the instance's running operation before trying again (default 15m).
+	OperationWaitTimeout time.Duration
 
 	// HTTPClient lets tests and proxies supply the transport; nil uses a fresh client.
 	HTTPClient *http.Client
@@ -170,6 +173,9 @@ func (c *Config) withDefaults() {
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = 60 * time.Second
+	}
+	if c.OperationWaitTimeout <= 0 {
+		c.OperationWaitTimeout = 15 * time.Minute
 	}
 	if c.PollInterval <= 0 {
 		c.PollInterval = 5 * time.Second

@@ -223,7 +223,23 @@ func (c *Client) CreateImage(ctx context.Context, in CreateImageInput) (string, 
 		return "", fmt.Errorf("create image: InstanceID and Name are required")
 	}
 	var id string
-	err := c.do(ctx, "CreateImage", opIdempotent, nil, func(ctx context.Context) error {
+	err := c.afterOperations(ctx, []string{in.InstanceID}, func() error { return c.createImageOnce(ctx, in, &id) })
+	if ae, ok := err.(*APIError); ok && ae.Code == "InvalidImageName.Duplicate" && ae.Attempts > 1 {
+		// An earlier attempt was applied but its answer was lost.
+		imgs, lerr := c.ListImages(ctx, []Filter{{Name: "image-type", Values: []string{"PRIVATE_IMAGE"}}, {Name: "image-name", Values: []string{in.Name}}})
+		if lerr == nil && len(imgs) == 1 {
+			return imgs[0].ID, nil
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("create image %q from %s: %w", in.Name, in.InstanceID, err)
+	}
+	c.images.forget(id)
+	return id, nil
+}
+
+func (c *Client) createImageOnce(ctx context.Context, in CreateImageInput, id *string) error {
+	return c.do(ctx, "CreateImage", opIdempotent|opAfterOperation, nil, func(ctx context.Context) error {
 		req := cvm.NewCreateImageRequest()
 		req.InstanceId, req.ImageName = sp(in.InstanceID), sp(in.Name)
 		if in.Description != "" {
@@ -240,21 +256,9 @@ func (c *Client) CreateImage(ctx context.Context, in CreateImageInput) (string, 
 		if err != nil {
 			return err
 		}
-		id = s(resp.Response.ImageId)
+		*id = s(resp.Response.ImageId)
 		return nil
 	})
-	if ae, ok := err.(*APIError); ok && ae.Code == "InvalidImageName.Duplicate" && ae.Attempts > 1 {
-		// An earlier attempt was applied but its answer was lost.
-		imgs, lerr := c.ListImages(ctx, []Filter{{Name: "image-type", Values: []string{"PRIVATE_IMAGE"}}, {Name: "image-name", Values: []string{in.Name}}})
-		if lerr == nil && len(imgs) == 1 {
-			return imgs[0].ID, nil
-		}
-	}
-	if err != nil {
-		return "", fmt.Errorf("create image %q from %s: %w", in.Name, in.InstanceID, err)
-	}
-	c.images.forget(id)
-	return id, nil
 }
 
 // DeleteImages deletes private images; ids that no longer exist count as deleted.

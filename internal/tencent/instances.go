@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
@@ -213,8 +215,10 @@ func (c *Client) instanceAction(ctx context.Context, action string, ids []string
 	ids = uniq(ids)
 	for start := 0; start < len(ids); start += maxPage {
 		batch := ids[start:min(start+maxPage, len(ids))]
-		err := c.do(ctx, action, opIdempotent, nil, func(ctx context.Context) error {
-			return call(ctx, ptrs(append([]string(nil), batch...)))
+		err := c.afterOperations(ctx, batch, func() error {
+			return c.do(ctx, action, opIdempotent|opAfterOperation, nil, func(ctx context.Context) error {
+				return call(ctx, ptrs(append([]string(nil), batch...)))
+			})
 		})
 		if err != nil {
 			code := ErrorCode(err)
@@ -290,7 +294,15 @@ func (c *Client) ResetInstance(ctx context.Context, in ResetInstanceInput) error
 	if in.InstanceID == "" {
 		return fmt.Errorf("reset instance: InstanceID is required")
 	}
-	err := c.do(ctx, "ResetInstance", opMutation, nil, func(ctx context.Context) error {
+	err := c.afterOperations(ctx, []string{in.InstanceID}, func() error { return c.resetOnce(ctx, in) })
+	if err != nil {
+		return fmt.Errorf("reset instance %s to image %s: %w", in.InstanceID, in.ImageID, err)
+	}
+	return nil
+}
+
+func (c *Client) resetOnce(ctx context.Context, in ResetInstanceInput) error {
+	return c.do(ctx, "ResetInstance", opMutation|opAfterOperation, nil, func(ctx context.Context) error {
 		req := cvm.NewResetInstanceRequest()
 		req.InstanceId = sp(in.InstanceID)
 		if in.ImageID != "" {
@@ -315,10 +327,31 @@ func (c *Client) ResetInstance(ctx context.Context, in ResetInstanceInput) error
 		_, err := c.cvm.ResetInstanceWithContext(ctx, req)
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("reset instance %s to image %s: %w", in.InstanceID, in.ImageID, err)
+}
+
+// afterOperations runs call; when the API refuses it because an operation (launch, stop,
+// image creation...) is still running on one of ids, it waits for those operations to end
+// and tries again. A cold machine launch can take minutes, far longer than retry backoff.
+func (c *Client) afterOperations(ctx context.Context, ids []string, call func() error) error {
+	for round := 0; ; round++ {
+		err := call()
+		if ErrorCode(err) != "OperationDenied.InstanceOperationInProgress" || round >= 5 {
+			return err
+		}
+		c.log.Debug("waiting for running instance operations before retrying", "instances", strings.Join(ids, ","), "round", round+1)
+		for _, id := range ids {
+			_, werr := c.WaitInstanceOperation(ctx, id, c.cfg.OperationWaitTimeout)
+			var wt *WaitTimeoutError
+			var nf *NotFoundError
+			switch {
+			case werr == nil || errors.As(werr, &nf):
+			case errors.As(werr, &wt) || ctx.Err() != nil:
+				return fmt.Errorf("%w (while waiting to retry after: %v)", werr, err)
+			default:
+				// The operation ended FAILED: it is no longer running, so retrying is right.
+			}
+		}
 	}
-	return nil
 }
 
 func containsStr(list []string, v string) bool {

@@ -131,3 +131,36 @@ func TestSyncImagesAndForRegion(t *testing.T) {
 		t.Fatal("images left behind")
 	}
 }
+
+// TestOperationsWaitForRunningOperation: calls refused with OperationDenied.InstanceOperationInProgress
+// (a slow launch, an image being created) wait for that operation instead of burning retries.
+func TestOperationsWaitForRunningOperation(t *testing.T) {
+	srv := tcsim.StartForTest(t, tcsim.WithDelays(tcsim.Delays{Launch: 300 * time.Millisecond, CreateImage: 300 * time.Millisecond}))
+	c, logs := newTestClient(t, srv, func(cfg *Config) { cfg.MaxRetries = 1 })
+	ctx := ctxT(t)
+	id, err := c.RunInstance(ctx, RunInstanceInput{Zone: "ap-guangzhou-3", ImageID: "img-9qrfy1xt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Still PENDING: image creation must wait for the launch to finish.
+	img, err := c.CreateImage(ctx, CreateImageInput{InstanceID: id, Name: "while-launching"})
+	if err != nil {
+		t.Fatalf("CreateImage during launch: %v", err)
+	}
+	// The image is still CREATING: terminate must wait for it.
+	if err := c.TerminateInstances(ctx, id); err != nil {
+		t.Fatalf("TerminateInstances during image creation: %v", err)
+	}
+	if _, err := c.WaitImageNormal(ctx, img, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitInstanceState(ctx, id, StateTerminated, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "waiting for running instance operations before retrying") {
+		t.Fatal("the refused calls did not wait for the running operation")
+	}
+	if err := c.DeleteImages(ctx, img); err != nil {
+		t.Fatal(err)
+	}
+}
