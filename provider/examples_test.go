@@ -14,18 +14,17 @@ import (
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 )
 
-// TestAccExampleLifecycleGate runs the real CLI (TF_ACC_TERRAFORM_PATH:
-// terraform or tofu) on examples/lifecycle-gate with the provider binary
-// built from this tree and installed through dev_overrides, exactly as a
-// user would run it.
-func TestAccExampleLifecycleGate(t *testing.T) {
+// TestAccExamples runs the real CLI (TF_ACC_TERRAFORM_PATH: terraform or
+// tofu) on the examples with the provider binary built from this tree and
+// installed through dev_overrides, exactly as a user would run them.
+func TestAccExamples(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run the example through the real terraform/tofu binary")
 	}
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
 		var err error
-		if cli, err = exec.LookPath("terraform"); err != nil {
+		if bin, err = exec.LookPath("terraform"); err != nil {
 			t.Skip("no TF_ACC_TERRAFORM_PATH and no terraform on PATH")
 		}
 	}
@@ -39,6 +38,7 @@ func TestAccExampleLifecycleGate(t *testing.T) {
 	work := filepath.Join(tmp, "lifecycle-gate")
 	copyDir(t, filepath.Join("..", "examples", "lifecycle-gate"), work)
 	rc := filepath.Join(tmp, "cli.tfrc")
+	cli := cliRunner{bin: bin, rc: rc}
 	writeFile(t, rc, fmt.Sprintf(`provider_installation {
   dev_overrides {
     "registry.terraform.io/hardenedcloud/hardened" = %[1]q
@@ -48,24 +48,37 @@ func TestAccExampleLifecycleGate(t *testing.T) {
 }
 `, pluginDir))
 
-	run := func(today string, args ...string) (string, error) {
-		cmd := exec.Command(cli, args...)
-		cmd.Dir = work
-		env := []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
-		for _, kv := range os.Environ() {
-			if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, lifecycle.TodayEnv+"=") {
-				env = append(env, kv)
+	run := func(today string, args ...string) (string, error) { return cli.run(work, today, args...) }
+
+	// The snippets embedded in the registry docs must plan cleanly too.
+	t.Run("doc examples", func(t *testing.T) {
+		// Only the tfplugindocs layout: examples/packer and examples/pipeline
+		// belong to other suites.
+		dirs := []string{filepath.Join("..", "examples", "provider")}
+		for _, kind := range []string{"data-sources", "resources", "functions"} {
+			m, err := filepath.Glob(filepath.Join("..", "examples", kind, "*"))
+			if err != nil {
+				t.Fatal(err)
 			}
+			dirs = append(dirs, m...)
 		}
-		if today != "" {
-			env = append(env, lifecycle.TodayEnv+"="+today)
+		for _, d := range dirs {
+			if st, err := os.Stat(d); err != nil || !st.IsDir() {
+				continue
+			}
+			name, _ := filepath.Rel(filepath.Join("..", "examples"), d)
+			t.Run(name, func(t *testing.T) {
+				w := filepath.Join(tmp, "doc", name)
+				copyDir(t, d, w)
+				if !declaresProvider(t, w) {
+					writeFile(t, filepath.Join(w, "terraform.tf"), "terraform {\n  required_providers {\n    hardened = { source = \"hardenedcloud/hardened\" }\n  }\n}\n")
+				}
+				if out, err := cli.run(w, "2026-11-23", "plan", "-input=false", "-no-color"); err != nil {
+					t.Fatalf("plan %s: %v\n%s", name, err, out)
+				}
+			})
 		}
-		cmd.Env = env
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		return out.String(), err
-	}
+	})
 
 	t.Run("CentOS 7.9 fails the plan", func(t *testing.T) {
 		out, err := run("2026-11-23", "plan", "-input=false", "-no-color", "-var-file=centos7.tfvars")
@@ -146,6 +159,44 @@ func TestAccExampleLifecycleGate(t *testing.T) {
 			t.Errorf("provider today %v, wall clock %s", base["today"], lifecycle.FormatDate(lifecycle.Day(time.Now())))
 		}
 	})
+}
+
+// cliRunner runs terraform/tofu with only our CLI configuration: the
+// caller's TF_* variables and HARDENED_TODAY do not leak into the run.
+type cliRunner struct{ bin, rc string }
+
+func (c cliRunner) run(dir, today string, args ...string) (string, error) {
+	cmd := exec.Command(c.bin, args...)
+	cmd.Dir = dir
+	env := []string{"TF_CLI_CONFIG_FILE=" + c.rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, lifecycle.TodayEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	if today != "" {
+		env = append(env, lifecycle.TodayEnv+"="+today)
+	}
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+func declaresProvider(t *testing.T, dir string) bool {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "required_providers") {
+			return true
+		}
+	}
+	return false
 }
 
 func copyDir(t *testing.T, from, to string) {
