@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -115,11 +116,20 @@ func (d *osLifecycleDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Computed:            true,
 				MarkdownDescription: "Where each date comes from, keyed by `ga`, `eol_standard`, `eol_extended`.",
 			},
-			"disputed":               schema.BoolAttribute{Computed: true, MarkdownDescription: "True when published sources disagree on this release's dates."},
-			"reason":                 computed("One sentence explaining the phase: release, date and successor."),
-			"today":                  computed("The date the phase was computed for (`YYYY-MM-DD`, UTC); pinned by `HARDENED_TODAY` when set."),
-			"warn_before_eol_days":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Warning window used, from the provider configuration."},
-			"allow_extended_support": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether extended support counted as supported, from the provider configuration."},
+			"disputed": schema.BoolAttribute{Computed: true, MarkdownDescription: "True when published sources disagree on this release's dates."},
+			"reason":   computed("One sentence explaining the phase: release, date and successor."),
+			"today":    computed("The date the phase was computed for (`YYYY-MM-DD`, UTC); pinned by `HARDENED_TODAY` when set."),
+			"warn_before_eol_days": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Warning window in days for this lookup; defaults to the provider's `warn_before_eol_days`. Reports the window used.",
+				Validators:          []validator.Int64{int64validator.Between(0, 3650)},
+			},
+			"allow_extended_support": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Whether extended support counts as supported for this lookup; defaults to the provider's `allow_extended_support`. Reports the value used.",
+			},
 		},
 	}
 }
@@ -205,9 +215,18 @@ func (d *osLifecycleDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if id.Family != "" {
 		rel, known = cat.Lookup(id.Family, id.Version)
 	}
-	st := lifecycle.Compute(rel, d.data.clock(), d.data.policy)
+	// Per-lookup policy overrides the provider's, as DESIGN's policy model
+	// allows for every resource.
+	policy := d.data.policy
+	if !m.WarnDays.IsNull() && !m.WarnDays.IsUnknown() {
+		policy.WarnDays = int(m.WarnDays.ValueInt64())
+	}
+	if !m.AllowExt.IsNull() && !m.AllowExt.IsUnknown() {
+		policy.AllowExtended = m.AllowExt.ValueBool()
+	}
+	st := lifecycle.Compute(rel, d.data.clock(), policy)
 
-	resp.Diagnostics.Append(fill(ctx, &m, id, rel, known, st, d.data.policy)...)
+	resp.Diagnostics.Append(fill(ctx, &m, id, rel, known, st, policy)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

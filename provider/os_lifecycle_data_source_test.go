@@ -135,11 +135,26 @@ data "hardened_os_lifecycle" "test" {
   family  = "debian"
   version = "12"
 }
-data "hardened_os_lifecycle" "ubuntu" { os_name = "Ubuntu Server 22.04 LTS 64bit UEFI" }`,
+data "hardened_os_lifecycle" "ubuntu" { os_name = "Ubuntu Server 22.04 LTS 64bit UEFI" }
+# Per-lookup policy beats the provider's.
+data "hardened_os_lifecycle" "strict" {
+  os_name                = "Debian 12.4 64位"
+  allow_extended_support = false
+  warn_before_eol_days   = 365
+}
+data "hardened_os_lifecycle" "wide" {
+  os_name              = "Ubuntu Server 22.04 LTS 64bit UEFI"
+  warn_before_eol_days = 130
+}`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("phase", knownvalue.StringExact("extended")),
 					expect("is_supported", knownvalue.Bool(true)),
+					expect("allow_extended_support", knownvalue.Bool(true)),
+					expect("warn_before_eol_days", knownvalue.Int64Exact(90)),
 					statecheck.ExpectKnownValue("data.hardened_os_lifecycle.ubuntu", tfjsonpath.New("phase"), knownvalue.StringExact("supported")),
+					statecheck.ExpectKnownValue("data.hardened_os_lifecycle.strict", tfjsonpath.New("is_supported"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("data.hardened_os_lifecycle.strict", tfjsonpath.New("warn_before_eol_days"), knownvalue.Int64Exact(365)),
+					statecheck.ExpectKnownValue("data.hardened_os_lifecycle.wide", tfjsonpath.New("phase"), knownvalue.StringExact("approaching_eol")),
 				},
 			},
 			{
