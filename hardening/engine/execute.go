@@ -5,7 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
+
+// slowStep is the duration above which a step is logged, to find what
+// dominates apply time.
+const slowStep = 500 * time.Millisecond
 
 // PackageBackend performs the single package transaction of an apply.
 type PackageBackend interface {
@@ -67,9 +72,11 @@ func (p *Plan) Execute(ctx context.Context, t *Target, opts ExecOptions) (*Outco
 			}
 		}
 		logf("packages: install %v, remove %v", out.Installed, out.Removed)
+		t0 := time.Now()
 		if err := be.Apply(ctx, t, out.Installed, out.Removed); err != nil {
 			return out, &ApplyError{Step: "package transaction", Err: err}
 		}
+		logf("package transaction: %.1fs", time.Since(t0).Seconds())
 		t.InvalidatePackages()
 	}
 	tx := NewTx(t)
@@ -82,12 +89,16 @@ func (p *Plan) Execute(ctx context.Context, t *Target, opts ExecOptions) (*Outco
 		if err := ctx.Err(); err != nil {
 			return fail(s.name, err)
 		}
+		name := s.name
+		if s.rule != "" {
+			name = s.rule + ": " + name
+		}
+		t0 := time.Now()
 		if err := s.fn(ctx, t, tx); err != nil {
-			name := s.name
-			if s.rule != "" {
-				name = s.rule + ": " + name
-			}
 			return fail(name, err)
+		}
+		if d := time.Since(t0); d > slowStep {
+			logf("slow step %s: %.1fs", name, d.Seconds())
 		}
 	}
 	changed := tx.Changed()

@@ -139,6 +139,9 @@ func aptUpgrade(ctx context.Context, t *Target, policy UpdatePolicy) error {
 		defer done()
 	}
 	args := []string{"apt-get", "-y", "-q", "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"}
+	if t.Mode() == ModeImage {
+		args = append(args, "-o", "Dpkg::Options::=--force-unsafe-io")
+	}
 	if policy == UpdateSecurity {
 		// Restrict candidates to the security sources without touching the
 		// downloaded lists, so later installs still see the whole archive.
