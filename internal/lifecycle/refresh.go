@@ -37,22 +37,39 @@ const maxResponseBytes = 1 << 20
 // ReleaseURL is the endoflife.date v1 URL for one release:
 // {base}/api/v1/products/{product}/releases/{release}.
 func ReleaseURL(baseURL, family, version string) (string, error) {
+	urls, err := releaseURLs(baseURL, family, version)
+	if err != nil {
+		return "", err
+	}
+	return urls[0], nil
+}
+
+// releaseURLs lists the URLs to try, best first. endoflife.date spells the
+// R2 cycles "2012-R2" in its data and lower-case in its pages; both are
+// tried so either spelling of a compatible API works.
+func releaseURLs(baseURL, family, version string) ([]string, error) {
 	f, ok := lookupFamily(family)
 	if !ok {
-		return "", fmt.Errorf("%w: %q", ErrUnknownFamily, family)
+		return nil, fmt.Errorf("%w: %q", ErrUnknownFamily, family)
 	}
 	if f.product == "" {
-		return "", fmt.Errorf("%s: %w", family, ErrNotTracked)
+		return nil, fmt.Errorf("%s: %w", family, ErrNotTracked)
 	}
 	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("lifecycle source URL %q must be an absolute http(s) URL such as https://endoflife.date", baseURL)
+		return nil, fmt.Errorf("lifecycle source URL %q must be an absolute http(s) URL such as https://endoflife.date", baseURL)
 	}
-	rel := version
+	names := []string{version}
 	if f.style == styleWindowsYear && strings.HasSuffix(version, "r2") {
-		rel = strings.TrimSuffix(version, "r2") + "-r2" // endoflife.date names it "2012-r2"
+		year := strings.TrimSuffix(version, "r2")
+		names = []string{year + "-r2", year + "-R2"}
 	}
-	return u.String() + "/api/v1/products/" + url.PathEscape(f.product) + "/releases/" + url.PathEscape(rel), nil
+	prefix := u.String() + "/api/v1/products/" + url.PathEscape(f.product) + "/releases/"
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + url.PathEscape(n)
+	}
+	return out, nil
 }
 
 // FetchRelease refreshes the dates of base (which must carry Family and
@@ -60,30 +77,52 @@ func ReleaseURL(baseURL, family, version string) (string, error) {
 // give keep their catalog value; dates it gives are recorded with the URL
 // as their source. The caller bounds the time through ctx.
 func FetchRelease(ctx context.Context, client *http.Client, baseURL string, base Release) (Release, error) {
-	u, err := ReleaseURL(baseURL, base.Family, base.Version)
+	urls, err := releaseURLs(baseURL, base.Family, base.Version)
 	if err != nil {
 		return Release{}, err
 	}
 	if client == nil {
 		client = http.DefaultClient
 	}
+	var se *HTTPStatusError
+	for _, u := range urls {
+		var body []byte
+		body, err = get(ctx, client, u)
+		if errors.As(err, &se) && se.Code == http.StatusNotFound {
+			continue // try the next spelling
+		}
+		if err != nil {
+			return Release{}, err
+		}
+		return merge(base, u, body)
+	}
+	return Release{}, err
+}
+
+func get(ctx context.Context, client *http.Client, u string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return Release{}, fmt.Errorf("build request %s: %w", u, err)
+		return nil, fmt.Errorf("build request %s: %w", u, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return Release{}, fmt.Errorf("fetch %s: %w: %w", u, ErrSourceUnreachable, err)
+		return nil, fmt.Errorf("fetch %s: %w: %w", u, ErrSourceUnreachable, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
-		return Release{}, fmt.Errorf("read %s: %w", u, err)
+		return nil, fmt.Errorf("read %s: %w: %w", u, ErrSourceUnreachable, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return Release{}, &HTTPStatusError{URL: u, Code: resp.StatusCode}
+		return nil, &HTTPStatusError{URL: u, Code: resp.StatusCode}
 	}
+	return body, nil
+}
+
+// merge lays the dates decoded from body over base, recording u as their
+// source.
+func merge(base Release, u string, body []byte) (Release, error) {
 	d, err := decodeRelease(body)
 	if err != nil {
 		return Release{}, fmt.Errorf("decode %s: %w", u, err)
