@@ -223,6 +223,7 @@ data "hardened_os_lifecycle" "debian" { os_name = "Debian 12.4 64位" }`, srv.UR
 }
 
 func TestAccOSLifecycle_badInput(t *testing.T) {
+	requireAcc(t)
 	steps := []struct {
 		config string
 		err    []string

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -18,6 +19,7 @@ const anyDS = `
 data "hardened_os_lifecycle" "test" { os_name = "Debian 13.1 64位" }`
 
 func TestAccProviderConfig_validation(t *testing.T) {
+	requireAcc(t)
 	key := "ed25519:" + "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=" // 44 bytes: wrong length
 	cases := []struct {
 		name, body string
@@ -103,13 +105,27 @@ provider "hardened" {
 }
 
 // TestTodayFromEnvironment: HARDENED_TODAY pins the clock of a provider
-// built without WithClock, and a malformed value is a clear error.
+// built without WithClock; WithClock wins over it.
 func TestTodayFromEnvironment(t *testing.T) {
 	t.Setenv(lifecycle.TodayEnv, "2027-04-01")
 	p := New("test")().(*hardenedProvider)
 	if p.clockErr != nil || lifecycle.FormatDate(p.clock()) != "2027-04-01" {
 		t.Fatalf("clock from env: %v %v", p.clock(), p.clockErr)
 	}
+	p = New("test", WithClock(lifecycle.FixedClock(testToday)))().(*hardenedProvider)
+	if lifecycle.FormatDate(p.clock()) != "2026-11-23" {
+		t.Fatalf("WithClock did not win: %v", p.clock())
+	}
+	t.Setenv(lifecycle.TodayEnv, "")
+	p = New("test")().(*hardenedProvider)
+	if p.clockErr != nil || time.Since(p.clock()) > time.Minute {
+		t.Fatalf("wall clock: %v %v", p.clock(), p.clockErr)
+	}
+}
+
+// TestAccTodayFromEnvironmentInvalid: a malformed HARDENED_TODAY is a clear
+// error at configuration, not a crash at start-up.
+func TestAccTodayFromEnvironmentInvalid(t *testing.T) {
 	t.Setenv(lifecycle.TodayEnv, "tomorrow")
 	bad := map[string]func() (tfprotov6.ProviderServer, error){
 		TypeName: providerserver.NewProtocol6WithError(New("test")()),

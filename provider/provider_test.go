@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -90,6 +91,15 @@ func TestEveryAttributeDescribed(t *testing.T) {
 	}
 	if n < 30 {
 		t.Errorf("walked only %d attributes; schema walk is broken", n)
+	}
+}
+
+// requireAcc skips tests that only fan out into resource.Test subtests, so
+// they report SKIP (not an empty PASS) without TF_ACC.
+func requireAcc(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (uses TF_ACC_TERRAFORM_PATH: terraform or tofu)")
 	}
 }
 
