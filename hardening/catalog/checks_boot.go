@@ -357,7 +357,7 @@ func (limitsCoreZero) Fix(ctx context.Context, t *engine.Target, p *engine.Plan)
 	p.DropIn(engine.DropInSpec{Path: limitsDropIn, Header: "# Managed by harden (CIS hardening). Do not edit: changes are overwritten.\n"}, "", "* hard core 0")
 	return lineAbsent{
 		Files:   []string{"/etc/security/limits.conf", "/etc/security/limits.d/*.conf"},
-		Pattern: regexp.MustCompile(`^\*\s+(hard|-)\s+core\s+[1-9]`),
+		Pattern: regexp.MustCompile(`^\*\s+(hard|-)\s+core\s+([1-9]|unlimited|infinity)`),
 		What:    "raised hard core limits",
 	}.Fix(ctx, t, p)
 }

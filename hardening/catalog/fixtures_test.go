@@ -43,6 +43,8 @@ func copyTree(t *testing.T, src, dst string) {
 		if err != nil {
 			return err
 		}
+		st := fi.Sys().(*syscall.Stat_t)
+		defer os.Lchown(out, int(st.Uid), int(st.Gid))
 		switch {
 		case fi.Mode()&fs.ModeSymlink != 0:
 			l, err := os.Readlink(p)
@@ -63,7 +65,10 @@ func copyTree(t *testing.T, src, dst string) {
 			if err := os.WriteFile(out, data, fi.Mode().Perm()); err != nil {
 				return err
 			}
-			return os.Chmod(out, fi.Mode().Perm())
+			if err := os.Chmod(out, fi.Mode().Perm()); err != nil {
+				return err
+			}
+			return os.Chtimes(out, fi.ModTime(), fi.ModTime())
 		}
 	})
 	if err != nil {
@@ -209,5 +214,106 @@ func TestFixtureApply(t *testing.T) {
 	cat := mustCatalog(t)
 	for _, pl := range fixturePlatforms {
 		t.Run(pl, func(t *testing.T) { hardenFixture(t, cat, pl) })
+	}
+}
+
+// statTree is a cheap snapshot (lstat only): a rewrite with the same bytes
+// still changes the mtime, so it is at least as strict as a content hash.
+func statTree(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		st := fi.Sys().(*syscall.Stat_t)
+		desc := fmt.Sprintf("%v %d:%d %d %d", fi.Mode(), st.Uid, st.Gid, fi.Size(), fi.ModTime().UnixNano())
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			l, _ := os.Readlink(p)
+			desc = fmt.Sprintf("%v %d:%d -> %s", fi.Mode(), st.Uid, st.Gid, l)
+		}
+		if fi.IsDir() {
+			desc = fmt.Sprintf("%v %d:%d", fi.Mode(), st.Uid, st.Gid)
+		}
+		out[rel] = desc
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// resetTree makes work identical to pristine again, copying only what a
+// test changed (copying whole trees per rule is slow on this file system).
+func resetTree(t *testing.T, pristine, work string, pristineStat map[string]string) {
+	t.Helper()
+	cur := statTree(t, work)
+	var extra []string
+	for rel := range cur {
+		if _, ok := pristineStat[rel]; !ok {
+			extra = append(extra, rel)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(extra)))
+	for _, rel := range extra {
+		if err := os.RemoveAll(filepath.Join(work, rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var todo []string
+	for rel, want := range pristineStat {
+		if cur[rel] != want {
+			todo = append(todo, rel)
+		}
+	}
+	sort.Strings(todo)
+	for _, rel := range todo {
+		src, dst := filepath.Join(pristine, rel), filepath.Join(work, rel)
+		fi, err := os.Lstat(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := fi.Sys().(*syscall.Stat_t)
+		if fi.IsDir() {
+			if err := os.MkdirAll(dst, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			_ = os.RemoveAll(dst)
+			if fi.Mode()&fs.ModeSymlink != 0 {
+				l, _ := os.Readlink(src)
+				if err := os.Symlink(l, dst); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				data, err := os.ReadFile(src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(dst, data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chtimes(dst, fi.ModTime(), fi.ModTime()); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := os.Lchown(dst, int(st.Uid), int(st.Gid)); err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			if err := os.Chmod(dst, fi.Mode().Perm()|fi.Mode()&(fs.ModeSticky|fs.ModeSetuid|fs.ModeSetgid)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if d := diffTrees(pristineStat, statTree(t, work)); len(d) > 0 {
+		t.Fatalf("reset left differences: %s", strings.Join(d, "; "))
 	}
 }

@@ -163,7 +163,7 @@ func authRules() []*engine.Rule {
 		rule("pkg-pam-present", "5", "PAM and its modules are installed",
 			pkg("libpam-runtime", "pam", true), pkg("libpam-modules", "authselect", true)),
 		rule("pkg-pwquality-present", "5", "The password quality library is installed", pkg("libpam-pwquality", "libpwquality", true)),
-		late(rule("pam-unix-enabled", "5", "pam_unix is in every PAM stack",
+		auditOnly(rule("pam-unix-enabled", "5", "pam_unix is in every PAM stack (restore it with pam-auth-update or authselect)",
 			unixLine("auth", nil, nil, nil), unixLine("account", nil, nil, nil), unixLine("password", nil, nil, nil), unixLine("session", nil, nil, nil))),
 		late(why(rule("pam-faillock-enabled", "5", "pam_faillock locks accounts after repeated failures",
 			pamPerFamily(faillockPreauth(pamAuthDeb), faillockPreauth(pamStacksRHEL)),
