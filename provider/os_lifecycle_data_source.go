@@ -48,6 +48,8 @@ type osLifecycleModel struct {
 	DaysToExtEOL types.Int64  `tfsdk:"days_to_extended_eol"`
 	Successor    types.String `tfsdk:"successor"`
 	SuccessorNm  types.String `tfsdk:"successor_name"`
+	Recommended  types.String `tfsdk:"recommended_successor"`
+	RecommendNm  types.String `tfsdk:"recommended_successor_name"`
 	Sources      types.Map    `tfsdk:"sources"`
 	Disputed     types.Bool   `tfsdk:"disputed"`
 	Reason       types.String `tfsdk:"reason"`
@@ -111,6 +113,9 @@ func (d *osLifecycleDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"days_to_extended_eol": schema.Int64Attribute{Computed: true, MarkdownDescription: "Days from `today` until `eol_extended`; negative once passed, null when there is no extended support."},
 			"successor":            computed("Release to move to, as `<family> <version>` (e.g. `rocky 9`); null when there is none."),
 			"successor_name":       computed("Human-readable successor, e.g. `Rocky Linux 9`."),
+			"recommended_successor": computed("For releases that are not plainly `supported`: the first release along the successor chain " +
+				"that is `supported` today (e.g. `ubuntu 24.04` for Ubuntu 18.04, whose direct successor 22.04 is itself near its end); null otherwise."),
+			"recommended_successor_name": computed("Human-readable `recommended_successor`, e.g. `Ubuntu 24.04`."),
 			"sources": schema.MapAttribute{
 				ElementType:         types.StringType,
 				Computed:            true,
@@ -224,7 +229,7 @@ func (d *osLifecycleDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if !m.AllowExt.IsNull() && !m.AllowExt.IsUnknown() {
 		policy.AllowExtended = m.AllowExt.ValueBool()
 	}
-	st := lifecycle.Compute(rel, d.data.clock(), policy)
+	st := cat.Evaluate(rel, d.data.clock(), policy)
 
 	resp.Diagnostics.Append(fill(ctx, &m, id, rel, known, st, policy)...)
 	if resp.Diagnostics.HasError() {
@@ -275,6 +280,11 @@ func fill(ctx context.Context, m *osLifecycleModel, id lifecycle.OSID, rel lifec
 	m.DaysToExtEOL = num(st.DaysToExtendedEOL)
 	m.Successor = str(rel.Successor)
 	m.SuccessorNm = str(rel.SuccessorName())
+	m.Recommended, m.RecommendNm = types.StringNull(), types.StringNull()
+	if fam, ver, ok := strings.Cut(st.Recommended, " "); ok {
+		m.Recommended = types.StringValue(st.Recommended)
+		m.RecommendNm = types.StringValue(lifecycle.DisplayName(fam, ver))
+	}
 	m.Disputed = types.BoolValue(rel.Disputed)
 	m.Reason = types.StringValue(st.Reason())
 	m.Today = types.StringValue(lifecycle.FormatDate(st.Today))

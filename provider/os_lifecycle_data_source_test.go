@@ -36,6 +36,8 @@ func TestAccOSLifecycle_phases(t *testing.T) {
 					expect("days_to_eol", knownvalue.Int64Exact(-876)),
 					expect("successor", knownvalue.StringExact("rocky 9")),
 					expect("successor_name", knownvalue.StringExact("Rocky Linux 9")),
+					expect("recommended_successor", knownvalue.StringExact("rocky 9")),
+					expect("recommended_successor_name", knownvalue.StringExact("Rocky Linux 9")),
 					expect("sources", knownvalue.MapExact(map[string]knownvalue.Check{
 						"ga":           knownvalue.StringExact("https://endoflife.date/centos"),
 						"eol_standard": knownvalue.StringExact("https://endoflife.date/centos"),
@@ -80,6 +82,7 @@ func TestAccOSLifecycle_phases(t *testing.T) {
 					expect("is_supported", knownvalue.Bool(true)),
 					expect("days_to_eol", knownvalue.Int64Exact(625)),
 					expect("successor", knownvalue.Null()),
+					expect("recommended_successor", knownvalue.Null()),
 				},
 			},
 			{ // unknown: in the catalog without a published date
@@ -108,6 +111,15 @@ func TestAccOSLifecycle_phases(t *testing.T) {
 					expect("phase", knownvalue.StringExact("unknown")),
 					expect("is_supported", knownvalue.Bool(false)),
 					expect("family", knownvalue.Null()),
+				},
+			},
+			{ // extended, and the direct successor is itself approaching its end
+				Config: `data "hardened_os_lifecycle" "test" { os_name = "Ubuntu Server 18.04.1 LTS 64位" }`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expect("phase", knownvalue.StringExact("extended")),
+					expect("successor", knownvalue.StringExact("ubuntu 22.04")),
+					expect("recommended_successor", knownvalue.StringExact("ubuntu 24.04")),
+					expect("reason", knownvalue.StringRegexp(regexp.MustCompile(`successor: Ubuntu 22.04 \(recommended: Ubuntu 24.04`))),
 				},
 			},
 			{ // disputed row

@@ -27,3 +27,22 @@ func BenchmarkParseAndStatus(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseAndEvaluate adds the successor-chain recommendation the
+// policy engine uses for plan-time errors.
+func BenchmarkParseAndEvaluate(b *testing.B) {
+	c, err := Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := []string{"Ubuntu Server 18.04.1 LTS 64位", "CentOS 7.9 64位", "Debian 12.4 64位", "Rocky Linux 9.3 64位"}
+	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	p := DefaultPolicy()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r, _, _ := c.Parse(names[i%len(names)], "")
+		if s := c.Evaluate(r, today, p); s.Phase == "" {
+			b.Fatal("empty phase")
+		}
+	}
+}

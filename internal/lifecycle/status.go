@@ -56,6 +56,12 @@ type Status struct {
 	DaysToExtendedEOL *int
 	// Successor is the canonical successor ("rocky 9") or "".
 	Successor string
+	// Recommended is the first release along the successor chain that is
+	// supported today (set by Catalog.Evaluate for releases that are not
+	// plainly supported), or "". It differs from Successor when the direct
+	// successor is itself near or past its end (Ubuntu 18.04 -> 22.04 ->
+	// 24.04).
+	Recommended string
 	// Release is what the status was computed for (zero when unknown).
 	Release Release
 }
@@ -127,9 +133,59 @@ func reason(r Release, s Status) string {
 	}
 	if succ := r.SuccessorName(); succ != "" {
 		fmt.Fprintf(&b, "; successor: %s", succ)
+		if s.Recommended != "" && s.Recommended != r.Successor {
+			if fam, ver, ok := splitSuccessor(s.Recommended); ok {
+				fmt.Fprintf(&b, " (recommended: %s, the first successor still supported)", DisplayName(fam, ver))
+			}
+		}
 	}
 	if r.Disputed {
 		b.WriteString("; note: sources disagree on these dates (disputed)")
 	}
 	return b.String()
+}
+
+// Evaluate is Compute plus a recommendation: for releases that are not
+// plainly supported it follows the successor chain to the first release that
+// is. Plan-time errors use it to name a supported way forward.
+func (c *Catalog) Evaluate(r Release, today time.Time, p Policy) Status {
+	s := Compute(r, today, p)
+	if s.Phase == PhaseApproachingEOL || s.Phase == PhaseExtended || s.Phase == PhaseEOL {
+		if rec, ok := c.Recommend(r, today, p); ok {
+			s.Recommended = rec.Family + " " + rec.Version
+		}
+	}
+	return s
+}
+
+// Recommend follows r's successor chain and returns the first release in
+// phase supported on today; failing that, the first one that at least counts
+// as supported under p (e.g. approaching_eol). ok is false when the chain
+// has neither. Missing links end the walk; so does a step limit, which
+// guards against successor cycles (a user override can create one) without
+// allocating on this per-image path.
+func (c *Catalog) Recommend(r Release, today time.Time, p Policy) (Release, bool) {
+	const maxSteps = 16 // real chains are 1-3 long
+	var fallback Release
+	found := false
+	next := r.Successor
+	for step := 0; next != "" && step < maxSteps; step++ {
+		fam, ver, ok := splitSuccessor(next)
+		if !ok {
+			break
+		}
+		cand, ok := c.releases[key(fam, ver)]
+		if !ok {
+			break
+		}
+		st := Compute(cand, today, p)
+		if st.Phase == PhaseSupported {
+			return cand, true
+		}
+		if st.Supported && !found {
+			fallback, found = cand, true
+		}
+		next = cand.Successor
+	}
+	return fallback, found
 }

@@ -141,3 +141,52 @@ func TestClockFromString(t *testing.T) {
 		t.Fatalf("system clock: %v", err)
 	}
 }
+
+func TestEvaluateRecommends(t *testing.T) {
+	c, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := date(t, "2026-11-23")
+	tests := []struct {
+		family, version string
+		policy          Policy
+		recommended     string
+	}{
+		{"ubuntu", "18.04", DefaultPolicy(), "ubuntu 24.04"},                      // 22.04 is approaching_eol
+		{"ubuntu", "20.04", DefaultPolicy(), "ubuntu 24.04"},                      // direct successor fine
+		{"debian", "11", DefaultPolicy(), "debian 13"},                            // 12 is extended
+		{"debian", "11", Policy{WarnDays: 180, AllowExtended: true}, "debian 13"}, // still prefer plain supported
+		{"centos", "7", DefaultPolicy(), "rocky 9"},
+		{"ubuntu", "22.04", DefaultPolicy(), "ubuntu 24.04"}, // approaching: recommend too
+		{"debian", "13", DefaultPolicy(), ""},                // supported: nothing to recommend
+		{"windows-server", "2012r2", DefaultPolicy(), "windows-server 2022"},
+		{"centos-stream", "9", Policy{WarnDays: 365}, "centos-stream 10"},
+	}
+	for _, tt := range tests {
+		r, _ := c.Lookup(tt.family, tt.version)
+		if got := c.Evaluate(r, today, tt.policy).Recommended; got != tt.recommended {
+			t.Errorf("%s %s: recommended %q, want %q", tt.family, tt.version, got, tt.recommended)
+		}
+	}
+	r, _ := c.Lookup("ubuntu", "18.04")
+	if reason := c.Evaluate(r, today, DefaultPolicy()).Reason(); !strings.Contains(reason, "successor: Ubuntu 22.04 (recommended: Ubuntu 24.04") {
+		t.Errorf("reason %q", reason)
+	}
+	// Only approaching successors: fall back to the first that is supported.
+	only, err := New(
+		Release{Family: "ubuntu", Version: "20.04", EOLStandard: date(t, "2020-01-01"), Successor: "ubuntu 22.04"},
+		Release{Family: "ubuntu", Version: "22.04", EOLStandard: date(t, "2027-01-01"), Successor: "ubuntu 20.04"}, // cycle
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ = only.Lookup("ubuntu", "20.04")
+	if rec, ok := only.Recommend(r, today, DefaultPolicy()); !ok || rec.Version != "22.04" {
+		t.Errorf("fallback recommendation: %+v %v", rec, ok)
+	}
+	r, _ = only.Lookup("ubuntu", "22.04")
+	if rec, ok := only.Recommend(r, date(t, "2030-01-01"), DefaultPolicy()); ok {
+		t.Errorf("cycle of EOL releases recommended %+v", rec)
+	}
+}
