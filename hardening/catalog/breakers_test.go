@@ -198,16 +198,24 @@ func (b breaker) breakCheck(c engine.Check) bool {
 		if !strings.Contains(u, ".") {
 			u += ".service"
 		}
-		_ = os.Remove(filepath.Join(b.root, "etc/systemd/system", u))
+		admin := filepath.Join(b.root, "etc/systemd/system", u)
+		adminUnit := false
+		if fi, err := os.Lstat(admin); err == nil && fi.Mode().IsRegular() {
+			adminUnit = true // a unit the catalog itself installs
+		} else {
+			_ = os.Remove(admin)
+		}
 		switch c.State {
 		case primitive.Enabled:
 			links, _ := filepath.Glob(filepath.Join(b.root, "etc/systemd/system/*/"+u))
 			for _, l := range links {
 				_ = os.Remove(l)
 			}
-			b.ensureUnit(u)
-			// Masking breaks static units too (no [Install] to unlink).
-			_ = os.Symlink("/dev/null", filepath.Join(b.root, "etc/systemd/system", u))
+			if !adminUnit {
+				b.ensureUnit(u)
+				// Masking breaks static units too (no [Install] to unlink).
+				_ = os.Symlink("/dev/null", admin)
+			}
 		default:
 			b.ensureUnit(u)
 			if err := os.MkdirAll(filepath.Join(b.root, "etc/systemd/system/multi-user.target.wants"), 0o755); err != nil {
@@ -255,7 +263,8 @@ func (b breaker) breakCheck(c engine.Check) bool {
 			return "\x00", strings.Join(strings.Fields(l), " ") == want
 		})
 	case primitive.FileContent:
-		b.write(c.Path, "planted\n", 0o644)
+		// A drifted copy: still the same kind of file, no longer the same bytes.
+		b.write(c.Path, c.Content+"# drifted\n", 0o644)
 	case primitive.PAMModule:
 		if c.Absent {
 			b.appendLine(c.Files[0], c.Type+" required "+c.Module)

@@ -55,8 +55,9 @@ func (apparmorNoneDisabled) Fix(ctx context.Context, t *engine.Target, p *engine
 }
 
 // selinuxNotDisabled requires SELINUX=enforcing or permissive. A disabled
-// system is switched to permissive with an autorelabel on the next boot:
-// enforcing on an unlabelled file system can stop it booting.
+// system is switched to permissive: enforcing on a file system that was
+// never labelled can stop it booting, while permissive only logs. Moving to
+// enforcing (Level 2) includes the relabel (fixfiles onboot).
 type selinuxNotDisabled struct{}
 
 const selinuxConfig = "/etc/selinux/config"
@@ -92,13 +93,7 @@ func (selinuxNotDisabled) Audit(ctx context.Context, t *engine.Target) engine.Fi
 }
 
 func (s selinuxNotDisabled) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) error {
-	if err := (primitive.KeyValue{Path: selinuxConfig, Key: "SELINUX", Value: "permissive", Sep: "="}).Fix(ctx, t, p); err != nil {
-		return err
-	}
-	p.Step("request SELinux relabel on first boot", func(ctx context.Context, t *engine.Target, tx *engine.Tx) error {
-		return tx.WriteFile("/.autorelabel", nil, 0o644)
-	})
-	return nil
+	return primitive.KeyValue{Path: selinuxConfig, Key: "SELINUX", Value: "permissive", Sep: "="}.Fix(ctx, t, p)
 }
 
 // cryptoPolicy requires the RHEL system-wide crypto policy not to be LEGACY

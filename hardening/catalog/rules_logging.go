@@ -26,8 +26,14 @@ func loggingRules() []*engine.Rule {
 			Path:    "/etc/aide.conf", Line: "/usr/sbin/" + tool + " p+i+n+u+g+s+b+acl+xattrs+sha512", What: "AIDE watches /usr/sbin/" + tool}})
 	}
 	rs := []*engine.Rule{
-		why(rule("aide-installed", "6", "AIDE is installed", pkg("aide", "aide", true), pkg("aide-common", "", true)),
-			"the AIDE database is initialised on the instance's first boot, not in the image, so it describes the deployed system"),
+		why(rule("aide-installed", "6", "AIDE is installed and its database is built on first boot",
+			pkg("aide", "aide", true), pkg("aide-common", "", true),
+			perFamily{
+				Deb:  primitive.FileContent{Path: aideInitUnit, Content: aideInitUnitContent("/var/lib/aide/aide.db", "/usr/sbin/aideinit -y -f")},
+				RHEL: primitive.FileContent{Path: aideInitUnit, Content: aideInitUnitContent("/var/lib/aide/aide.db.gz", "/bin/sh -c '/usr/sbin/aide --init && mv -f /var/lib/aide/aide.db.new.gz /var/lib/aide/aide.db.gz'")},
+			},
+			unit("harden-aide-init.service", primitive.Enabled)),
+			"the database is built on each instance's first boot (idle I/O priority), so it describes the deployed system rather than the build host"),
 		rule("aide-periodic", "6", "AIDE checks the file system daily", when{Installed: aide, Then: aidePeriodic{}}),
 		only(rule("aide-audit-tools", "6", "AIDE protects the audit tools", toolChecks...), famRHEL),
 		rule("journald-enabled", "6", "journald is present (static unit, always active)", unit("systemd-journald.service", primitive.Enabled)),
@@ -85,6 +91,16 @@ func loggingRules() []*engine.Rule {
 		rule("home-dotfiles", "7", "Dot files are private; no .forward or .rhosts", dotFiles{}),
 	)
 	return rs
+}
+
+const aideInitUnit = "/etc/systemd/system/harden-aide-init.service"
+
+// aideInitUnitContent is a one-shot unit that builds the AIDE database on
+// the first boot where it is missing.
+func aideInitUnitContent(db, exec string) string {
+	return "# Managed by harden (CIS hardening).\n[Unit]\nDescription=Build the AIDE database on first boot\n" +
+		"ConditionPathExists=!" + db + "\nAfter=multi-user.target\n\n[Service]\nType=oneshot\nNice=19\nIOSchedulingClass=idle\n" +
+		"ExecStart=" + exec + "\n\n[Install]\nWantedBy=multi-user.target\n"
 }
 
 // aidePeriodic requires a daily AIDE check by cron or a systemd timer.

@@ -85,7 +85,7 @@ func setupRules() []*engine.Rule {
 		only(rule("selinux-policy-targeted", "1", "SELinux uses the targeted policy",
 			primitive.KeyValue{Path: "/etc/selinux/config", Key: "SELINUXTYPE", Value: "targeted", Sep: "=", Accept: oneOf("targeted", "mls")}), famRHEL),
 		only(why(rule("selinux-not-disabled", "1", "SELinux is enforcing or permissive",
-			selinuxNotDisabled{}), "switching a disabled system straight to enforcing without a relabel can stop it booting; permissive plus an autorelabel is the safe L1 step"), famRHEL),
+			selinuxNotDisabled{}), "switching a disabled system straight to enforcing without a relabel can stop it booting; permissive is the safe Level 1 step"), famRHEL),
 		only(rule("pkg-mcstrans-absent", "1", "mcstrans is not installed", pkg("", "mcstrans", false)), famRHEL),
 		only(rule("pkg-setroubleshoot-absent", "1", "setroubleshoot is not installed", pkg("", "setroubleshoot", false)), famRHEL),
 	)
