@@ -60,7 +60,11 @@ func (b breaker) breakLocal(ctx context.Context, c engine.Check) bool {
 		}
 	case systemdConf:
 		bad := badValue(c.Accept, c.Value, "volatile", "auto")
-		b.write(c.dropInDirs()[0]+"/99-zz-break.conf", "["+c.Section+"]\n"+c.Key+"="+bad+"\n", 0o644)
+		// The vendor main file sets a bad value and our drop-in is gone.
+		_ = os.Remove(b.host(c.dropInDirs()[0] + "/" + systemdDropInName))
+		b.write(c.Main, "["+c.Section+"]\n"+c.Key+"="+bad+"\n", 0o644)
+		// A vendor drop-in sorting before ours must not matter.
+		b.write(c.dropInDirs()[2]+"/50-vendor.conf", "["+c.Section+"]\n"+c.Key+"="+bad+"\n", 0o644)
 	case fstabMount:
 		b.editLines([]string{fstab}, func(l string) (string, bool) {
 			f := strings.Fields(l)

@@ -328,7 +328,9 @@ type systemdConf struct {
 	Accept  func(string) bool
 }
 
-const systemdDropInName = "60-hardened-cis.conf"
+// systemdDropInName sorts after vendor drop-ins (e.g. Debian 13's
+// /usr/lib/systemd/journald.conf.d/syslog.conf), so the managed values win.
+const systemdDropInName = "zz-hardened-cis.conf"
 
 func (c systemdConf) dropInDirs() []string {
 	base := path.Base(c.Main) + ".d"
