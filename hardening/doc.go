@@ -99,7 +99,56 @@
 //
 // pass | fail | fixed | error | not_applicable | waived | manual. A Check
 // returns not_applicable when its subject is absent (e.g. sshd options when
-// openssh-server is not installed). Waivers come from the profile defaults
-// and from `harden apply --waive RULE[=reason][,RULE…]`; an unknown rule id
-// is a usage error (exit 2).
+// openssh-server is not installed).
+//
+// # The harden bundle
+//
+//	harden apply [--profile ID] [--waive RULE[=reason][,RULE…]] [--waivers FILE] [--root DIR]
+//	             [--report FILE] [--format text|json|junit|html] [--update all|security|none] [--no-update]
+//	             [--cleanup-image] [--remove-user NAME] [--builder-user NAME] [--builder-addr IP] [--mode auto|image|live]
+//	harden audit [--profile ID] [--format text|json|junit|html] [--root DIR] [--waive …] [--report FILE]
+//	harden cleanup [--root DIR] [--remove-user NAME]
+//	harden profiles | rules [--profile ID] | version
+//
+// Exit codes: 0 all pass, 1 audit failures (fail or error), 2 usage, 3
+// unsupported OS, 4 apply error (file changes rolled back).
+//
+// Profile: detected from /etc/os-release under --root (Rocky, Alma, RHEL,
+// TencentOS 3/4 and OpenCloudOS 8/9 map to rhel-8/rhel-9), or --profile.
+//
+// Waivers: `--waive RULE=reason` (repeatable, comma-separated; a missing
+// reason is recorded as "waived on the command line without a reason") or
+// `--waivers FILE` with one "RULE reason…" per line ('#' comments; a reason
+// is mandatory there). Profile default waivers apply too; user waivers win.
+// A rule id that is not in the catalog, or not in the selected profile, is
+// a usage error (exit 2). Waived rules report status "waived" with the
+// reason in text, JSON (waiver_reason), JUnit (skipped message) and HTML.
+//
+// Modes: image mode (default with --root, inside a chroot, or when systemd
+// is not PID 1) writes persistent configuration only; commands in an image
+// root run chrooted without CAP_SYS_MODULE/SYS_ADMIN/NET_ADMIN/SYS_TIME, and
+// apt maintainer scripts cannot start services (policy-rc.d). Live mode
+// (booted systemd host) additionally runs `sysctl --system`, `systemctl
+// daemon-reload` and reloads sshd (a reload keeps existing sessions).
+//
+// Patching first: apply installs pending updates (apt-get dist-upgrade or
+// dnf upgrade; --update security restricts to security sources) before the
+// rules and records package count, package-set sha256, update policy, the
+// check time and the last time updates changed packages in every report
+// (/var/lib/harden/update-state.json keeps the latter; it is only rewritten
+// when packages change, so an apply with nothing to do writes no file).
+//
+// Builder safety: fixes are ordered (OrderLate last), sshd and sudoers
+// changes are validated with `sshd -t` / `visudo -c` and rolled back on
+// failure, image mode never restarts sshd. When apply runs as root over SSH
+// (Packer's root communicator) and the profile sets PermitRootLogin no, a
+// Match block for root from the builder's client address only is appended
+// to sshd_config between markers, so the builder can reconnect; the report
+// says so, and `harden cleanup` / `apply --cleanup-image` removes it.
+//
+// Image cleanup (`harden cleanup` or `apply --cleanup-image`): empty
+// machine-id, SSH host keys removed (with a first-boot unit running
+// `ssh-keygen -A` when cloud-init is absent), `cloud-init clean --logs
+// --seed`, logs truncated and rotated logs removed, shell histories,
+// temporary build users (--remove-user), apt/dnf caches and /tmp, /var/tmp.
 package hardening

@@ -69,19 +69,24 @@ type report struct {
 		Hash      string     `json:"sha256"`
 		UpdatedAt *time.Time `json:"updated_at"`
 	} `json:"packages"`
-	Error string `json:"error"`
+	Error            string `json:"error"`
+	BuilderException string `json:"builder_exception"`
 }
 
 func TestRealRootDebian(t *testing.T) {
-	for _, rel := range []struct{ release, profile string }{{"bookworm", "debian-12"}, {"trixie", "debian-13"}} {
-		t.Run(rel.profile, func(t *testing.T) {
+	for _, rel := range []struct{ release, profile, user string }{
+		{"bookworm", "debian-12", "builder"}, {"trixie", "debian-13", "builder"}, {"bookworm", "debian-12", "root"},
+	} {
+		t.Run(rel.profile+"-"+rel.user, func(t *testing.T) {
 			t.Parallel()
-			testRealRoot(t, rel.release, rel.profile)
+			testRealRoot(t, rel.release, rel.profile, rel.user)
 		})
 	}
 }
 
-func testRealRoot(t *testing.T, release, profile string) {
+// testRealRoot hardens a sandbox over SSH as user: "builder" is a key-only
+// sudo user (Packer's temporary user), "root" is Packer connecting as root.
+func testRealRoot(t *testing.T, release, profile, user string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
@@ -96,7 +101,10 @@ func testRealRoot(t *testing.T, release, profile string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const user = "builder"
+	sudo := "sudo -n "
+	if user == "root" {
+		sudo = ""
+	}
 	sb := sandbox.NewForTest(t, sandbox.Options{
 		Release: release, LoginUser: user,
 		AuthorizedKeys: []string{strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))) + " e2e"},
@@ -111,7 +119,7 @@ func testRealRoot(t *testing.T, release, profile string) {
 
 	host := snapshotHost(t)
 	start := time.Now()
-	first := runReport(t, session, "sudo -n /usr/local/bin/harden apply --format json --report /root/apply-1.html")
+	first := runReport(t, session, sudo+"/usr/local/bin/harden apply --format json --report /root/apply-1.html")
 	t.Logf("%s: first apply %.1fs: %v, installed %v, removed %v, %d files",
 		profile, time.Since(start).Seconds(), first.Summary, first.Changes.Installed, first.Changes.Removed, len(first.Changes.Files))
 	if first.Profile != profile {
@@ -127,7 +135,7 @@ func testRealRoot(t *testing.T, release, profile string) {
 
 	before := treeHash(t, ctx, sb)
 	start = time.Now()
-	second := runReport(t, session, "sudo -n /usr/local/bin/harden apply --format json")
+	second := runReport(t, session, sudo+"/usr/local/bin/harden apply --format json")
 	t.Logf("%s: second apply %.1fs", profile, time.Since(start).Seconds())
 	after := treeHash(t, ctx, sb)
 	if diff := diffTrees(before, after); len(diff) > 0 {
@@ -141,7 +149,7 @@ func testRealRoot(t *testing.T, release, profile string) {
 	}
 
 	start = time.Now()
-	audit := runReport(t, session, "sudo -n /usr/local/bin/harden audit --format json")
+	audit := runReport(t, session, sudo+"/usr/local/bin/harden audit --format json")
 	t.Logf("%s: audit %.2fs: %v", profile, time.Since(start).Seconds(), audit.Summary)
 	requireNoFailures(t, "audit", audit)
 	if audit.Summary["pass"] == 0 {
@@ -164,6 +172,9 @@ func testRealRoot(t *testing.T, release, profile string) {
 	if out, err := runSSH(fresh, "sudo -n true && id -un"); err != nil || strings.TrimSpace(out) != user {
 		t.Fatalf("new key login + sudo -n after hardening: %v %q", err, out)
 	}
+	if user == "root" && first.BuilderException == "" {
+		t.Errorf("root builder: no builder exception reported (PermitRootLogin no would lock it out)")
+	}
 	// Password authentication is off: a login without a key is refused.
 	if c, err := ssh.Dial("tcp", sb.SSHAddr(), &ssh.ClientConfig{User: user, Auth: []ssh.AuthMethod{ssh.Password("x")},
 		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second}); err == nil {
@@ -182,6 +193,17 @@ func testRealRoot(t *testing.T, release, profile string) {
 	}
 	if f := strings.Fields(string(out)); len(f) != 3 || f[0] != "0" || f[1] != "0" || f[2] != "unit" {
 		t.Errorf("after cleanup: host keys/machine-id/unit = %q", out)
+	}
+	if user == "root" {
+		// The exception is gone with cleanup: the image boots with PermitRootLogin no.
+		if err := sb.StartSSH(ctx); err != nil {
+			t.Fatalf("restart sshd after cleanup: %v", err)
+		}
+		if c, err := ssh.Dial("tcp", sb.SSHAddr(), &ssh.ClientConfig{User: "root", Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+			HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second}); err == nil {
+			c.Close()
+			t.Error("root login still accepted after image cleanup")
+		}
 	}
 	snapshotHost(t).requireEqual(t, host)
 }

@@ -124,6 +124,7 @@ th{background:#fafafa}td.id{font-family:ui-monospace,monospace;white-space:nowra
 <div class="card not_applicable"><b>{{.R.Summary.NotApplicable}}</b>not applicable</div>
 </div>
 {{with .R.Error}}<p class="st fail">Apply error (rolled back): {{.}}</p>{{end}}
+{{with .R.BuilderException}}<p class="st waived">Builder exception: {{.}}</p>{{end}}
 <h2>Failed rules</h2>
 {{if .Problems}}<table><tr><th>Rule</th><th>Status</th><th>CIS</th><th>Title and detail</th></tr>
 {{range .Problems}}<tr><td class="id">{{.ID}}</td><td><span class="st {{.Status}}">{{.Status}}</span></td><td title="{{refs .}}">{{join .CIS ", "}}</td><td>{{.Title}}<div class="detail">{{.Detail}}</div></td></tr>

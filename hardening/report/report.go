@@ -79,7 +79,10 @@ type Report struct {
 	Packages         engine.PackageState `json:"packages"`
 	Changes          *Changes            `json:"changes,omitempty"`
 	Error            string              `json:"error,omitempty"`
-	Exclusions       []Exclusion         `json:"exclusions"`
+	// BuilderException describes a temporary login exception kept for the
+	// image builder until image cleanup.
+	BuilderException string      `json:"builder_exception,omitempty"`
+	Exclusions       []Exclusion `json:"exclusions"`
 }
 
 // Meta is the run context New records.

@@ -59,6 +59,9 @@ func Text(w io.Writer, r *Report) error {
 			fmt.Fprintf(b, "  %-13s %-10s %s\n", e.Kind, e.Control, e.Reason)
 		}
 	}
+	if r.BuilderException != "" {
+		fmt.Fprintf(b, "\nNOTE builder exception: %s\n", r.BuilderException)
+	}
 	if r.Error != "" {
 		fmt.Fprintf(b, "\nERROR: %s\n", r.Error)
 	}

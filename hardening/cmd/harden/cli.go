@@ -16,6 +16,7 @@ import (
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/catalog"
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/primitive"
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/report"
 )
 
@@ -31,6 +32,7 @@ const (
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	geteuid        func() int
 	now            func() time.Time
 	// catalog loads the rule catalog; nil means the embedded catalog.
 	catalog func() (*engine.Catalog, error)
@@ -58,6 +60,9 @@ exit codes: 0 all pass, 1 audit failures, 2 usage, 3 unsupported OS, 4 apply err
 func run(ctx context.Context, args []string, e env) int {
 	if e.now == nil {
 		e.now = time.Now
+	}
+	if e.geteuid == nil {
+		e.geteuid = os.Geteuid
 	}
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, usageText)
@@ -167,6 +172,7 @@ func readWaiverFile(path string, into map[string]string) error {
 // common holds flags shared by apply and audit.
 type common struct {
 	profile, root, format, reportFile, waiverFile, mode string
+	builderAddr                                         string
 	waivers                                             waiverFlag
 	builders                                            listFlag
 }
@@ -180,10 +186,12 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.Var(c.waivers, "waive", "waive RULE[=reason][,RULE[=reason]…] (repeatable)")
 	fs.StringVar(&c.waiverFile, "waivers", "", "file of waivers, one \"RULE reason\" per line")
 	fs.StringVar(&c.mode, "mode", "auto", "auto, image (persistent config only) or live (also activate at runtime)")
-	fs.Var(&c.builders, "builder-user", "account whose SSH+sudo access must survive (repeatable; SUDO_USER is added)")
+	fs.Var(&c.builders, "builder-user", "account whose SSH+sudo access must survive (repeatable; SUDO_USER, or root over SSH, is added)")
+	fs.StringVar(&c.builderAddr, "builder-addr", "", "client address of a root builder (default: from SSH_CONNECTION)")
 }
 
 type session struct {
+	builder  primitive.Builder
 	target   *engine.Target
 	profile  *engine.Profile
 	platform engine.Platform
@@ -209,11 +217,28 @@ func (c *common) open(cat *engine.Catalog, e env) (*session, error) {
 	if u := e.getenv("SUDO_USER"); u != "" && u != "root" {
 		builders = append(builders, u)
 	}
+	// A root builder (Packer's communicator as root) is recognised by its SSH
+	// session; a sudo builder by SUDO_USER. Only root needs an exception.
+	var b primitive.Builder
+	sshConn := strings.Fields(e.getenv("SSH_CONNECTION"))
+	switch {
+	case contains(builders, "root"):
+		b.User, b.Addr = "root", c.builderAddr
+	case e.getenv("SUDO_USER") == "" && len(sshConn) >= 1 && e.geteuid() == 0:
+		b.User = "root"
+		builders = append(builders, "root")
+	}
+	if b.User == "root" && b.Addr == "" && len(sshConn) >= 1 {
+		b.Addr = sshConn[0]
+	}
+	if b.User == "root" && b.Addr == "" {
+		return nil, usagef("--builder-user root needs --builder-addr (the builder's client IP) when not run over SSH")
+	}
 	t, err := engine.NewTarget(c.root, engine.TargetOptions{Mode: mode, BuilderUsers: builders})
 	if err != nil {
 		return nil, usagef("--root: %v", err)
 	}
-	s := &session{target: t, log: hclog.New(&hclog.LoggerOptions{
+	s := &session{target: t, builder: b, log: hclog.New(&hclog.LoggerOptions{
 		Name: "harden", Output: e.stderr, Level: hclog.LevelFromString(orDefault(e.getenv("HARDEN_LOG"), "info")),
 	})}
 	s.osr, _ = t.OSRelease()

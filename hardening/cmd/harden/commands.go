@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/primitive"
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/report"
 )
 
@@ -102,11 +104,18 @@ func cmdApply(ctx context.Context, cat *engine.Catalog, args []string, e env) (i
 			code = exitApplyError
 		}
 	}
-	if code == exitOK && cleanup {
-		cr, err := engine.Cleanup(ctx, s.target, engine.CleanupOptions{RemoveUsers: removeUsers, Log: logf})
-		if cr != nil {
-			ch.Cleanup = cr.Actions
+	if code == exitOK && !cleanup {
+		note, files, err := protectBuilder(ctx, s)
+		ch.Files = mergeSorted(ch.Files, files)
+		rep.BuilderException = note
+		if err != nil {
+			rep.Error = err.Error()
+			code = exitApplyError
 		}
+	}
+	if code == exitOK && cleanup {
+		actions, err := cleanupImage(ctx, s.target, removeUsers, logf)
+		ch.Cleanup = actions
 		if err != nil {
 			rep.Error = err.Error()
 			code = exitApplyError
@@ -137,16 +146,68 @@ func cmdCleanup(ctx context.Context, args []string, e env) (int, error) {
 	if err != nil {
 		return exitUsage, usagef("--root: %v", err)
 	}
-	cr, err := engine.Cleanup(ctx, t, engine.CleanupOptions{RemoveUsers: removeUsers})
-	if cr != nil {
-		for _, a := range cr.Actions {
-			fmt.Fprintln(e.stdout, a)
-		}
+	actions, err := cleanupImage(ctx, t, removeUsers, nil)
+	for _, a := range actions {
+		fmt.Fprintln(e.stdout, a)
 	}
 	if err != nil {
 		return exitApplyError, err
 	}
 	return exitOK, nil
+}
+
+// protectBuilder keeps a root builder able to reconnect until cleanup; the
+// change is validated with sshd -t and rolled back if invalid.
+func protectBuilder(ctx context.Context, s *session) (note string, files []string, err error) {
+	if s.builder.User == "" {
+		return "", nil, nil
+	}
+	tx := engine.NewTx(s.target)
+	on, err := primitive.ProtectBuilder(ctx, s.target, tx, s.builder)
+	if err == nil && len(tx.Changed()) > 0 {
+		err = primitive.ValidateSSHD(ctx, s.target)
+	}
+	if err != nil {
+		if rb := tx.Rollback(); rb != nil {
+			err = fmt.Errorf("%w (rollback: %v)", err, rb)
+		}
+		return "", nil, fmt.Errorf("builder exception: %w", err)
+	}
+	if on {
+		note = fmt.Sprintf("root may still log in with a key from %s until `harden cleanup` (image cleanup) removes the exception from /etc/ssh/sshd_config", s.builder.Addr)
+		s.log.Warn(note)
+	}
+	return note, tx.Changed(), nil
+}
+
+// cleanupImage removes the builder exception, then runs image cleanup.
+func cleanupImage(ctx context.Context, t *engine.Target, removeUsers []string, logf func(string, ...any)) ([]string, error) {
+	var actions []string
+	removed, err := primitive.ReleaseBuilder(t)
+	if err != nil {
+		return nil, fmt.Errorf("cleanup: remove builder exception: %w", err)
+	}
+	if removed {
+		actions = append(actions, "removed the builder's root login exception from /etc/ssh/sshd_config")
+	}
+	cr, err := engine.Cleanup(ctx, t, engine.CleanupOptions{RemoveUsers: removeUsers, Log: logf})
+	if cr != nil {
+		actions = append(actions, cr.Actions...)
+	}
+	return actions, err
+}
+
+func mergeSorted(a, b []string) []string {
+	set := map[string]bool{}
+	for _, x := range append(append([]string{}, a...), b...) {
+		set[x] = true
+	}
+	out := make([]string, 0, len(set))
+	for x := range set {
+		out = append(out, x)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func cmdProfiles(cat *engine.Catalog, args []string, e env) (int, error) {
