@@ -34,6 +34,12 @@ func (s *Sandbox) Snapshot(ctx context.Context, tarPath string) error {
 		return fmt.Errorf("snapshot of %s: %w", s.st.Name, err)
 	}
 	tmp := tarPath + ".partial"
+	// The archive holds /etc/shadow and host keys: readable by root only.
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("snapshot of %s: %w", s.st.Name, err)
+	}
+	f.Close()
 	args := []string{"-c", "--numeric-owner", "--xattrs", "--xattrs-include=*", "--one-file-system",
 		"--warning=no-file-changed", "--warning=no-file-removed", "-f", tmp}
 	switch {
@@ -49,7 +55,7 @@ func (s *Sandbox) Snapshot(ctx context.Context, tarPath string) error {
 	cmd := exec.CommandContext(ctx, "tar", args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
+	err = cmd.Run()
 	// GNU tar exits 1 when files changed while being read: a live machine.
 	var ee *exec.ExitError
 	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {

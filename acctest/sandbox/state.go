@@ -141,3 +141,23 @@ func List() ([]Info, error) {
 	}
 	return out, nil
 }
+
+// Open attaches to an existing sandbox by name, e.g. one the CLI created in
+// an earlier process.
+func Open(name string) (*Sandbox, error) {
+	if !strings.HasPrefix(name, NamePrefix) || strings.ContainsAny(name, "/.") {
+		return nil, fmt.Errorf("sandbox name %q: names start with %q (see `sandbox list`)", name, NamePrefix)
+	}
+	st, err := loadState(filepath.Join(stateDir(), name))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("sandbox %s does not exist (see `sandbox list`)", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Sandbox{st: st, logf: func(string, ...any) {}}, nil
+}
+
+// Dir is the sandbox's private host directory (state, logs, root); it is
+// removed by Destroy, so callers may keep per-sandbox files there.
+func (s *Sandbox) Dir() string { return s.st.Dir }

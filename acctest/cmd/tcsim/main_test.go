@@ -15,14 +15,42 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/acctest/sandbox"
 )
 
-// TestSandboxBackingIsReported pins the placeholder; the sandbox owner replaces it when wiring
-// the real backend in backing.go.
-func TestSandboxBackingIsReported(t *testing.T) {
-	err := run(context.Background(), []string{"--secret-id", "a", "--secret-key", "b", "--backing", "sandbox"}, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "--backing sandbox") {
-		t.Fatalf("err = %v", err)
+// TestSandboxBacking starts the command with --backing sandbox: where sandboxes cannot run
+// (not root) it must refuse with a reason; otherwise it serves and shuts down cleanly.
+func TestSandboxBacking(t *testing.T) {
+	args := []string{"--listen", "127.0.0.1:0", "--secret-id", "a", "--secret-key", "b", "--backing", "sandbox"}
+	if err := sandbox.Capable(); err != nil {
+		err := run(context.Background(), args, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "--backing sandbox") {
+			t.Fatalf("err = %v, want a refusal naming --backing sandbox", err)
+		}
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, args, pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "tcsim listening on ") {
+		t.Fatalf("first line = %q, %v", line, err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run with --backing sandbox returned %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("tcsim --backing sandbox did not shut down")
 	}
 }
 
@@ -65,7 +93,7 @@ func TestRunServesAndStopsOnSignal(t *testing.T) {
 	if m == nil {
 		t.Fatalf("first line = %q", line)
 	}
-	go io.Copy(io.Discard, pr)
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
 
 	cpf := profile.NewClientProfile()
 	cpf.HttpProfile.Endpoint, cpf.HttpProfile.Scheme = m[1], "HTTP"
