@@ -31,7 +31,7 @@ func requireRoot(t *testing.T) {
 
 // copyTree copies a fixture into dst keeping modes and symlinks; files are
 // owned by the running user (root in CI).
-func copyTree(t *testing.T, src, dst string) {
+func copyTree(t testing.TB, src, dst string) {
 	t.Helper()
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

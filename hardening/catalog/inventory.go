@@ -172,6 +172,16 @@ func (c Coverage) Share() float64 {
 	return 100 * float64(c.Covered) / float64(c.Automatable)
 }
 
+// RawShare counts the controls of alternatives the profile did not choose
+// (ufw vs nftables vs iptables, firewalld vs nftables, rsyslog as primary
+// store) as uncovered: the strictest reading.
+func (c Coverage) RawShare() float64 {
+	if c.Automatable+c.Alternative == 0 {
+		return 0
+	}
+	return 100 * float64(c.Covered) / float64(c.Automatable+c.Alternative)
+}
+
 // Coverage computes the automation share of the benchmark. Controls the
 // benchmark itself classifies as manual do not count either way; automated
 // controls handled manually or left out of cloud images count as not covered.
