@@ -19,13 +19,20 @@ func (s *Sandbox) Destroy(ctx context.Context) error {
 func (s *Sandbox) destroy(ctx context.Context, logf func(string, ...any)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.destroyed {
+		return nil
+	}
 	ctx = context.WithoutCancel(ctx) // half a destroy is worse than a slow one
 	lock, err := globalLock(ctx)
 	if err != nil {
 		return err
 	}
 	defer lock.Unlock()
-	return destroyLocked(ctx, s.st, logf)
+	if err := destroyLocked(ctx, s.st, logf); err != nil {
+		return err
+	}
+	s.destroyed = true
+	return nil
 }
 
 // destroyLocked tears down everything recorded in st; the caller holds the

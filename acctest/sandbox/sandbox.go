@@ -93,9 +93,10 @@ func (o *Options) normalize() error {
 // Sandbox is one running machine. Its methods are safe for concurrent use
 // except that Destroy ends every other operation.
 type Sandbox struct {
-	mu   sync.Mutex
-	st   *state
-	logf func(string, ...any)
+	mu        sync.Mutex
+	st        *state
+	logf      func(string, ...any)
+	destroyed bool
 }
 
 func (s *Sandbox) Name() string    { return s.st.Name }

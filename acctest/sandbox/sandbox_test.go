@@ -354,3 +354,36 @@ func TestOptionsValidation(t *testing.T) {
 		t.Fatalf("defaults: %+v, %v", o, err)
 	}
 }
+
+// TestAptThroughProxy installs a package: the sandbox has no route but the
+// one to the proxy, so success proves apt goes through it, and the .deb must
+// then sit in the proxy's cache on the host.
+func TestAptThroughProxy(t *testing.T) {
+	skipUnlessCapable(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	s := NewForTest(t, Options{Release: Trixie})
+	if _, _, err := s.Exec(ctx, nil, "apt-get", "update", "-q"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Exec(ctx, nil, "apt-get", "install", "-y", "-q", "--no-install-recommends", "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := s.Exec(ctx, nil, "hello"); err != nil || !strings.Contains(string(out), "Hello, world!") {
+		t.Fatalf("hello: %q, %v", out, err)
+	}
+	cache, err := cacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	_ = filepath.WalkDir(filepath.Join(cache, "apt-cacher"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(d.Name(), "hello_") && strings.HasSuffix(d.Name(), ".deb") {
+			found = append(found, p)
+		}
+		return nil
+	})
+	if len(found) == 0 {
+		t.Fatalf("hello_*.deb not in the proxy cache under %s", cache)
+	}
+}
