@@ -61,7 +61,7 @@ func (p imagePolicy) exceptionFor(imageID string, today time.Time) (imageExcepti
 // policyFrom converts configuration that has already passed the schema
 // validators. Unknown values count as unset (defaults) so a plan with
 // not-yet-known configuration still works.
-func policyFrom(cfg providerModel, lp lifecycle.Policy) imagePolicy {
+func policyFrom(cfg providerModel, exceptions []exceptionModel, lp lifecycle.Policy) imagePolicy {
 	p := imagePolicy{Lifecycle: lp, Mode: defaultMode}
 	if v := cfg.Mode; !v.IsNull() && !v.IsUnknown() {
 		p.Mode = v.ValueString()
@@ -80,7 +80,7 @@ func policyFrom(cfg providerModel, lp lifecycle.Policy) imagePolicy {
 			p.AllowedOS = append(p.AllowedOS, osSelector{fam, ver})
 		}
 	}
-	for _, e := range cfg.Exceptions {
+	for _, e := range exceptions {
 		exp, err := lifecycle.ParseDate(e.Expires.ValueString())
 		if err != nil || exp.IsZero() || e.ImageID.IsUnknown() {
 			continue

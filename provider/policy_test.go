@@ -27,12 +27,12 @@ func TestPolicyFrom(t *testing.T) {
 		MaxImageAgeDays: types.Int64Value(90),
 		TrustedKeys:     strList(t, types.StringValue("ed25519:"+key), types.StringValue(key), types.StringUnknown()),
 		AllowedOS:       strList(t, types.StringValue("debian 13"), types.StringValue("Rocky Linux")),
-		Exceptions: []exceptionModel{
-			{ImageID: types.StringValue("img-9qrfy1xt"), Reason: types.StringValue("CHG-1"), Expires: types.StringValue("2026-11-30")},
-			{ImageID: types.StringUnknown(), Reason: types.StringValue("x"), Expires: types.StringValue("2026-12-30")},
-		},
 	}
-	p := policyFrom(cfg, lifecycle.DefaultPolicy())
+	exceptions := []exceptionModel{
+		{ImageID: types.StringValue("img-9qrfy1xt"), Reason: types.StringValue("CHG-1"), Expires: types.StringValue("2026-11-30")},
+		{ImageID: types.StringUnknown(), Reason: types.StringValue("x"), Expires: types.StringValue("2026-12-30")},
+	}
+	p := policyFrom(cfg, exceptions, lifecycle.DefaultPolicy())
 	if p.Mode != "audit" || !p.RequireHardened || p.MaxImageAgeDays != 90 || len(p.TrustedKeys) != 2 || len(p.Exceptions) != 1 {
 		t.Fatalf("policy = %+v", p)
 	}
@@ -60,7 +60,7 @@ func TestPolicyFrom(t *testing.T) {
 		t.Error("exception applied to another image")
 	}
 	// Nothing configured: defaults.
-	d := policyFrom(providerModel{Mode: types.StringUnknown(), TrustedKeys: types.ListUnknown(types.StringType)}, lifecycle.DefaultPolicy())
+	d := policyFrom(providerModel{Mode: types.StringUnknown(), TrustedKeys: types.ListUnknown(types.StringType)}, nil, lifecycle.DefaultPolicy())
 	if d.Mode != defaultMode || d.RequireHardened || d.TrustedKeys != nil || d.AllowedOS != nil {
 		t.Errorf("defaults = %+v", d)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -29,16 +30,18 @@ const (
 var policyModes = []string{"enforce", "warn", "audit"}
 
 type providerModel struct {
-	WarnBeforeEOLDays    types.Int64      `tfsdk:"warn_before_eol_days"`
-	AllowExtendedSupport types.Bool       `tfsdk:"allow_extended_support"`
-	RequireHardened      types.Bool       `tfsdk:"require_hardened"`
-	TrustedKeys          types.List       `tfsdk:"trusted_keys"`
-	MaxImageAgeDays      types.Int64      `tfsdk:"max_image_age_days"`
-	AllowedOS            types.List       `tfsdk:"allowed_os"`
-	Mode                 types.String     `tfsdk:"mode"`
-	Exceptions           []exceptionModel `tfsdk:"exceptions"`
-	LifecycleOverrides   []overrideModel  `tfsdk:"lifecycle_overrides"`
-	LifecycleSourceURL   types.String     `tfsdk:"lifecycle_source_url"`
+	WarnBeforeEOLDays    types.Int64  `tfsdk:"warn_before_eol_days"`
+	AllowExtendedSupport types.Bool   `tfsdk:"allow_extended_support"`
+	RequireHardened      types.Bool   `tfsdk:"require_hardened"`
+	TrustedKeys          types.List   `tfsdk:"trusted_keys"`
+	MaxImageAgeDays      types.Int64  `tfsdk:"max_image_age_days"`
+	AllowedOS            types.List   `tfsdk:"allowed_os"`
+	Mode                 types.String `tfsdk:"mode"`
+	// Lists of objects stay types.List: a whole list can be unknown during
+	// plan (computed from a resource), which a Go slice cannot hold.
+	Exceptions         types.List   `tfsdk:"exceptions"`
+	LifecycleOverrides types.List   `tfsdk:"lifecycle_overrides"`
+	LifecycleSourceURL types.String `tfsdk:"lifecycle_source_url"`
 }
 
 type exceptionModel struct {
@@ -205,7 +208,12 @@ func (p *hardenedProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.AddAttributeError(path.Root("trusted_keys"), "Missing trusted_keys",
 			"require_hardened = true needs at least one key in trusted_keys to verify image provenance against.")
 	}
-	for i, e := range cfg.Exceptions {
+	exceptions, known := listOf[exceptionModel](ctx, cfg.Exceptions, &resp.Diagnostics)
+	if !known {
+		resp.Diagnostics.AddWarning("Policy exceptions not yet known",
+			"exceptions is unknown during this plan; expiry is checked once it is known.")
+	}
+	for i, e := range exceptions {
 		if e.Expires.IsUnknown() || e.Expires.IsNull() {
 			continue
 		}
@@ -216,8 +224,9 @@ func (p *hardenedProvider) Configure(ctx context.Context, req provider.Configure
 					e.ImageID.ValueString(), e.Expires.ValueString(), lifecycle.FormatDate(today)))
 		}
 	}
-	overrides, ok := overridesFrom(cfg.LifecycleOverrides)
-	if !ok {
+	overrideModels, known := listOf[overrideModel](ctx, cfg.LifecycleOverrides, &resp.Diagnostics)
+	overrides, ok := overridesFrom(overrideModels)
+	if !ok || !known {
 		resp.Diagnostics.AddWarning("Lifecycle overrides not yet known",
 			"Some lifecycle_overrides values are unknown during this plan; the embedded catalog is used until they are known.")
 	}
@@ -236,7 +245,7 @@ func (p *hardenedProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	data := &providerData{
 		base: base, embedded: embedded, overrides: overrides, policy: policy, clock: p.clock,
-		images: policyFrom(cfg, policy),
+		images: policyFrom(cfg, exceptions, policy),
 	}
 	if v := cfg.LifecycleSourceURL; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
 		data.sourceURL = v.ValueString()
@@ -244,6 +253,20 @@ func (p *hardenedProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+}
+
+// listOf reads a list of objects; known is false (and the result empty)
+// while the whole list is unknown.
+func listOf[T any](ctx context.Context, l types.List, diags *diag.Diagnostics) ([]T, bool) {
+	if l.IsUnknown() {
+		return nil, false
+	}
+	if l.IsNull() {
+		return nil, true
+	}
+	var out []T
+	diags.Append(l.ElementsAs(ctx, &out, false)...)
+	return out, true
 }
 
 // overridesFrom converts the Terraform model; ok is false (and the list

@@ -100,6 +100,24 @@ provider "hardened" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.hardened_os_lifecycle.test", tfjsonpath.New("phase"), knownvalue.StringExact("supported")),
 			},
+		}, {
+			// Whole lists unknown, not just their elements.
+			Config: `resource "terraform_data" "lists" {
+  input = {
+    exceptions = [{ image_id = "img-9qrfy1xt", reason = "CHG-1", expires = "2027-01-01" }]
+    overrides  = [{ family = "tencentos", version = "4", eol_standard = "2040-01-01" }]
+    keys       = ["GxxS/3fd3L35KQKyJE+p6kBpPVbc8BpyLE3k2CvHzrE="]
+  }
+}
+provider "hardened" {
+  exceptions          = terraform_data.lists.output.exceptions
+  lifecycle_overrides = terraform_data.lists.output.overrides
+  trusted_keys        = terraform_data.lists.output.keys
+  require_hardened    = true
+}` + anyDS,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.hardened_os_lifecycle.test", tfjsonpath.New("phase"), knownvalue.StringExact("supported")),
+			},
 		}},
 	})
 }
