@@ -1,10 +1,3 @@
-// Package lifecycle knows when operating-system releases stop being
-// supported. It holds an embedded release catalog (every date with its
-// source), parses Tencent Cloud OsName/Platform strings into a release, and
-// computes a support phase for a given day under a policy.
-//
-// It deliberately imports no Terraform or Packer SDK: the provider, the image
-// policy engine and the Packer plugin are thin adapters over it.
 package lifecycle
 
 import (
