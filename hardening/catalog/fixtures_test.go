@@ -29,8 +29,8 @@ func requireRoot(t *testing.T) {
 	}
 }
 
-// copyTree copies a fixture into dst keeping modes and symlinks; files are
-// owned by the running user (root in CI).
+// copyTree copies a tree into dst keeping modes, mtimes, owners and
+// symlinks (the caller must be root for the owners).
 func copyTree(t testing.TB, src, dst string) {
 	t.Helper()
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
@@ -43,36 +43,43 @@ func copyTree(t testing.TB, src, dst string) {
 		if err != nil {
 			return err
 		}
-		st := fi.Sys().(*syscall.Stat_t)
-		defer os.Lchown(out, int(st.Uid), int(st.Gid))
-		switch {
-		case fi.Mode()&fs.ModeSymlink != 0:
-			l, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(l, out)
-		case fi.IsDir():
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return err
-			}
-			return os.Chmod(out, fi.Mode().Perm()|fi.Mode()&(fs.ModeSticky|fs.ModeSetgid))
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(out, data, fi.Mode().Perm()); err != nil {
-				return err
-			}
-			if err := os.Chmod(out, fi.Mode().Perm()); err != nil {
-				return err
-			}
-			return os.Chtimes(out, fi.ModTime(), fi.ModTime())
+		if err := copyEntry(p, out, fi); err != nil {
+			return err
 		}
+		st := fi.Sys().(*syscall.Stat_t)
+		return os.Lchown(out, int(st.Uid), int(st.Gid))
 	})
 	if err != nil {
 		t.Fatalf("copy %s: %v", src, err)
+	}
+}
+
+// copyEntry copies one file, directory or symlink with its mode and mtime.
+func copyEntry(p, out string, fi fs.FileInfo) error {
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		l, err := os.Readlink(p)
+		if err != nil {
+			return err
+		}
+		return os.Symlink(l, out)
+	case fi.IsDir():
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return err
+		}
+		return os.Chmod(out, fi.Mode().Perm()|fi.Mode()&(fs.ModeSticky|fs.ModeSetgid))
+	default:
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(out, data, fi.Mode().Perm()); err != nil {
+			return err
+		}
+		if err := os.Chmod(out, fi.Mode().Perm()); err != nil {
+			return err
+		}
+		return os.Chtimes(out, fi.ModTime(), fi.ModTime())
 	}
 }
 
