@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -137,4 +138,30 @@ func TestProfileRuleCounts(t *testing.T) {
 	}
 	sort.Strings(lines)
 	t.Logf("rules per profile: %s; catalog total %d", strings.Join(lines, " "), len(cat.Rules()))
+}
+
+// TestRuleIDsStable: every published id (rule-ids.txt) still exists, and
+// every rule is published, so a rename shows up as a test failure.
+func TestRuleIDsStable(t *testing.T) {
+	data, err := os.ReadFile("rule-ids.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := map[string]bool{}
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			published[l] = true
+		}
+	}
+	cat := mustCatalog(t)
+	for id := range published {
+		if _, ok := cat.Rule(id); !ok {
+			t.Errorf("published rule id %q is gone: ids must never be renamed or removed", id)
+		}
+	}
+	for _, r := range cat.Rules() {
+		if !published[r.ID] {
+			t.Errorf("rule %q is not in rule-ids.txt: add it (and never rename it afterwards)", r.ID)
+		}
+	}
 }
