@@ -263,6 +263,11 @@ func runReport(t *testing.T, c *ssh.Client, cmd string) report {
 	if err != nil {
 		t.Logf("%s: %v\nstderr: %s", cmd, err, lastLines(stderr.String(), 30))
 	}
+	for _, l := range strings.Split(stderr.String(), "\n") {
+		if strings.Contains(l, "package transaction:") || strings.Contains(l, "slow step") || strings.Contains(l, "updates installed") {
+			t.Log(strings.TrimSpace(l))
+		}
+	}
 	return r
 }
 

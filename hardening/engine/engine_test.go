@@ -252,3 +252,24 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestSecuritySources(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"/etc/apt/sources.list": "deb http://deb.debian.org/debian bookworm main\n" +
+			"deb [signed-by=/usr/share/keyrings/debian.gpg] http://deb.debian.org/debian-security bookworm-security main contrib\n# deb http://x/security y z\n",
+		"/etc/apt/sources.list.d/debian.sources": "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie trixie-updates\nComponents: main\n\n" +
+			"Types: deb\nURIs: http://deb.debian.org/debian-security\nSuites: trixie-security\nComponents: main\n",
+	})
+	tg, err := NewTarget(dir, TargetOptions{Mode: ModeImage})
+	must(t, err)
+	got, err := securitySources(tg)
+	must(t, err)
+	want := "Types: deb\nURIs: http://deb.debian.org/debian-security\nSuites: trixie-security\nComponents: main\n\n" +
+		"Types: deb\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\nComponents: main contrib\nSigned-By: /usr/share/keyrings/debian.gpg\n\n"
+	if got != want {
+		t.Errorf("securitySources:\n%s\nwant\n%s", got, want)
+	}
+	if _, err := ParseUpdatePolicy("weekly"); err == nil {
+		t.Error("bad policy accepted")
+	}
+}

@@ -41,7 +41,8 @@ type PackageState struct {
 	// persisted only when packages change, so an apply with nothing to do
 	// writes no file.
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
-	// Upgraded is the number of packages the last update changed.
+	// Upgraded is the number of packages this apply's update changed (for
+	// an audit: what the last recorded update changed).
 	Upgraded int `json:"upgraded"`
 	// Note explains a skipped update (offline, no package manager).
 	Note string `json:"note,omitempty"`
@@ -124,6 +125,7 @@ func Update(ctx context.Context, t *Target, policy UpdatePolicy, now func() time
 	ps, err := ReadPackageState(ctx, t)
 	ps.CheckedAt = &ts
 	ps.Policy = policy
+	ps.Upgraded = changed // this run's count; UpdatedAt stays the last change
 	return ps, err
 }
 
