@@ -165,3 +165,19 @@ func TestRuleIDsStable(t *testing.T) {
 		}
 	}
 }
+
+// TestInventoryTitlesAreOurs guards against pasting benchmark text: our
+// titles are short summaries, never the benchmark's "Ensure ..." sentences.
+func TestInventoryTitlesAreOurs(t *testing.T) {
+	benches, err := Benchmarks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range benches {
+		for _, c := range b.Controls {
+			if strings.HasPrefix(strings.ToLower(c.Title), "ensure ") || strings.Contains(c.Title, "(Automated)") || strings.Contains(c.Title, "(Manual)") {
+				t.Errorf("%s %s: title %q reads like the benchmark's text; write our own summary", b.File, c.ID, c.Title)
+			}
+		}
+	}
+}
