@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -136,7 +137,17 @@ func FuzzParseOsName(f *testing.F) {
 		f.Add(s, "")
 	}
 	f.Add("custom 9.3", "Rocky Linux")
+	cat, err := Embedded()
+	if err != nil {
+		f.Fatal(err)
+	}
+	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, osName, platform string) {
+		// The whole per-image path must be total: any string gets a phase.
+		rel, _, _ := cat.Parse(osName, platform)
+		if st := cat.Evaluate(rel, today, DefaultPolicy()); st.Phase == "" || st.Reason() == "" {
+			t.Fatalf("no phase/reason for %q", osName)
+		}
 		id, err := ParseOsName(osName, platform)
 		if err != nil {
 			return

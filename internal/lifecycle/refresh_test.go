@@ -166,3 +166,24 @@ func TestCatalogRefresh(t *testing.T) {
 		t.Errorf("errs=%d hits=%d, want %d and %d", len(errs), hits.Load(), tracked-1, requests)
 	}
 }
+
+// FuzzDecodeRelease: the refresh decoder reads untrusted network input; it
+// must never panic, and any dates it returns must be real calendar days.
+func FuzzDecodeRelease(f *testing.F) {
+	f.Add([]byte(v1Ubuntu2204))
+	f.Add([]byte(`{"cycle":"12","eol":"2026-06-10","extendedSupport":true}`))
+	f.Add([]byte(`{"result":null,"eol":false}`))
+	f.Add([]byte(`{"result":{"eolFrom":"2027-06-01T00:00:00Z","eoesFrom":12}}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		d, err := decodeRelease(body)
+		if err != nil {
+			return
+		}
+		for _, tm := range []time.Time{d.ga, d.eol, d.eoes} {
+			if !tm.IsZero() && !Day(tm).Equal(tm) {
+				t.Fatalf("decoded a non-midnight date %v from %q", tm, body)
+			}
+		}
+	})
+}
