@@ -167,6 +167,11 @@ func (b breaker) breakCheck(c engine.Check) bool {
 			b.pkgDB(c.Installed[0], true)
 		}
 		return b.breakCheck(c.Then)
+	case onArch:
+		if targetArch(b.tg) != c.Arch {
+			return false
+		}
+		return b.breakCheck(c.Then)
 	case anyOf:
 		ok := false
 		for _, s := range c {

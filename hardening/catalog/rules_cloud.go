@@ -32,11 +32,21 @@ func cloudRules() []*engine.Rule {
 		}
 		return cs
 	}
-	b64b32 := func(tmpl string) []string {
-		return []string{regexp.MustCompile(`ARCH`).ReplaceAllString(tmpl, "b64"), regexp.MustCompile(`ARCH`).ReplaceAllString(tmpl, "b32")}
+	// sc builds syscall rules per architecture: x86_64 gets the 64- and
+	// 32-bit ABI, arm64 its own (smaller) syscall set, since auditctl
+	// rejects a rule naming a syscall the architecture lacks.
+	sc := func(x86, arm64, rest string) []engine.Check {
+		var cs []engine.Check
+		for _, abi := range []string{"b64", "b32"} {
+			cs = append(cs, onArch{Arch: archX86, Then: primitive.AuditRule{Line: "-a always,exit -F arch=" + abi + " -S " + x86 + " " + rest}})
+		}
+		if arm64 != "" {
+			cs = append(cs, onArch{Arch: archARM64, Then: primitive.AuditRule{Line: "-a always,exit -F arch=b64 -S " + arm64 + " " + rest}})
+		}
+		return cs
 	}
-	cat := func(ls ...[]string) []string {
-		var out []string
+	cat := func(ls ...[]engine.Check) []engine.Check {
+		var out []engine.Check
 		for _, l := range ls {
 			out = append(out, l...)
 		}
@@ -80,16 +90,16 @@ func cloudRules() []*engine.Rule {
 		cloud("audit-rules-sudoers", "Changes to sudoers are audited", 2,
 			ar("-w /etc/sudoers -p wa -k scope", "-w /etc/sudoers.d -p wa -k scope")...),
 		cloud("audit-rules-time", "Changes to the system time are audited", 2,
-			ar(cat(b64b32("-a always,exit -F arch=ARCH -S adjtimex,settimeofday,clock_settime -k time-change"),
-				[]string{"-w /etc/localtime -p wa -k time-change"})...)...),
+			cat(sc("adjtimex,settimeofday,clock_settime", "adjtimex,settimeofday,clock_settime", "-k time-change"),
+				ar("-w /etc/localtime -p wa -k time-change"))...),
 		cloud("audit-rules-identity", "Changes to account databases are audited", 2,
 			ar("-w /etc/group -p wa -k identity", "-w /etc/passwd -p wa -k identity", "-w /etc/gshadow -p wa -k identity",
 				"-w /etc/shadow -p wa -k identity", "-w /etc/security/opasswd -p wa -k identity", "-w /etc/nsswitch.conf -p wa -k identity",
 				"-w /etc/pam.conf -p wa -k identity", "-w /etc/pam.d -p wa -k identity")...),
 		cloud("audit-rules-network", "Changes to host name and network identity are audited", 2,
-			ar(cat(b64b32("-a always,exit -F arch=ARCH -S sethostname,setdomainname -k system-locale"),
-				[]string{"-w /etc/issue -p wa -k system-locale", "-w /etc/issue.net -p wa -k system-locale",
-					"-w /etc/hosts -p wa -k system-locale", "-w /etc/hostname -p wa -k system-locale"})...)...),
+			cat(sc("sethostname,setdomainname", "sethostname,setdomainname", "-k system-locale"),
+				ar("-w /etc/issue -p wa -k system-locale", "-w /etc/issue.net -p wa -k system-locale",
+					"-w /etc/hosts -p wa -k system-locale", "-w /etc/hostname -p wa -k system-locale"))...),
 		cloud("audit-rules-mac", "Changes to the mandatory access control policy are audited", 2,
 			perFamily{
 				Deb:  primitive.AuditRule{Line: "-w /etc/apparmor.d -p wa -k MAC-policy"},
@@ -100,19 +110,19 @@ func cloudRules() []*engine.Rule {
 		cloud("audit-rules-session", "Session records are audited", 2,
 			ar("-w /var/run/utmp -p wa -k session", "-w /var/log/wtmp -p wa -k session", "-w /var/log/btmp -p wa -k session")...),
 		cloud("audit-rules-perm-mod", "Permission and ownership changes by users are audited", 2,
-			ar(cat(b64b32("-a always,exit -F arch=ARCH -S chmod,fchmod,fchmodat "+who+" -k perm_mod"),
-				b64b32("-a always,exit -F arch=ARCH -S chown,fchown,fchownat,lchown "+who+" -k perm_mod"),
-				b64b32("-a always,exit -F arch=ARCH -S setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr "+who+" -k perm_mod"))...)...),
+			cat(sc("chmod,fchmod,fchmodat", "fchmod,fchmodat", who+" -k perm_mod"),
+				sc("chown,fchown,fchownat,lchown", "fchown,fchownat", who+" -k perm_mod"),
+				sc("setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr", "setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr", who+" -k perm_mod"))...),
 		cloud("audit-rules-access", "Refused file accesses by users are audited", 2,
-			ar(cat(b64b32("-a always,exit -F arch=ARCH -S creat,open,openat,truncate,ftruncate -F exit=-EACCES "+who+" -k access"),
-				b64b32("-a always,exit -F arch=ARCH -S creat,open,openat,truncate,ftruncate -F exit=-EPERM "+who+" -k access"))...)...),
+			cat(sc("creat,open,openat,truncate,ftruncate", "openat,truncate,ftruncate", "-F exit=-EACCES "+who+" -k access"),
+				sc("creat,open,openat,truncate,ftruncate", "openat,truncate,ftruncate", "-F exit=-EPERM "+who+" -k access"))...),
 		cloud("audit-rules-mounts", "Mounts by users are audited", 2,
-			ar(b64b32("-a always,exit -F arch=ARCH -S mount "+who+" -k mounts")...)...),
+			sc("mount", "mount", who+" -k mounts")...),
 		cloud("audit-rules-delete", "File deletions and renames by users are audited", 2,
-			ar(b64b32("-a always,exit -F arch=ARCH -S rename,unlink,unlinkat,renameat "+who+" -k delete")...)...),
+			sc("rename,unlink,unlinkat,renameat", "unlinkat,renameat", who+" -k delete")...),
 		cloud("audit-rules-modules", "Kernel module loading is audited", 2,
-			ar("-a always,exit -F arch=b64 -S init_module,finit_module,delete_module "+who+" -k kernel_modules",
-				"-a always,exit -F path=/usr/bin/kmod -F perm=x "+who+" -k kernel_modules")...),
+			append([]engine.Check{primitive.AuditRule{Line: "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module " + who + " -k kernel_modules"}},
+				ar("-a always,exit -F path=/usr/bin/kmod -F perm=x "+who+" -k kernel_modules")...)...),
 		cloud("audit-rules-sudo-log", "The sudo log is audited", 2,
 			ar("-w /var/log/sudo.log -p wa -k sudo_log_file")...),
 		cloud("audit-rules-immutable", "Audit rules are immutable until reboot", 2,
