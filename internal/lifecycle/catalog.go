@@ -359,3 +359,62 @@ func splitSuccessor(s string) (family, version string, ok bool) {
 	}
 	return s[:i], s[i+1:], true
 }
+
+// Family returns the releases of one family (raw or canonical name), newest
+// version first, e.g. for picking the newest supported base image.
+func (c *Catalog) Family(family string) []Release {
+	fam, ok := NormalizeFamily(family)
+	if !ok {
+		return nil
+	}
+	var out []Release
+	for _, r := range c.releases {
+		if r.Family == fam {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return VersionLess(out[j].Version, out[i].Version) })
+	return out
+}
+
+// VersionLess orders canonical versions of one family numerically, part by
+// part: "9" < "10", "22.04" < "24.04", "2012" < "2012r2" < "2016".
+func VersionLess(a, b string) bool {
+	for a != "" || b != "" {
+		an, arest := leadingNumber(a)
+		bn, brest := leadingNumber(b)
+		if an != bn {
+			return an < bn
+		}
+		// Same number: a suffix ("r2") sorts after none.
+		as, arest2 := suffixPart(arest)
+		bs, brest2 := suffixPart(brest)
+		if as != bs {
+			return as < bs
+		}
+		a, b = arest2, brest2
+	}
+	return false
+}
+
+// leadingNumber consumes every leading digit (saturating the value, so the
+// caller's loop always makes progress).
+func leadingNumber(s string) (int, string) {
+	n, i := 0, 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		if n < 1e8 {
+			n = n*10 + int(s[i]-'0')
+		}
+	}
+	return n, s[i:]
+}
+
+// suffixPart splits off letters up to the next separator, and the separator.
+func suffixPart(s string) (string, string) {
+	i := 0
+	for i < len(s) && s[i] != '.' && (s[i] < '0' || s[i] > '9') {
+		i++
+	}
+	suffix, rest := s[:i], s[i:]
+	return suffix, strings.TrimPrefix(rest, ".")
+}

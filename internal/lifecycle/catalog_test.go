@@ -168,3 +168,53 @@ func FuzzLoadCatalog(f *testing.F) {
 		}
 	})
 }
+
+func TestFamilyNewestFirst(t *testing.T) {
+	c, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	versions := func(fam string) string {
+		var v []string
+		for _, r := range c.Family(fam) {
+			v = append(v, r.Version)
+		}
+		return strings.Join(v, " ")
+	}
+	for fam, want := range map[string]string{
+		"Ubuntu":         "26.04 25.10 25.04 24.10 24.04 23.10 22.04 20.04 18.04",
+		"debian":         "13 12 11 10",
+		"rocky":          "10 9 8",
+		"Windows Server": "2025 2022 2019 2016 2012r2",
+		"suse":           "",
+	} {
+		if got := versions(fam); got != want {
+			t.Errorf("Family(%s) = %q, want %q", fam, got, want)
+		}
+	}
+	less := [][2]string{{"9", "10"}, {"22.04", "24.04"}, {"2012", "2012r2"}, {"2012r2", "2016"}, {"7", "7.1"}}
+	for _, p := range less {
+		if !VersionLess(p[0], p[1]) || VersionLess(p[1], p[0]) {
+			t.Errorf("VersionLess(%s, %s) wrong", p[0], p[1])
+		}
+	}
+	if VersionLess("12", "12") {
+		t.Error("VersionLess is not strict")
+	}
+}
+
+// FuzzVersionLess: the comparison terminates and is a strict order on any
+// input (override versions are user data).
+func FuzzVersionLess(f *testing.F) {
+	f.Add("22.04", "24.04")
+	f.Add("2012r2", "2012")
+	f.Add("123456789012", "123456789013")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if VersionLess(a, b) && VersionLess(b, a) {
+			t.Fatalf("both %q < %q and %q < %q", a, b, b, a)
+		}
+		if VersionLess(a, a) {
+			t.Fatalf("%q < itself", a)
+		}
+	})
+}
