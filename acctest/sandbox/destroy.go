@@ -71,7 +71,8 @@ func destroyLocked(ctx context.Context, st *state, logf func(string, ...any)) er
 	return nil
 }
 
-// releaseProxy stops the apt proxy when no sandbox is left.
+// releaseProxy stops the apt proxy and removes unpacked snapshots when no
+// sandbox is left.
 func releaseProxy(ctx context.Context) error {
 	sts, broken, err := listStates()
 	if err != nil {
@@ -80,7 +81,7 @@ func releaseProxy(ctx context.Context) error {
 	if len(sts)+len(broken) > 0 {
 		return nil
 	}
-	return stopProxy(ctx, stateDir())
+	return errors.Join(stopProxy(ctx, stateDir()), removeImages(ctx))
 }
 
 // CleanupOptions select what Cleanup removes.

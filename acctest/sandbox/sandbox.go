@@ -121,11 +121,14 @@ func New(ctx context.Context, opts Options) (*Sandbox, error) {
 	}
 	t0 := time.Now()
 	var lower string
+	var err error
 	if opts.FromSnapshot == "" {
-		var err error
-		if lower, err = baseRoot(ctx, opts.Release, opts.Logf); err != nil {
-			return nil, err
-		}
+		lower, err = baseRoot(ctx, opts.Release, opts.Logf)
+	} else {
+		lower, err = snapshotLower(ctx, opts.FromSnapshot)
+	}
+	if err != nil {
+		return nil, err
 	}
 	st, err := reserve(ctx, opts, lower)
 	if err != nil {
@@ -140,7 +143,7 @@ func New(ctx context.Context, opts Options) (*Sandbox, error) {
 			}
 		}
 	}()
-	if err := s.prepareRoot(ctx, opts.FromSnapshot); err != nil {
+	if err := s.prepareRoot(); err != nil {
 		return nil, err
 	}
 	tRoot := time.Now()
@@ -227,23 +230,10 @@ func reserve(ctx context.Context, opts Options, lower string) (*state, error) {
 	return st, nil
 }
 
-// prepareRoot layers an overlay over the base root (instant, copy-on-write)
-// or unpacks a snapshot into a plain directory.
-func (s *Sandbox) prepareRoot(ctx context.Context, snapshot string) error {
+// prepareRoot layers an overlay over the base root or unpacked snapshot:
+// instant and copy-on-write, where a copy of the root takes seconds.
+func (s *Sandbox) prepareRoot() error {
 	root := s.st.root()
-	if snapshot != "" {
-		if err := os.Mkdir(root, 0o755); err != nil {
-			return fmt.Errorf("create root: %w", err)
-		}
-		if _, err := run(ctx, "tar", "-x", "-p", "--numeric-owner", "--xattrs", "--xattrs-include=*",
-			"-f", snapshot, "-C", root); err != nil {
-			return fmt.Errorf("unpack snapshot %s: %w", snapshot, err)
-		}
-		if !isRoot(root) {
-			return fmt.Errorf("snapshot %s holds no Debian root with /usr/sbin/sshd", snapshot)
-		}
-		return nil
-	}
 	upper, work := filepath.Join(s.st.Dir, "upper"), filepath.Join(s.st.Dir, "work")
 	for _, d := range []string{root, upper, work} {
 		if err := os.Mkdir(d, 0o755); err != nil {
