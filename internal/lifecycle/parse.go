@@ -271,7 +271,6 @@ func findVersion(s string, toks []token, from int, family string) (string, bool)
 		if word == "" || word[0] < '0' || word[0] > '9' {
 			continue
 		}
-		word = strings.TrimRight(word, ".")
 		if family == "windows-server" {
 			if len(word) == 6 && (word[4:] == "r2" || word[4:] == "R2") {
 				return word, true
@@ -279,10 +278,17 @@ func findVersion(s string, toks []token, from int, family string) (string, bool)
 			if i+1 < len(toks) {
 				n := s[toks[i+1].start:toks[i+1].end]
 				if n == "R2" || n == "r2" {
-					return word + "r2", true
+					return strings.TrimRight(word, ".") + "r2", true
 				}
 			}
 		}
+		// Keep the leading digits-and-dots run: "22.04LTS" -> "22.04",
+		// "9." -> "9". What remains is for NormalizeVersion to judge.
+		end := 0
+		for end < len(word) && (word[end] == '.' || word[end] >= '0' && word[end] <= '9') {
+			end++
+		}
+		word = strings.TrimRight(word[:end], ".")
 		return word, true
 	}
 	return "", false

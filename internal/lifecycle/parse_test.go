@@ -39,6 +39,9 @@ func TestParseOsName(t *testing.T) {
 		{"Debian 13.1 64位 UEFI版", "", "debian", "13", "13.1"},
 		{"CentOS7.9", "", "centos", "7", "7.9"},
 		{"ubuntu 24.04", "", "ubuntu", "24.04", "24.04"},
+		{"Ubuntu 22.04LTS 64bit", "", "ubuntu", "22.04", "22.04"},
+		{"Debian 12. 64位", "", "debian", "12", "12"},
+		{"Windows Server 2012R2 Datacenter", "", "windows-server", "2012r2", "2012R2"},
 		// Family only in Platform.
 		{"自定义镜像 9.3", "Rocky Linux", "rocky", "9", "9.3"},
 	}
