@@ -160,18 +160,50 @@ func TestThroughTCSim(t *testing.T) {
 	}
 	cl2.Close()
 
+	// ResetInstance re-creates the machine from another image, same address.
+	debian13 := findImage(t, c, "Debian 13.1 64位")
+	reset := cvm.NewResetInstanceRequest()
+	reset.InstanceId, reset.ImageId = common.StringPtr(ins2), common.StringPtr(debian13)
+	reset.LoginSettings = &cvm.LoginSettings{KeyIds: common.StringPtrs([]string{keyID})}
+	act(t, "ResetInstance", func() error { _, err := c.ResetInstance(reset); return err })
+	waitOperation(t, c, ins2, "ResetInstance")
+	addr2 = waitRunning(t, c, ins2)
+	cl2 = dial(t, addr2, signer)
+	if got := run(t, cl2, ". /etc/os-release; echo $VERSION_ID; test -e /root/marker && echo marker-survived || true"); got != "13\n" {
+		t.Fatalf("instance after ResetInstance to Debian 13: %q", got)
+	}
+	cl2.Close()
+
+	// LoginSettings.Password: root password login.
+	pw := "Hsb-" + strings.ToUpper(randHex(t)) + "a1"
+	rp := cvm.NewRunInstancesRequest()
+	rp.ImageId, rp.Placement = common.StringPtr(debian13), &cvm.Placement{Zone: common.StringPtr(region + "-3")}
+	rp.LoginSettings = &cvm.LoginSettings{Password: common.StringPtr(pw)}
+	rpResp, err := c.RunInstances(rp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins3 := *rpResp.Response.InstanceIdSet[0]
+	addr3 := waitRunning(t, c, ins3)
+	cl3, err := ssh.Dial("tcp", net.JoinHostPort(addr3, "22"), &ssh.ClientConfig{User: "root",
+		Auth: []ssh.AuthMethod{ssh.Password(pw)}, HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatalf("password login to %s: %v", ins3, err)
+	}
+	cl3.Close()
+
 	names := sandboxNames(t)
 	term := cvm.NewTerminateInstancesRequest()
-	term.InstanceIds = common.StringPtrs([]string{ins1, ins2})
+	term.InstanceIds = common.StringPtrs([]string{ins1, ins2, ins3})
 	if _, err := c.TerminateInstances(term); err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{ins1, ins2} {
+	for _, id := range []string{ins1, ins2, ins3} {
 		waitGone(t, c, id)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		left := leftOf(t, names, addr1, addr2)
+		left := leftOf(t, names, addr1, addr2, addr3)
 		if len(left) == 0 {
 			break
 		}
@@ -182,11 +214,77 @@ func TestThroughTCSim(t *testing.T) {
 	}
 	for _, args := range [][]string{{"netns", "list"}, {"-br", "addr"}} {
 		out, _ := exec.Command("ip", args...).CombinedOutput()
-		for _, a := range []string{addr1, addr2} {
+		for _, a := range []string{addr1, addr2, addr3} {
 			if bytes.Contains(out, []byte(a+"/")) || bytes.Contains(out, []byte(a+" ")) {
 				t.Errorf("ip %v still shows %s:\n%s", args, a, out)
 			}
 		}
+	}
+}
+
+// TestCloseDestroysMachines: tcsim shutdown (Backend.Close) removes every
+// machine still running and the snapshots, and refuses later launches.
+func TestCloseDestroysMachines(t *testing.T) {
+	if err := sandbox.Capable(); err != nil {
+		t.Skip(err.Error())
+	}
+	ctx := context.Background()
+	b, err := New(Config{Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := b.Launch(ctx, tcsim.MachineSpec{InstanceID: "ins-close1", BackingRef: "debian:bookworm", LoginUser: "root"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := m.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := sandboxNames(t)[m.Address()]
+	if err := b.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// By name: another process may already have been given the freed address.
+	if n := sandboxNames(t)[m.Address()]; n == name {
+		t.Fatalf("sandbox %s survives Close", name)
+	}
+	if _, err := os.Stat(strings.TrimPrefix(ref, refSnapshot)); !os.IsNotExist(err) {
+		t.Fatalf("snapshot %s survives Close (%v)", ref, err)
+	}
+	if _, err := b.Launch(ctx, tcsim.MachineSpec{InstanceID: "ins-close2", BackingRef: "debian:bookworm"}); err == nil {
+		t.Fatal("Launch after Close succeeded")
+	}
+	if _, err := b.Launch(ctx, tcsim.MachineSpec{InstanceID: "ins-u", BackingRef: "ubuntu:jammy"}); err == nil || !strings.Contains(err.Error(), "cannot be backed") {
+		t.Fatalf("Launch of an Ubuntu ref: %v, want a clear refusal", err)
+	}
+}
+
+func randHex(t *testing.T) string {
+	b := make([]byte, 4)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", b)
+}
+
+// waitOperation waits until the instance's latest operation (e.g. a reset) has finished.
+func waitOperation(t *testing.T, c *cvm.Client, id, op string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		in := describe(t, c, id)
+		if in != nil && in.LatestOperation != nil && *in.LatestOperation == op &&
+			in.LatestOperationState != nil && *in.LatestOperationState != "OPERATING" {
+			if *in.LatestOperationState != "SUCCESS" {
+				t.Fatalf("%s of %s: %s (%v)", op, id, *in.LatestOperationState, in.LatestOperationErrorMsg)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s of %s did not finish", op, id)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 
