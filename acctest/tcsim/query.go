@@ -75,7 +75,7 @@ func fillValue(f reflect.Value, q url.Values, key string) (bool, *APIError) {
 			}
 			f.Set(reflect.Append(f, n))
 		}
-	case t.Kind() == reflect.Ptr:
+	case t.Kind() == reflect.Pointer:
 		n := reflect.New(t.Elem())
 		set, e := fillValue(n.Elem(), q, key)
 		if e != nil || !set {
