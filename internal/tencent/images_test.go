@@ -341,17 +341,17 @@ func TestWaiterTimeoutNamesResourceAndLastState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.WaitInstanceState(ctx, id, "RUNNING", 100*time.Millisecond)
+	_, err = c.WaitInstanceState(ctx, id, "RUNNING", 400*time.Millisecond)
 	var wt *WaitTimeoutError
 	if !errors.As(err, &wt) {
 		t.Fatalf("err = %v, want *WaitTimeoutError", err)
 	}
-	for _, want := range []string{id, "RUNNING", "PENDING", "RunInstances OPERATING", "100ms"} {
+	for _, want := range []string{id, "RUNNING", "PENDING", "RunInstances OPERATING", "400ms"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("timeout error %q does not mention %q", err, want)
 		}
 	}
-	_, err = c.WaitImageNormal(ctx, "img-zz000001", 50*time.Millisecond)
+	_, err = c.WaitImageNormal(ctx, "img-zz000001", 300*time.Millisecond)
 	if !errors.As(err, &wt) || wt.Last != "not found" {
 		t.Fatalf("image wait: %v", err)
 	}

@@ -14,7 +14,7 @@ import (
 func TestNetworkHelpersAndInUseRetries(t *testing.T) {
 	srv := tcsim.StartForTest(t, tcsim.WithDelays(tcsim.Delays{Terminate: 100 * time.Millisecond}))
 	c, logs := newTestClient(t, srv, func(cfg *Config) {
-		cfg.RetryBaseDelay, cfg.RetryMaxDelay, cfg.MaxRetries = 10*time.Millisecond, 40*time.Millisecond, 20
+		cfg.RetryBaseDelay, cfg.RetryMaxDelay, cfg.MaxRetries = 10*time.Millisecond, 40*time.Millisecond, 60
 	})
 	ctx := ctxT(t)
 	tags := map[string]string{"packer": "build-1"}
