@@ -54,7 +54,7 @@ func (s *Sandbox) Exec(ctx context.Context, stdin io.Reader, argv ...string) (st
 	cmd.Stdout = &o
 	cmd.Stderr = &e
 	if err := cmd.Run(); err != nil {
-		return o.Bytes(), e.Bytes(), fmt.Errorf("exec %q in %s: %w: %s", strings.Join(argv, " "), s.st.Name, err, tail(e.String(), 1000))
+		return o.Bytes(), e.Bytes(), fmt.Errorf("exec %q in %s: %w: %s", shortArgv(argv), s.st.Name, err, tail(e.String(), 1000))
 	}
 	return o.Bytes(), e.Bytes(), nil
 }
@@ -68,7 +68,16 @@ func (s *Sandbox) ExecStream(ctx context.Context, stdin io.Reader, stdout, stder
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("exec %q in %s: %w", strings.Join(argv, " "), s.st.Name, err)
+		return fmt.Errorf("exec %q in %s: %w", shortArgv(argv), s.st.Name, err)
 	}
 	return nil
+}
+
+// shortArgv keeps error messages readable when argv carries a whole script.
+func shortArgv(argv []string) string {
+	s := strings.Join(argv, " ")
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return s
 }

@@ -199,7 +199,7 @@ func reserve(ctx context.Context, opts Options, lower string) (*state, error) {
 		return nil, err
 	}
 	name := newName()
-	for names[name] || linkExists(name) {
+	for names[name] || linkExists(name) || exists("/run/netns/"+name) {
 		name = newName()
 	}
 	st := &state{
@@ -228,6 +228,11 @@ func reserve(ctx context.Context, opts Options, lower string) (*state, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
 }
 
 // prepareRoot layers an overlay over the base root or unpacked snapshot:
