@@ -181,3 +181,63 @@ func TestBackendWiring(t *testing.T) {
 	srvRef = nil
 	srvMu.Unlock()
 }
+
+// slowBackend's machines take a while to destroy and fail if their context is cancelled, like
+// a sandbox whose teardown is interrupted.
+type slowBackend struct {
+	mu        sync.Mutex
+	launched  int
+	destroyed int
+}
+
+type slowMachine struct{ b *slowBackend }
+
+func (b *slowBackend) Launch(ctx context.Context, spec MachineSpec) (Machine, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.launched++
+	return slowMachine{b}, nil
+}
+func (m slowMachine) Address() string                          { return "198.18.1.2" }
+func (m slowMachine) Stop(context.Context) error               { return nil }
+func (m slowMachine) Start(context.Context) error              { return nil }
+func (m slowMachine) Snapshot(context.Context) (string, error) { return "snap", nil }
+func (m slowMachine) Destroy(ctx context.Context) error {
+	select {
+	case <-time.After(50 * time.Millisecond):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	m.b.mu.Lock()
+	defer m.b.mu.Unlock()
+	m.b.destroyed++
+	return nil
+}
+
+// TestCloseDuringTerminateDestroysEverything: shutting down while machines are being
+// destroyed must not interrupt (and so leak) them.
+func TestCloseDuringTerminateDestroysEverything(t *testing.T) {
+	b := &slowBackend{}
+	srv, err := Start(context.Background(), Options{Credentials: map[string]string{"AKIDslow": "k"}, Backend: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := &TestServer{Server: srv, SecretID: "AKIDslow", SecretKey: "k"}
+	var ids []string
+	for i := 0; i < 3; i++ {
+		out := mustCall(t, ts, "cvm", "RunInstances", map[string]any{"Placement": map[string]any{"Zone": "ap-guangzhou-3"}, "ImageId": catalogImageID("Debian 12.4 64位", "x86_64")})
+		id := out["InstanceIdSet"].([]any)[0].(string)
+		waitState(t, ts, id, "RUNNING")
+		ids = append(ids, id)
+	}
+	mustCall(t, ts, "cvm", "TerminateInstances", map[string]any{"InstanceIds": ids[:2]})
+	time.Sleep(10 * time.Millisecond) // the two destroys are under way
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.launched != 3 || b.destroyed != 3 {
+		t.Fatalf("launched %d, destroyed %d: machines leaked", b.launched, b.destroyed)
+	}
+}

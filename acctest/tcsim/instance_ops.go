@@ -62,11 +62,7 @@ func (s *Server) terminateInstances(rc *reqCtx) (any, *APIError) {
 				m, r.machine = r.machine, nil
 			}
 			s.mu.Unlock()
-			if m != nil {
-				if err := m.Destroy(ctx); err != nil {
-					s.log.Warn("destroy machine", "instance", id, "error", err)
-				}
-			}
+			s.destroyMachine(id, m)
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			rs := s.world.Regions[region]
@@ -241,11 +237,7 @@ func (s *Server) resetInstance(rc *reqCtx) (any, *APIError) {
 			old, r.machine = r.machine, nil
 		}
 		s.mu.Unlock()
-		if old != nil {
-			if err := old.Destroy(ctx); err != nil {
-				s.log.Warn("destroy machine on reset", "instance", id, "error", err)
-			}
-		}
+		s.destroyMachine(id, old)
 		s.finishLaunch(ctx, region, id, spec, imageID)
 	})
 	return nil, nil

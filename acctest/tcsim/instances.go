@@ -421,9 +421,7 @@ func (s *Server) finishLaunch(ctx context.Context, region, id string, spec *Mach
 	rec, ok := rs.Instances[id]
 	if !ok {
 		s.mu.Unlock()
-		if m != nil {
-			_ = m.Destroy(ctx)
-		}
+		s.destroyMachine(id, m)
 		return
 	}
 	defer s.mu.Unlock()

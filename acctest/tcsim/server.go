@@ -253,6 +253,20 @@ func (s *Server) detachMachines() map[string]Machine {
 	return out
 }
 
+// destroyMachine destroys a machine that has already been detached from its instance. It does
+// not use the state machines' context: Close cancels that one, and a machine detached but not
+// destroyed would leak.
+func (s *Server) destroyMachine(id string, m Machine) {
+	if m == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := m.Destroy(ctx); err != nil {
+		s.log.Warn("destroy machine", "instance", id, "error", err)
+	}
+}
+
 // Reset drops every resource, re-seeds the catalog and zeroes the counters.
 func (s *Server) Reset() {
 	machines := s.detachMachines()
