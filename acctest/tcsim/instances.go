@@ -377,6 +377,9 @@ func (s *Server) createInstance(rc *reqCtx, rs *regionState, plan *launchPlan) s
 	}
 	in.PublicIpAddresses = []*string{}
 	if plan.publicIP {
+		// Documentation-style fake addresses (198.18.0.0/15 is reserved for testing); API-only
+		// instances never receive traffic, backed ones get the machine's address instead.
+		s.world.NextIP++
 		in.PublicIpAddresses = []*string{sp(fmt.Sprintf("198.19.%d.%d", (s.world.NextIP/250)%250, s.world.NextIP%250+2))}
 	}
 	rec := &instanceRec{Instance: in, UserData: plan.userData, Password: plan.password, Seq: s.world.next()}

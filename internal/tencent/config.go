@@ -1,6 +1,3 @@
-// Package tencent is the one Tencent Cloud client both binaries use: credential chain, retries
-// with jittered backoff, full pagination, batched and cached image lookups, and waiters. It
-// wraps tencentcloud-sdk-go and returns small typed values instead of the SDK's pointer structs.
 package tencent
 
 import (
