@@ -84,6 +84,7 @@ func (p *hardenedProvider) Metadata(_ context.Context, _ provider.MetadataReques
 func (p *hardenedProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		func() datasource.DataSource { return &osLifecycleDataSource{} },
+		func() datasource.DataSource { return &osReleasesDataSource{} },
 	}
 }
 

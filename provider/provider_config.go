@@ -54,6 +54,7 @@ type overrideModel struct {
 	Family      types.String `tfsdk:"family"`
 	Version     types.String `tfsdk:"version"`
 	Codename    types.String `tfsdk:"codename"`
+	LTS         types.Bool   `tfsdk:"lts"`
 	GA          types.String `tfsdk:"ga"`
 	EOLStandard types.String `tfsdk:"eol_standard"`
 	EOLExtended types.String `tfsdk:"eol_extended"`
@@ -163,7 +164,11 @@ func overrideAttributes(date []validator.String) map[string]schema.Attribute {
 			Required:            true,
 			MarkdownDescription: "Release version, e.g. `22.04`, `9`, `2012 R2`; point releases are reduced to the cycle.",
 		},
-		"codename":     opt("Release codename.", nil),
+		"codename": opt("Release codename.", nil),
+		"lts": schema.BoolAttribute{
+			Optional:            true,
+			MarkdownDescription: "Whether the release is a long-term-support release. Unset keeps the catalog's flag (`false` for added releases).",
+		},
 		"ga":           opt("General-availability date, `YYYY-MM-DD`.", date),
 		"eol_standard": opt("First day without standard support, `YYYY-MM-DD`.", date),
 		"eol_extended": opt("First day without any extended (paid/ESM/LTS) support, `YYYY-MM-DD`.", date),
@@ -279,8 +284,16 @@ func overridesFrom(in []overrideModel) ([]lifecycle.Override, bool) {
 				return nil, false
 			}
 		}
+		if o.LTS.IsUnknown() {
+			return nil, false
+		}
+		var lts *bool
+		if !o.LTS.IsNull() {
+			v := o.LTS.ValueBool()
+			lts = &v
+		}
 		out = append(out, lifecycle.Override{
-			Family: o.Family.ValueString(), Version: o.Version.ValueString(), Codename: o.Codename.ValueString(),
+			Family: o.Family.ValueString(), Version: o.Version.ValueString(), Codename: o.Codename.ValueString(), LTS: lts,
 			GA: o.GA.ValueString(), EOLStandard: o.EOLStandard.ValueString(), EOLExtended: o.EOLExtended.ValueString(),
 			Successor: o.Successor.ValueString(), Source: o.Source.ValueString(),
 		})

@@ -122,6 +122,7 @@ type Override struct {
 	Family      string // raw or canonical family; must be a known family
 	Version     string // raw or canonical version
 	Codename    string
+	LTS         *bool  // nil keeps the catalog's flag (false for new releases)
 	GA          string // YYYY-MM-DD
 	EOLStandard string // YYYY-MM-DD
 	EOLExtended string // YYYY-MM-DD
@@ -204,6 +205,9 @@ func (c *Catalog) applyOverride(i int, o Override) (Release, error) {
 	}
 	if o.Codename != "" {
 		r.Codename = o.Codename
+	}
+	if o.LTS != nil {
+		r.LTS = *o.LTS
 	}
 	if o.Successor != "" {
 		s, err := canonicalSuccessor(fam, o.Successor)

@@ -60,13 +60,14 @@ func TestEmbeddedCatalog(t *testing.T) {
 }
 
 func TestOverrides(t *testing.T) {
+	yes := true
 	c, err := Load([]Override{
 		// Settle the disputed TencentOS 2 date with the user's own source.
 		{Family: "TencentOS Server", Version: "2.4", EOLStandard: "2027-12-31", Source: "internal support contract"},
 		// Give TencentOS 4 a date so it stops being unknown.
 		{Family: "tencentos", Version: "4", EOLStandard: "2034-12-31"},
 		// Add a release the catalog does not know.
-		{Family: "ubuntu", Version: "28.04", EOLStandard: "2033-05-31", Successor: "-", Codename: "future"},
+		{Family: "ubuntu", Version: "28.04", EOLStandard: "2033-05-31", Successor: "-", Codename: "future", LTS: &yes},
 		{Family: "Rocky Linux", Version: "8", Successor: "almalinux 9"},
 	})
 	if err != nil {
@@ -80,7 +81,7 @@ func TestOverrides(t *testing.T) {
 	if FormatDate(r.EOLStandard) != "2034-12-31" || r.Sources[SourceEOLStandard] != "user override" {
 		t.Errorf("tencentos 4 override: %+v", r)
 	}
-	if r, ok := c.Lookup("ubuntu", "28.04"); !ok || r.Codename != "future" || r.Successor != "" {
+	if r, ok := c.Lookup("ubuntu", "28.04"); !ok || r.Codename != "future" || r.Successor != "" || !r.LTS {
 		t.Errorf("added release: %+v %v", r, ok)
 	}
 	if r, _ := c.Lookup("rocky", "8"); r.Successor != "almalinux 9" || FormatDate(r.EOLStandard) != "2029-05-31" {

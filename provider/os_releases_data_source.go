@@ -1,0 +1,186 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+)
+
+var _ datasource.DataSourceWithConfigure = (*osReleasesDataSource)(nil)
+
+// osReleasesDataSource lists the releases of one OS family with their phase,
+// newest first, so configurations can pick a base OS instead of hard-coding
+// a version that will age out.
+type osReleasesDataSource struct {
+	data *providerData
+}
+
+type osReleasesModel struct {
+	Family        types.String `tfsdk:"family"`
+	SupportedOnly types.Bool   `tfsdk:"supported_only"`
+	LTSOnly       types.Bool   `tfsdk:"lts_only"`
+	WarnDays      types.Int64  `tfsdk:"warn_before_eol_days"`
+	AllowExt      types.Bool   `tfsdk:"allow_extended_support"`
+	ID            types.String `tfsdk:"id"`
+	Releases      types.List   `tfsdk:"releases"`
+	Newest        types.String `tfsdk:"newest_version"`
+	Today         types.String `tfsdk:"today"`
+}
+
+var releaseAttrTypes = map[string]attr.Type{
+	"version":      types.StringType,
+	"name":         types.StringType,
+	"codename":     types.StringType,
+	"lts":          types.BoolType,
+	"phase":        types.StringType,
+	"is_supported": types.BoolType,
+	"eol_standard": types.StringType,
+	"eol_extended": types.StringType,
+	"days_to_eol":  types.Int64Type,
+}
+
+func (d *osReleasesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_os_releases"
+}
+
+func (d *osReleasesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The releases of one OS family in the lifecycle catalog, newest first, each with its phase today. " +
+			"Use `newest_version` with `supported_only = true` to pick a base OS that is supported now instead of " +
+			"hard-coding a version that will age out.",
+		Attributes: map[string]schema.Attribute{
+			"family": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "OS family: " + codeList(lifecycle.Families()) + " (aliases such as `Rocky Linux` are accepted).",
+				Validators:          []validator.String{familyValidator()},
+			},
+			"supported_only": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only list releases whose `is_supported` is true today. Default `false`.",
+			},
+			"lts_only": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only list long-term-support releases (drops e.g. Ubuntu interim releases). Default `false`.",
+			},
+			"warn_before_eol_days": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Warning window in days; defaults to the provider's `warn_before_eol_days`. Reports the window used.",
+				Validators:          []validator.Int64{int64validator.Between(0, 3650)},
+			},
+			"allow_extended_support": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Whether extended support counts as supported; defaults to the provider's `allow_extended_support`.",
+			},
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The canonical family id."},
+			"releases": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "Matching releases, newest version first.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"version":      schema.StringAttribute{Computed: true, MarkdownDescription: "Release cycle, e.g. `24.04`."},
+					"name":         schema.StringAttribute{Computed: true, MarkdownDescription: "Human-readable name, e.g. `Ubuntu 24.04`."},
+					"codename":     schema.StringAttribute{Computed: true, MarkdownDescription: "Codename, when known."},
+					"lts":          schema.BoolAttribute{Computed: true, MarkdownDescription: "Long-term-support release."},
+					"phase":        schema.StringAttribute{Computed: true, MarkdownDescription: "`supported`, `approaching_eol`, `extended`, `eol` or `unknown`."},
+					"is_supported": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the phase counts as supported under the policy."},
+					"eol_standard": schema.StringAttribute{Computed: true, MarkdownDescription: "First day without standard support (`YYYY-MM-DD`), null when not published."},
+					"eol_extended": schema.StringAttribute{Computed: true, MarkdownDescription: "First day without extended support (`YYYY-MM-DD`), null when there is none."},
+					"days_to_eol":  schema.Int64Attribute{Computed: true, MarkdownDescription: "Days until `eol_standard`; negative once passed, null when unknown."},
+				}},
+			},
+			"newest_version": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Version of the first entry of `releases`, or null when nothing matches.",
+			},
+			"today": schema.StringAttribute{Computed: true, MarkdownDescription: "The date phases were computed for (`YYYY-MM-DD`, UTC)."},
+		},
+	}
+}
+
+func (d *osReleasesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("got %T; this is a provider bug", req.ProviderData))
+		return
+	}
+	d.data = data
+}
+
+func (d *osReleasesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured", "the hardened provider was not configured before reading hardened_os_releases")
+		return
+	}
+	var m osReleasesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	fam, _ := lifecycle.NormalizeFamily(m.Family.ValueString()) // validated by familyValidator
+	policy := d.data.policy
+	if !m.WarnDays.IsNull() && !m.WarnDays.IsUnknown() {
+		policy.WarnDays = int(m.WarnDays.ValueInt64())
+	}
+	if !m.AllowExt.IsNull() && !m.AllowExt.IsUnknown() {
+		policy.AllowExtended = m.AllowExt.ValueBool()
+	}
+	today := lifecycle.Day(d.data.clock())
+	str := func(s string) types.String {
+		if s == "" {
+			return types.StringNull()
+		}
+		return types.StringValue(s)
+	}
+	var items []attr.Value
+	newest := types.StringNull()
+	for _, r := range d.data.base.Family(fam) {
+		st := lifecycle.Compute(r, today, policy)
+		if (m.SupportedOnly.ValueBool() && !st.Supported) || (m.LTSOnly.ValueBool() && !r.LTS) {
+			continue
+		}
+		days := types.Int64Null()
+		if st.DaysToEOL != nil {
+			days = types.Int64Value(int64(*st.DaysToEOL))
+		}
+		obj, diags := types.ObjectValue(releaseAttrTypes, map[string]attr.Value{
+			"version":      types.StringValue(r.Version),
+			"name":         types.StringValue(r.Name()),
+			"codename":     str(r.Codename),
+			"lts":          types.BoolValue(r.LTS),
+			"phase":        types.StringValue(string(st.Phase)),
+			"is_supported": types.BoolValue(st.Supported),
+			"eol_standard": str(lifecycle.FormatDate(r.EOLStandard)),
+			"eol_extended": str(lifecycle.FormatDate(r.EOLExtended)),
+			"days_to_eol":  days,
+		})
+		resp.Diagnostics.Append(diags...)
+		if newest.IsNull() {
+			newest = types.StringValue(r.Version)
+		}
+		items = append(items, obj)
+	}
+	list, diags := types.ListValue(types.ObjectType{AttrTypes: releaseAttrTypes}, items)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.ID = types.StringValue(fam)
+	m.Releases = list
+	m.Newest = newest
+	m.Today = types.StringValue(lifecycle.FormatDate(today))
+	m.WarnDays = types.Int64Value(int64(policy.WarnDays))
+	m.AllowExt = types.BoolValue(policy.AllowExtended)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
