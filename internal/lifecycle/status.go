@@ -26,11 +26,6 @@ const (
 	PhaseUnknown Phase = "unknown"
 )
 
-// Phases lists every phase, for documentation and validators.
-func Phases() []Phase {
-	return []Phase{PhaseSupported, PhaseApproachingEOL, PhaseExtended, PhaseEOL, PhaseUnknown}
-}
-
 // Policy is how strict the caller is.
 type Policy struct {
 	// WarnDays: standard support ending within this many days (inclusive)
