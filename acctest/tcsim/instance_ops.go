@@ -47,6 +47,9 @@ func (s *Server) terminateInstances(rc *reqCtx) (any, *APIError) {
 		case "TERMINATING":
 			return nil, apiErr("UnsupportedOperation.InstanceStateTerminating", "The instance `%s` is already terminating.", str(rec.Instance.InstanceId))
 		}
+		if p := rec.Instance.DisableApiTermination; p != nil && *p {
+			return nil, apiErr("UnsupportedOperation.InstancesProtected", "The instance `%s` has termination protection (DisableApiTermination) enabled.", str(rec.Instance.InstanceId))
+		}
 		if e := operable(rec, "RUNNING", "STOPPED"); e != nil {
 			return nil, e
 		}
@@ -240,5 +243,50 @@ func (s *Server) resetInstance(rc *reqCtx) (any, *APIError) {
 		s.destroyMachine(id, old)
 		s.finishLaunch(ctx, region, id, spec, imageID)
 	})
+	return nil, nil
+}
+
+func (s *Server) modifyInstancesAttribute(rc *reqCtx) (any, *APIError) {
+	var p cvm.ModifyInstancesAttributeRequestParams
+	if e := rc.decode(&p); e != nil {
+		return nil, e
+	}
+	if p.InstanceName == nil && p.SecurityGroups == nil && p.DisableApiTermination == nil && p.UserData == nil && p.HostName == nil && p.CamRoleName == nil {
+		return nil, missingParam("InstanceName")
+	}
+	if p.InstanceName != nil && (len(*p.InstanceName) == 0 || len(*p.InstanceName) > 128) {
+		return nil, invalidValue("InstanceName", *p.InstanceName, "must be 1-128 characters")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.region(rc)
+	recs, e := lookupInstances(rs, rc.region, strs(p.InstanceIds))
+	if e != nil {
+		return nil, e
+	}
+	for _, sg := range strs(p.SecurityGroups) {
+		if _, ok := rs.SecurityGroups[sg]; !ok {
+			return nil, apiErr("InvalidSecurityGroupId.NotFound", "The security group `%s` does not exist in %s.", sg, rc.region)
+		}
+	}
+	for _, rec := range recs {
+		if st := str(rec.Instance.InstanceState); st == "TERMINATING" || st == "LAUNCH_FAILED" {
+			return nil, apiErr("UnsupportedOperation.InstanceState"+stateSuffix(st), "The instance `%s` is %s.", str(rec.Instance.InstanceId), st)
+		}
+	}
+	for _, rec := range recs {
+		if p.InstanceName != nil {
+			rec.Instance.InstanceName = sp(*p.InstanceName)
+		}
+		if p.SecurityGroups != nil {
+			rec.Instance.SecurityGroupIds = sps(strs(p.SecurityGroups))
+		}
+		if p.DisableApiTermination != nil {
+			rec.Instance.DisableApiTermination = bp(*p.DisableApiTermination)
+		}
+		if p.UserData != nil {
+			rec.UserData = *p.UserData
+		}
+	}
 	return nil, nil
 }

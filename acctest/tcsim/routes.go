@@ -30,6 +30,7 @@ func (s *Server) registerRoutes() {
 			"StopInstances":                 s.stopInstances,
 			"StartInstances":                s.startInstances,
 			"ResetInstance":                 s.resetInstance,
+			"ModifyInstancesAttribute":      s.modifyInstancesAttribute,
 			"CreateKeyPair":                 s.createKeyPair,
 			"ImportKeyPair":                 s.importKeyPair,
 			"DeleteKeyPairs":                s.deleteKeyPairs,

@@ -74,3 +74,41 @@ func TestImageAttributesSharingAndKeyAssociation(t *testing.T) {
 		t.Fatalf("security groups: %v %v", sgs, err)
 	}
 }
+
+func TestModifyInstanceAndTerminationProtection(t *testing.T) {
+	srv := tcsim.StartForTest(t)
+	c, _ := newTestClient(t, srv, nil)
+	ctx := ctxT(t)
+	id, err := c.RunInstance(ctx, RunInstanceInput{Zone: "ap-guangzhou-2", ImageID: "img-9qrfy1xt", Name: "old"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitInstanceState(ctx, id, "RUNNING", 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	sg, err := c.CreateSecurityGroup(ctx, "web", "web", nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, protect := "new", true
+	if err := c.ModifyInstance(ctx, id, ModifyInstanceInput{Name: &name, SecurityGroupIDs: []string{sg.ID}, DisableAPITermination: &protect}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := c.GetInstance(ctx, id)
+	if err != nil || in.Name != "new" || len(in.SecurityGroupIDs) != 1 || !in.TerminationProtected {
+		t.Fatalf("after modify: %+v %v", in, err)
+	}
+	if err := c.TerminateInstances(ctx, id); ErrorCode(err) != "UnsupportedOperation.InstancesProtected" {
+		t.Fatalf("terminating a protected instance: %v", err)
+	}
+	protect = false
+	if err := c.ModifyInstance(ctx, id, ModifyInstanceInput{DisableAPITermination: &protect, SecurityGroupIDs: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.TerminateInstances(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteSecurityGroup(ctx, sg.ID); err != nil {
+		t.Fatal(err)
+	}
+}

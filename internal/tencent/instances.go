@@ -362,3 +362,34 @@ func containsStr(list []string, v string) bool {
 	}
 	return false
 }
+
+// ModifyInstanceInput changes attributes in place; nil / empty fields are left alone.
+type ModifyInstanceInput struct {
+	Name             *string
+	SecurityGroupIDs []string
+	// DisableAPITermination turns termination protection on or off.
+	DisableAPITermination *bool
+}
+
+// ModifyInstance renames an instance, replaces its security groups or toggles termination
+// protection.
+func (c *Client) ModifyInstance(ctx context.Context, id string, in ModifyInstanceInput) error {
+	if in.Name == nil && in.SecurityGroupIDs == nil && in.DisableAPITermination == nil {
+		return fmt.Errorf("modify instance %s: nothing to change", id)
+	}
+	err := c.do(ctx, "ModifyInstancesAttribute", opIdempotent, nil, func(ctx context.Context) error {
+		req := cvm.NewModifyInstancesAttributeRequest()
+		req.InstanceIds = []*string{sp(id)}
+		req.InstanceName = in.Name
+		if in.SecurityGroupIDs != nil {
+			req.SecurityGroups = ptrs(append([]string(nil), in.SecurityGroupIDs...))
+		}
+		req.DisableApiTermination = in.DisableAPITermination
+		_, err := c.cvm.ModifyInstancesAttributeWithContext(ctx, req)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("modify instance %s: %w", id, err)
+	}
+	return nil
+}

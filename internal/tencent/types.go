@@ -57,6 +57,7 @@ type Instance struct {
 	DefaultLoginUser       string
 	DefaultLoginPort       int64
 	ChargeType             string
+	TerminationProtected   bool
 	CreatedTime            *time.Time
 	Tags                   map[string]string
 }
@@ -191,6 +192,9 @@ func instanceFromSDK(in *cvm.Instance) Instance {
 	}
 	if in.DefaultLoginPort != nil {
 		out.DefaultLoginPort = *in.DefaultLoginPort
+	}
+	if in.DisableApiTermination != nil {
+		out.TerminationProtected = *in.DisableApiTermination
 	}
 	for _, t := range in.Tags {
 		if t != nil {
