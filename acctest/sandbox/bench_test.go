@@ -121,11 +121,7 @@ func BenchmarkCopyRoot(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(base), ".bench-copy-")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = os.RemoveAll(tmp) })
+	tmp := b.TempDir()
 	for b.Loop() {
 		dst := filepath.Join(tmp, "root")
 		if out, err := exec.Command("cp", "-a", "--reflink=auto", base, dst).CombinedOutput(); err != nil {

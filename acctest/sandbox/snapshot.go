@@ -58,7 +58,7 @@ func (s *Sandbox) Snapshot(ctx context.Context, tarPath string) error {
 	err = cmd.Run()
 	// GNU tar exits 1 when files changed while being read: a live machine.
 	var ee *exec.ExitError
-	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {
+	if err != nil && (!errors.As(err, &ee) || ee.ExitCode() != 1) {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("snapshot of %s: tar: %w: %s", s.st.Name, err, tail(out.String(), 800))
 	}

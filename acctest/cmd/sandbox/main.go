@@ -257,7 +257,7 @@ func execCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 func destroy(ctx context.Context, names []string, logf func(string, ...any)) error {
 	if len(names) == 0 {
-		return errors.New("usage: sandbox destroy NAME...")
+		return errors.New("usage: sandbox destroy NAME [NAME]")
 	}
 	var errs []error
 	for _, n := range names {
