@@ -273,3 +273,33 @@ func TestSecuritySources(t *testing.T) {
 		t.Error("bad policy accepted")
 	}
 }
+
+func TestFilesIndex(t *testing.T) {
+	dir := writeTree(t, map[string]string{"/etc/a": "1", "/proc/x": "virtual", "/var/log/b": "22"})
+	must(t, os.Symlink("/etc/a", filepath.Join(dir, "etc/link")))
+	tg, err := NewTarget(dir, TargetOptions{Mode: ModeImage})
+	must(t, err)
+	all, err := tg.Files(context.Background())
+	must(t, err)
+	var paths []string
+	for _, e := range all {
+		paths = append(paths, e.Path)
+	}
+	want := "/,/etc,/etc/a,/etc/link,/var,/var/log,/var/log/b"
+	if strings.Join(paths, ",") != want {
+		t.Errorf("index = %v, want %s", paths, want)
+	}
+	under, err := tg.FilesUnder(context.Background(), "/var/log")
+	must(t, err)
+	if len(under) != 2 || under[1].Size != 2 {
+		t.Errorf("FilesUnder = %+v", under)
+	}
+	must(t, os.WriteFile(filepath.Join(dir, "etc/new"), nil, 0o644))
+	if again, _ := tg.Files(context.Background()); len(again) != len(all) {
+		t.Error("index not cached")
+	}
+	tg.Invalidate()
+	if again, _ := tg.Files(context.Background()); len(again) != len(all)+1 {
+		t.Error("Invalidate did not drop the index")
+	}
+}

@@ -45,6 +45,10 @@ func (o RunOptions) logf(format string, args ...any) {
 	}
 }
 
+// slowAudit is the rule audit time above which Audit logs the rule, to
+// keep the whole audit well under a second.
+const slowAudit = 100 * time.Millisecond
+
 // Audit evaluates every rule concurrently. Checks only read files, so they
 // are safe to run in parallel; results come back in rule order.
 func Audit(ctx context.Context, t *Target, rules []*Rule, opts RunOptions) []Result {
@@ -62,7 +66,11 @@ func Audit(ctx context.Context, t *Target, rules []*Rule, opts RunOptions) []Res
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				t0 := time.Now()
 				out[i] = auditRule(ctx, t, rules[i], opts.Waivers)
+				if d := time.Since(t0); d > slowAudit {
+					opts.logf("slow audit of %s: %dms", rules[i].ID, d.Milliseconds())
+				}
 			}
 		}()
 	}
@@ -186,6 +194,7 @@ func Apply(ctx context.Context, t *Target, rules []*Rule, opts RunOptions) *Appl
 		}
 		// A live activation failed after files were committed: re-audit anyway.
 	}
+	t.Invalidate()
 	after := Audit(ctx, t, rules, opts)
 	for i := range after {
 		if ar.Before[i].Status == StatusFail && after[i].Status == StatusPass {

@@ -62,6 +62,9 @@ type Target struct {
 	pkgOnce sync.Once
 	pkgs    *PackageDB
 	pkgErr  error
+
+	filesMu sync.Mutex
+	files   *fileIndex
 }
 
 // NewTarget opens a target root.

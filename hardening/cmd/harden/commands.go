@@ -26,7 +26,8 @@ func cmdAudit(ctx context.Context, cat *engine.Catalog, args []string, e env) (i
 		return exitUsage, err
 	}
 	start := time.Now()
-	results := engine.Audit(ctx, s.target, s.resolved.Rules, engine.RunOptions{Waivers: s.waivers})
+	results := engine.Audit(ctx, s.target, s.resolved.Rules, engine.RunOptions{Waivers: s.waivers,
+		Log: func(format string, a ...any) { s.log.Debug(fmt.Sprintf(format, a...)) }})
 	ps, err := engine.ReadPackageState(ctx, s.target)
 	if err != nil {
 		ps.Note = err.Error()
