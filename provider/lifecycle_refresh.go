@@ -3,8 +3,11 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 )
@@ -45,6 +48,7 @@ func (f *refresher) release(ctx context.Context, r lifecycle.Release) (lifecycle
 		ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
 		defer cancel()
 		rel, err := lifecycle.FetchRelease(ctx, f.client, f.baseURL, r)
+		tflog.Debug(ctx, "lifecycle refresh", map[string]any{"release": r.Key(), "source": f.baseURL, "error": fmt.Sprint(err)})
 		res = refreshResult{rel, err}
 		f.cache[r.Key()] = res
 		if errors.Is(err, lifecycle.ErrSourceUnreachable) {

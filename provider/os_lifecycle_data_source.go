@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 )
@@ -231,6 +232,10 @@ func (d *osLifecycleDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	st := cat.Evaluate(rel, d.data.clock(), policy)
 
+	tflog.Debug(ctx, "os lifecycle evaluated", map[string]any{
+		"family": id.Family, "version": id.Version, "known": known, "phase": string(st.Phase),
+		"today": lifecycle.FormatDate(st.Today), "refresh_source": d.data.sourceURL,
+	})
 	resp.Diagnostics.Append(fill(ctx, &m, id, rel, known, st, policy)...)
 	if resp.Diagnostics.HasError() {
 		return
