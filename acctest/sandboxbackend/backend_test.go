@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"os"
@@ -233,9 +234,14 @@ func TestCloseDestroysMachines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := b.Launch(ctx, tcsim.MachineSpec{InstanceID: "ins-close1", BackingRef: "debian:bookworm", LoginUser: "root"})
+	ud := base64.StdEncoding.EncodeToString([]byte("#!/bin/sh\necho from-user-data > /root/ud\n"))
+	m, err := b.Launch(ctx, tcsim.MachineSpec{InstanceID: "ins-close1", BackingRef: "debian:bookworm", LoginUser: "root", UserData: ud})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A shell-script user data ran at launch, as cloud-init would.
+	if out, _, err := m.(*machine).Sandbox().Exec(ctx, nil, "cat", "/root/ud"); err != nil || string(out) != "from-user-data\n" {
+		t.Fatalf("user data script: %q, %v", out, err)
 	}
 	ref, err := m.Snapshot(ctx)
 	if err != nil {
