@@ -129,7 +129,7 @@ func TestSDKExpiredTemporaryCredential(t *testing.T) {
 
 // signRaw signs a request by hand so tests can vary what the SDK never varies: extra signed
 // headers, a tampered body, a mismatched scope date.
-func signRaw(t *testing.T, srv *TestServer, body, signedHeaders string, ts time.Time, tamper string) *http.Request {
+func signRaw(t testing.TB, srv *TestServer, body, signedHeaders string, ts time.Time, tamper string) *http.Request {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, srv.URL()+"/", strings.NewReader(body+tamper))
 	if err != nil {
