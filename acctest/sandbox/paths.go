@@ -15,6 +15,8 @@ const (
 	envStateDir = "HSB_STATE_DIR" // per-sandbox state, roots and the global lock
 	envCacheDir = "HSB_CACHE_DIR" // base roots and the apt proxy cache
 	envMirror   = "HSB_DEBIAN_MIRROR"
+	// envNoOverlay forces full root copies, as on hosts without overlayfs.
+	envNoOverlay = "HSB_NO_OVERLAY"
 )
 
 // stateDir holds one directory per sandbox plus the lock that serialises

@@ -143,7 +143,7 @@ func New(ctx context.Context, opts Options) (*Sandbox, error) {
 			}
 		}
 	}()
-	if err := s.prepareRoot(); err != nil {
+	if err := s.prepareRoot(ctx); err != nil {
 		return nil, err
 	}
 	tRoot := time.Now()
@@ -237,7 +237,7 @@ func exists(p string) bool {
 
 // prepareRoot layers an overlay over the base root or unpacked snapshot:
 // instant and copy-on-write, where a copy of the root takes seconds.
-func (s *Sandbox) prepareRoot() error {
+func (s *Sandbox) prepareRoot(ctx context.Context) error {
 	root := s.st.root()
 	upper, work := filepath.Join(s.st.Dir, "upper"), filepath.Join(s.st.Dir, "work")
 	for _, d := range []string{root, upper, work} {
@@ -246,8 +246,18 @@ func (s *Sandbox) prepareRoot() error {
 		}
 	}
 	data := "lowerdir=" + s.st.Lower + ",upperdir=" + upper + ",workdir=" + work
-	if err := syscall.Mount("overlay", root, "overlay", 0, data); err != nil {
-		return fmt.Errorf("mount overlay root of %s: %w", s.st.Name, err)
+	err := errors.New("disabled by " + envNoOverlay)
+	if os.Getenv(envNoOverlay) == "" {
+		err = syscall.Mount("overlay", root, "overlay", 0, data)
+	}
+	if err == nil {
+		return nil
+	}
+	// No overlayfs here (or an upper directory on overlayfs, as inside a
+	// container): fall back to a full copy, seconds instead of milliseconds.
+	s.logf("overlay root for %s unavailable (%v): copying %s", s.st.Name, err, s.st.Lower)
+	if _, cerr := run(ctx, "cp", "-a", "--reflink=auto", s.st.Lower+"/.", root); cerr != nil {
+		return fmt.Errorf("root of %s: overlay: %w; copy: %w", s.st.Name, err, cerr)
 	}
 	return nil
 }

@@ -100,6 +100,9 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 	sshRun(t, c, "echo written-in-a > ~/marker && sudo -n sh -c 'echo system-marker > /etc/hsb-marker'")
 	hostKeyA := hostKey(t, a)
+	if _, err := os.Stat(filepath.Join(a.st.Lower, "etc/hsb-marker")); !os.IsNotExist(err) {
+		t.Fatalf("a write inside the sandbox reached the shared base root (%v)", err)
+	}
 
 	snap := filepath.Join(t.TempDir(), "a.tar")
 	t1 := time.Now()
@@ -385,5 +388,28 @@ func TestAptThroughProxy(t *testing.T) {
 	})
 	if len(found) == 0 {
 		t.Fatalf("hello_*.deb not in the proxy cache under %s", cache)
+	}
+}
+
+// TestCopiedRoot covers hosts without overlayfs: the root is a full copy and
+// the machine works the same.
+func TestCopiedRoot(t *testing.T) {
+	skipUnlessCapable(t)
+	t.Setenv(envNoOverlay, "1")
+	t0 := time.Now()
+	s := NewForTest(t, Options{})
+	t.Logf("create with a copied root: %s", time.Since(t0).Round(time.Millisecond))
+	if mps, _ := mountsUnder(s.Root()); len(mps) != 0 {
+		t.Fatalf("root is mounted (%v), want a plain copy", mps)
+	}
+	if out, _, err := s.Exec(context.Background(), nil, "sh", "-c", "echo x > /etc/hsb-copy && cat /etc/hsb-copy"); err != nil || string(out) != "x\n" {
+		t.Fatalf("write in the copied root: %q, %v", out, err)
+	}
+	base, err := BaseRoot(context.Background(), Bookworm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(base, "etc/hsb-copy")); !os.IsNotExist(err) {
+		t.Fatal("a write inside the sandbox reached the base root")
 	}
 }
