@@ -1,0 +1,59 @@
+package tencent
+
+import (
+	"testing"
+	"time"
+)
+
+func TestRetryableTable(t *testing.T) {
+	cases := []struct {
+		code string
+		kind opKind
+		want bool
+	}{
+		{"RequestLimitExceeded", opMutation, true},
+		{"RequestLimitExceeded.UinLimitExceeded", opMutation, true},
+		{"InternalError", opMutation, false},
+		{"InternalError", opIdempotent, true},
+		{"InternalError.TradeUnknownError", opIdempotent, true},
+		{"ClientError.NetworkError", opMutation, false},
+		{"ClientError.NetworkError", opIdempotent, true},
+		{"ClientError.HttpStatusCodeError", opDelete, true},
+		{"ClientError.ParseJsonError", opIdempotent, true},
+		{"ResourceInUse", opIdempotent, false},
+		{"ResourceInUse", opDelete, true},
+		{"ResourceBusy", opMutation, true},
+		{"OperationDenied.InstanceOperationInProgress", opMutation, true},
+		{"OperationDenied.InstanceOperationInProgress", opMutation | opAfterOperation, false},
+		{"RequestLimitExceeded", opIdempotent | opAfterOperation, true},
+		{"InternalError", opIdempotent | opAfterOperation, true},
+		{"AuthFailure.SignatureFailure", opIdempotent, false},
+		{"AuthFailure.TokenFailure", opDelete, false},
+		{"InvalidParameterValue", opIdempotent, false},
+		{"InvalidImageId.NotFound", opDelete, false},
+		{"UnauthorizedOperation", opIdempotent, false},
+	}
+	for _, tc := range cases {
+		if got := retryable(tc.code, tc.kind); got != tc.want {
+			t.Errorf("retryable(%s, %d) = %v, want %v", tc.code, tc.kind, got, tc.want)
+		}
+	}
+}
+
+func TestBackoffIsBoundedJitteredAndGrows(t *testing.T) {
+	c := &Client{cfg: Config{RetryBaseDelay: 100 * time.Millisecond, RetryMaxDelay: 2 * time.Second}}
+	for attempt := 0; attempt < 40; attempt++ {
+		ceil := min(100*time.Millisecond<<min(attempt, 20), 2*time.Second)
+		seen := map[time.Duration]bool{}
+		for i := 0; i < 200; i++ {
+			d := c.backoff(attempt)
+			if d < 50*time.Millisecond || d > ceil {
+				t.Fatalf("attempt %d: backoff %s outside [50ms, %s]", attempt, d, ceil)
+			}
+			seen[d] = true
+		}
+		if len(seen) < 50 {
+			t.Fatalf("attempt %d: only %d distinct delays; backoff is not jittered", attempt, len(seen))
+		}
+	}
+}
