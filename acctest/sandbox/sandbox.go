@@ -121,14 +121,11 @@ func New(ctx context.Context, opts Options) (*Sandbox, error) {
 	}
 	t0 := time.Now()
 	var lower string
-	var err error
 	if opts.FromSnapshot == "" {
-		lower, err = baseRoot(ctx, opts.Release, opts.Logf)
-	} else {
-		lower, err = snapshotLower(ctx, opts.FromSnapshot)
-	}
-	if err != nil {
-		return nil, err
+		var err error
+		if lower, err = baseRoot(ctx, opts.Release, opts.Logf); err != nil {
+			return nil, err
+		}
 	}
 	st, err := reserve(ctx, opts, lower)
 	if err != nil {
@@ -143,6 +140,16 @@ func New(ctx context.Context, opts Options) (*Sandbox, error) {
 			}
 		}
 	}()
+	if opts.FromSnapshot != "" {
+		// Only now that our state exists: unpacked images are removed when
+		// no sandbox is left, and ours now counts.
+		if st.Lower, err = snapshotLower(ctx, opts.FromSnapshot); err != nil {
+			return nil, err
+		}
+		if err := st.save(); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.prepareRoot(ctx); err != nil {
 		return nil, err
 	}
