@@ -1,8 +1,14 @@
 package tencent
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/go-hclog"
 )
 
 func TestRetryableTable(t *testing.T) {
@@ -57,3 +63,40 @@ func TestBackoffIsBoundedJitteredAndGrows(t *testing.T) {
 		}
 	}
 }
+
+func TestCredentialRefreshFailureKeepsValidCredentials(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	calls := 0
+	fail := false
+	c := &credential{source: "test", now: func() time.Time { return now }, log: hclogNull()}
+	c.refresh = func(context.Context) (tempCreds, error) {
+		calls++
+		if fail {
+			return tempCreds{}, errors.New("metadata unreachable")
+		}
+		return tempCreds{id: fmt.Sprint("id", calls), key: "k", token: "t", expires: now.Add(time.Hour)}, nil
+	}
+	ctx := context.Background()
+	if err := c.ensure(ctx); err != nil || c.GetSecretId() != "id1" {
+		t.Fatalf("first fetch: %v", err)
+	}
+	now = now.Add(50 * time.Minute) // not yet due
+	if err := c.ensure(ctx); err != nil || calls != 1 {
+		t.Fatalf("refreshed too early (calls %d, err %v)", calls, err)
+	}
+	now = now.Add(6 * time.Minute) // due: 4 minutes left
+	fail = true
+	if err := c.ensure(ctx); err != nil || c.GetSecretId() != "id1" {
+		t.Fatalf("a failed refresh with valid credentials must keep them: %v", err)
+	}
+	now = now.Add(5 * time.Minute) // expired
+	if err := c.ensure(ctx); err == nil || !strings.Contains(err.Error(), "metadata unreachable") {
+		t.Fatalf("expired credentials and a failed refresh must fail: %v", err)
+	}
+	fail = false
+	if err := c.ensure(ctx); err != nil || c.GetSecretId() != fmt.Sprint("id", calls) {
+		t.Fatalf("recovery: %v", err)
+	}
+}
+
+func hclogNull() hclog.Logger { return hclog.NewNullLogger() }
