@@ -97,7 +97,7 @@ func stringNum(name string, v *string) (*int64, *APIError) {
 type filterSet map[string][]string
 
 // parseFilters validates filter names against allowed (an entry ending in ":" allows a prefix,
-// as for "tag:<key>") and the real limits (≤ 10 filters, ≤ 5 values each... tcsim allows 100).
+// as for "tag:<key>") and limits: at most 10 filters and 100 values per filter.
 func parseFilters(in []*cvm.Filter, allowed ...string) (filterSet, *APIError) {
 	fs := filterSet{}
 	if len(in) > 10 {
