@@ -32,8 +32,10 @@
 // Audit reads files under the target root through t.ReadFile, t.Stat,
 // t.ReadDir, t.Glob (symlinks resolve inside the root, so an absolute link
 // in an image never reaches the host) and the package database through
-// t.Packages(ctx) (dpkg status or rpm list, read once per run). It never
-// starts a process per rule (primitive.Shell is the exception, see below).
+// t.Packages(ctx) (dpkg status or rpm list, read once per run); whole-system
+// scans iterate t.Files(ctx) / t.FilesUnder(ctx, dir), one shared `find -xdev`
+// style index per run. It never starts a process per rule (primitive.Shell
+// is the exception, see below).
 //
 // Fix batches through the Plan:
 //
