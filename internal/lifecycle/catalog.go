@@ -22,7 +22,7 @@ var embeddedTable []byte
 // Methods that change data (WithOverrides, WithRelease) return a new Catalog,
 // so one Catalog can be shared by concurrent plans without locks.
 type Catalog struct {
-	releases map[string]Release
+	releases map[relKey]Release
 }
 
 // embedded parses the embedded table once; the result is never mutated.
@@ -48,12 +48,12 @@ func Load(overrides []Override) (*Catalog, error) {
 
 // New builds a catalog from releases; duplicate keys are an error.
 func New(releases ...Release) (*Catalog, error) {
-	c := &Catalog{releases: make(map[string]Release, len(releases))}
+	c := &Catalog{releases: make(map[relKey]Release, len(releases))}
 	for _, r := range releases {
-		if _, dup := c.releases[r.Key()]; dup {
+		if _, dup := c.releases[r.relKey()]; dup {
 			return nil, fmt.Errorf("duplicate release %s", r.Name())
 		}
-		c.releases[r.Key()] = r.clone()
+		c.releases[r.relKey()] = r.clone()
 	}
 	return c, nil
 }
@@ -102,14 +102,14 @@ func (c *Catalog) Len() int { return len(c.releases) }
 // WithRelease returns a copy of c in which r replaces (or adds) its key.
 func (c *Catalog) WithRelease(r Release) *Catalog {
 	n := c.copy()
-	n.releases[r.Key()] = r.clone()
+	n.releases[r.relKey()] = r.clone()
 	return n
 }
 
 // copy is shallow per release; releases are cloned whenever they are handed
 // out or replaced, so sharing their Sources maps between copies is safe.
 func (c *Catalog) copy() *Catalog {
-	n := &Catalog{releases: make(map[string]Release, len(c.releases)+1)}
+	n := &Catalog{releases: make(map[relKey]Release, len(c.releases)+1)}
 	for k, v := range c.releases {
 		n.releases[k] = v
 	}
@@ -158,7 +158,7 @@ func (c *Catalog) WithOverrides(overrides []Override) (*Catalog, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.releases[r.Key()] = r
+		n.releases[r.relKey()] = r
 	}
 	return n, nil
 }

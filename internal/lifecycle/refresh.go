@@ -249,7 +249,7 @@ func (c *Catalog) Refresh(ctx context.Context, baseURL string, client *http.Clie
 	for _, res := range results {
 		switch {
 		case res.err == nil:
-			n.releases[res.r.Key()] = res.r
+			n.releases[res.r.relKey()] = res.r
 		case errors.Is(res.err, ErrNotTracked):
 		default:
 			errs = append(errs, res.err)

@@ -43,7 +43,7 @@ type Release struct {
 }
 
 // Key returns the catalog key "<family>/<version>".
-func (r Release) Key() string { return key(r.Family, r.Version) }
+func (r Release) Key() string { return r.Family + "/" + r.Version }
 
 // Name is a human label, e.g. "Ubuntu 22.04" or "Windows Server 2012 R2".
 func (r Release) Name() string { return DisplayName(r.Family, r.Version) }
@@ -66,7 +66,13 @@ func (r Release) clone() Release {
 	return c
 }
 
-func key(family, version string) string { return family + "/" + version }
+// relKey indexes a catalog. A struct key (not "family/version") keeps
+// lookups on the per-image hot path free of allocations.
+type relKey struct{ family, version string }
+
+func key(family, version string) relKey { return relKey{family, version} }
+
+func (r Release) relKey() relKey { return relKey{r.Family, r.Version} }
 
 // FormatDate renders a catalog date, or "" for the zero time.
 func FormatDate(t time.Time) string {

@@ -78,28 +78,36 @@ func Compute(r Release, today time.Time, p Policy) Status {
 	}
 	s.DaysToEOL = daysUntil(today, r.EOLStandard)
 	s.DaysToExtendedEOL = daysUntil(today, r.EOLExtended)
-	switch {
-	case s.DaysToEOL == nil:
-		s.Phase = PhaseUnknown
-	case *s.DaysToEOL > p.WarnDays:
-		s.Phase = PhaseSupported
-	case *s.DaysToEOL > 0:
-		s.Phase = PhaseApproachingEOL
-	case s.DaysToExtendedEOL != nil && *s.DaysToExtendedEOL > 0:
-		s.Phase = PhaseExtended
-	default:
-		s.Phase = PhaseEOL
-	}
-	s.Supported = s.Phase == PhaseSupported || s.Phase == PhaseApproachingEOL ||
-		(s.Phase == PhaseExtended && p.AllowExtended)
+	s.Phase, s.Supported = phaseOf(r, today, p)
 	return s
 }
+
+// phaseOf is the phase decision itself, without the allocations of the
+// Status day counters; today must already be a Day.
+func phaseOf(r Release, today time.Time, p Policy) (Phase, bool) {
+	var ph Phase
+	switch {
+	case r.Family == "" || r.EOLStandard.IsZero():
+		ph = PhaseUnknown
+	case days(today, r.EOLStandard) > p.WarnDays:
+		ph = PhaseSupported
+	case days(today, r.EOLStandard) > 0:
+		ph = PhaseApproachingEOL
+	case !r.EOLExtended.IsZero() && days(today, r.EOLExtended) > 0:
+		ph = PhaseExtended
+	default:
+		ph = PhaseEOL
+	}
+	return ph, ph == PhaseSupported || ph == PhaseApproachingEOL || (ph == PhaseExtended && p.AllowExtended)
+}
+
+func days(today, d time.Time) int { return int(Day(d).Sub(today).Hours() / 24) }
 
 func daysUntil(today, d time.Time) *int {
 	if d.IsZero() {
 		return nil
 	}
-	n := int(Day(d).Sub(today).Hours() / 24)
+	n := days(today, d)
 	return &n
 }
 
@@ -173,11 +181,11 @@ func (c *Catalog) Recommend(r Release, today time.Time, p Policy) (Release, bool
 		if !ok {
 			break
 		}
-		st := Compute(cand, today, p)
-		if st.Phase == PhaseSupported {
+		ph, supported := phaseOf(cand, Day(today), p)
+		if ph == PhaseSupported {
 			return cand, true
 		}
-		if st.Supported && !found {
+		if supported && !found {
 			fallback, found = cand, true
 		}
 		next = cand.Successor
