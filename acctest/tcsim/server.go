@@ -191,6 +191,13 @@ func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
 // Endpoint is host:port, what HttpProfile.Endpoint wants (with Scheme "HTTP").
 func (s *Server) Endpoint() string { return s.ln.Addr().String() }
 
+// Endpoints maps every served service to Endpoint(), the shape of tencent.Config.Endpoints
+// (use it with Scheme "http").
+func (s *Server) Endpoints() map[string]string {
+	ep := s.Endpoint()
+	return map[string]string{"cvm": ep, "vpc": ep, "sts": ep}
+}
+
 // MetadataURL is the base URL of the emulated instance metadata service; the CAM role
 // credentials live under <MetadataURL>/latest/meta-data/cam/security-credentials/<role>.
 func (s *Server) MetadataURL() string { return s.URL() + "/_tcsim/metadata" }
