@@ -36,15 +36,21 @@ func testKey(t testing.TB) (ssh.Signer, string) {
 // can pin it instead of trusting whatever answers.
 func hostKey(t testing.TB, s *Sandbox) ssh.PublicKey {
 	t.Helper()
-	out, _, err := s.Exec(context.Background(), nil, "cat", "/etc/ssh/ssh_host_ed25519_key.pub")
+	keys, err := s.HostKeys(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, _, _, _, err := ssh.ParseAuthorizedKey(out)
-	if err != nil {
-		t.Fatalf("parse host key %q: %v", out, err)
+	for _, line := range keys {
+		k, _, _, _, err := ssh.ParseAuthorizedKey([]byte(line))
+		if err != nil {
+			t.Fatalf("parse host key %q: %v", line, err)
+		}
+		if k.Type() == ssh.KeyAlgoED25519 {
+			return k
+		}
 	}
-	return k
+	t.Fatalf("no ed25519 host key among %q", keys)
+	return nil
 }
 
 func dialSSH(t testing.TB, s *Sandbox, user string, signer ssh.Signer) *ssh.Client {

@@ -195,3 +195,23 @@ func (s *Sandbox) stopSSH(ctx context.Context) error {
 		time.Sleep(25 * time.Millisecond)
 	}
 }
+
+// HostKeys returns the sandbox's public SSH host keys (OpenSSH
+// authorized_keys format, one per key type) so that clients can pin them
+// instead of trusting whatever answers on the address.
+func (s *Sandbox) HostKeys(ctx context.Context) ([]string, error) {
+	out, _, err := s.Exec(ctx, nil, "/bin/sh", "-c", "cat /etc/ssh/ssh_host_*_key.pub")
+	if err != nil {
+		return nil, fmt.Errorf("host keys of %s: %w", s.st.Name, err)
+	}
+	var keys []string
+	for l := range strings.SplitSeq(string(out), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			keys = append(keys, l)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("host keys of %s: none (start sshd first)", s.st.Name)
+	}
+	return keys, nil
+}
