@@ -110,3 +110,25 @@ func TestSignalDestroys(t *testing.T) {
 	}
 	assertGone(t, name, filepath.Join(stateDir(), name))
 }
+
+// TestDeadInitIsReportedAndDestroyed: when the machine's init dies under it,
+// Exec says so and Destroy still removes everything.
+func TestDeadInitIsReportedAndDestroyed(t *testing.T) {
+	skipUnlessCapable(t)
+	ctx := context.Background()
+	s := NewForTest(t, Options{})
+	if err := syscall.Kill(s.st.Init.PID, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.st.Init.alive() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, _, err := s.Exec(ctx, nil, "true"); err == nil || !strings.Contains(err.Error(), "not running") {
+		t.Fatalf("Exec after init died: %v, want a 'not running' error", err)
+	}
+	if err := s.Destroy(ctx); err != nil {
+		t.Fatal(err)
+	}
+	assertGone(t, s.Name(), s.Dir())
+}
