@@ -33,7 +33,12 @@ type Config struct {
 	// KeepSnapshots leaves SnapshotDir and its tarballs in place on Close
 	// (for images that should outlive one tcsim run).
 	KeepSnapshots bool
-	Logf          func(format string, args ...any)
+	// DestroyOnSignal destroys the machines when the process gets SIGINT,
+	// SIGTERM or SIGHUP (and then dies of the signal), for test binaries
+	// whose t.Cleanup a signal skips. Leave it off where the program shuts
+	// down gracefully on signals itself (cmd/tcsim calls Close).
+	DestroyOnSignal bool
+	Logf            func(format string, args ...any)
 }
 
 // Backend implements tcsim.Backend with sandboxes. Close destroys every
@@ -139,6 +144,9 @@ func (b *Backend) Launch(ctx context.Context, spec tcsim.MachineSpec) (tcsim.Mac
 	}
 	b.machines[m] = true
 	b.mu.Unlock()
+	if b.cfg.DestroyOnSignal {
+		sandbox.Track(s)
+	}
 	if spec.UserData != "" {
 		m.runUserData(ctx, spec.UserData)
 	}
@@ -213,6 +221,7 @@ func (m *machine) Snapshot(ctx context.Context) (string, error) {
 
 func (m *machine) Destroy(ctx context.Context) error {
 	err := m.s.Destroy(ctx)
+	sandbox.Untrack(m.s)
 	m.b.mu.Lock()
 	delete(m.b.machines, m)
 	m.b.mu.Unlock()

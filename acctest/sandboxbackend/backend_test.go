@@ -67,7 +67,7 @@ func TestThroughTCSim(t *testing.T) {
 		t.Skip(err.Error())
 	}
 	ctx := context.Background()
-	b, err := New(Config{Logf: t.Logf})
+	b, err := New(Config{Logf: t.Logf, DestroyOnSignal: true})
 	if err != nil {
 		t.Fatal(err)
 	}
