@@ -22,17 +22,20 @@ func setupRules() []*engine.Rule {
 			primitive.ModuleDisabled{Name: m}), "unused kernel code is attack surface; a cloud VM never needs it"))
 	}
 
-	// Mounts: /tmp and /dev/shm become tmpfs entries when missing; the other
-	// mount points are only tightened when they already are separate.
+	// Mounts: /tmp and /dev/shm become tmpfs entries when missing, /var/tmp
+	// (a favourite drop zone of miners) a bind mount of itself so its
+	// options apply without a separate partition; /home, /var, /var/log and
+	// /var/log/audit are only tightened when they already are separate.
 	tmp := "tmpfs\t/tmp\ttmpfs\tdefaults,mode=1777\t0\t0"
 	shm := "tmpfs\t/dev/shm\ttmpfs\tdefaults\t0\t0"
+	varTmp := "/var/tmp\t/var/tmp\tnone\tbind\t0\t0"
 	rs = append(rs,
 		rule("mount-tmp-separate", "1", "/tmp is a separate tmpfs mount", fstabMount{Mount: "/tmp", Create: tmp}),
 		rule("mount-dev-shm-separate", "1", "/dev/shm is a separate tmpfs mount", fstabMount{Mount: "/dev/shm", Create: shm}),
 	)
 	for _, m := range []struct{ id, path, create string }{
 		{"tmp", "/tmp", tmp}, {"dev-shm", "/dev/shm", shm}, {"home", "/home", ""}, {"var", "/var", ""},
-		{"var-tmp", "/var/tmp", ""}, {"var-log", "/var/log", ""}, {"var-log-audit", "/var/log/audit", ""},
+		{"var-tmp", "/var/tmp", varTmp}, {"var-log", "/var/log", ""}, {"var-log-audit", "/var/log/audit", ""},
 	} {
 		opts := []string{"nodev", "nosuid", "noexec"}
 		if m.id == "home" || m.id == "var" {
