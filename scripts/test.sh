@@ -2,7 +2,8 @@
 # The project's test command (README): installs what the tests need, then runs
 #   static  gofmt, go vet, golangci-lint, generated docs up to date
 #   unit    go test ./... (domain packages, tcsim, sandboxes and real-root hardening when root)
-#   acc     TF_ACC=1 acceptance tests against the real terraform and OpenTofu binaries
+#   acc     TF_ACC=1 acceptance tests against the real terraform and OpenTofu binaries, and
+#           PACKER_ACC=1 end-to-end builds with the real packer binary against tcsim
 # and prints one summary line: "N passed, N failed, N skipped".
 #   scripts/test.sh [all|static|unit|acc]...
 set -uo pipefail
@@ -60,6 +61,10 @@ for s in "${suites[@]}"; do
     acc)
       step acc-terraform acc_suite acc-terraform "$top/bin/terraform"
       step acc-opentofu acc_suite acc-opentofu "$top/bin/tofu" TF_ACC_PROVIDER_HOST=registry.opentofu.org
+      if [ -d packer-plugin ]; then
+        step acc-packer env PACKER_ACC=1 PACKER_PATH="$top/bin/packer" \
+          gotestsum --format pkgname-and-test-fails --jsonfile "$out/acc-packer.json" -- -count=1 -timeout 30m ./packer-plugin/...
+      fi
       ;;
     *) echo "unknown suite $s (static|unit|acc)" >&2; exit 2 ;;
   esac
