@@ -3,12 +3,14 @@ package provider
 import (
 	"crypto/ed25519"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
 )
 
 // imagePolicy is the validated policy part of the provider configuration,
@@ -71,8 +73,8 @@ func policyFrom(cfg providerModel, exceptions []exceptionModel, lp lifecycle.Pol
 		p.MaxImageAgeDays = int(v.ValueInt64())
 	}
 	for _, s := range knownStrings(cfg.TrustedKeys) {
-		if raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(s, "ed25519:")); err == nil && len(raw) == ed25519.PublicKeySize {
-			p.TrustedKeys = append(p.TrustedKeys, ed25519.PublicKey(raw))
+		if k, err := parseTrustedKey(s); err == nil {
+			p.TrustedKeys = append(p.TrustedKeys, k)
 		}
 	}
 	for _, s := range knownStrings(cfg.AllowedOS) {
@@ -88,6 +90,21 @@ func policyFrom(cfg providerModel, exceptions []exceptionModel, lp lifecycle.Pol
 		p.Exceptions = append(p.Exceptions, imageException{ImageID: e.ImageID.ValueString(), Reason: e.Reason.ValueString(), Expires: exp})
 	}
 	return p
+}
+
+// parseTrustedKey accepts what internal/provenance reads (PEM "PUBLIC KEY",
+// an OpenSSH "ssh-ed25519 AAAA…" line) plus, because it fits on one HCL
+// line, base64 of the raw 32-byte key, optionally prefixed "ed25519:".
+func parseTrustedKey(s string) (ed25519.PublicKey, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "ssh-") || strings.HasPrefix(s, "-----BEGIN") {
+		return provenance.ParsePublicKey([]byte(s))
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(s, "ed25519:"))
+	if err != nil || len(raw) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("%q is not an ed25519 public key; use PEM (BEGIN PUBLIC KEY), an OpenSSH \"ssh-ed25519 AAAA…\" line, or base64 of the 32-byte key (optionally prefixed \"ed25519:\")", s)
+	}
+	return ed25519.PublicKey(raw), nil
 }
 
 func knownStrings(l types.List) []string {

@@ -1,8 +1,15 @@
 package provider
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -63,5 +70,37 @@ func TestPolicyFrom(t *testing.T) {
 	d := policyFrom(providerModel{Mode: types.StringUnknown(), TrustedKeys: types.ListUnknown(types.StringType)}, nil, lifecycle.DefaultPolicy())
 	if d.Mode != defaultMode || d.RequireHardened || d.TrustedKeys != nil || d.AllowedOS != nil {
 		t.Errorf("defaults = %+v", d)
+	}
+}
+
+func TestParseTrustedKey(t *testing.T) {
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forms := map[string]string{
+		"pem":     string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
+		"openssh": string(ssh.MarshalAuthorizedKey(sshPub)) + " builder@ci",
+		"base64":  base64.StdEncoding.EncodeToString(pub),
+		"prefix":  "ed25519:" + base64.StdEncoding.EncodeToString(pub),
+	}
+	for name, s := range forms {
+		k, err := parseTrustedKey(s)
+		if err != nil || !k.Equal(pub) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for _, bad := range []string{"", "ssh-rsa AAAAB3NzaC1yc2E", "ed25519:AAAA", "-----BEGIN PUBLIC KEY-----\nZm9v\n-----END PUBLIC KEY-----"} {
+		if _, err := parseTrustedKey(bad); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
 	}
 }

@@ -87,8 +87,9 @@ func (p *hardenedProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"trusted_keys": schema.ListAttribute{
 				ElementType: types.StringType,
 				Optional:    true,
-				MarkdownDescription: "Ed25519 public keys trusted to sign image provenance, each base64 (standard encoding) of the " +
-					"32-byte key, optionally prefixed with `ed25519:`. Required when `require_hardened` is true.",
+				MarkdownDescription: "Ed25519 public keys trusted to sign image provenance, each as PEM (`-----BEGIN PUBLIC KEY-----`), " +
+					"an OpenSSH line (`ssh-ed25519 AAAA…`), or base64 of the raw 32-byte key (optionally prefixed `ed25519:`). " +
+					"Required when `require_hardened` is true.",
 				Validators: []validator.List{listvalidator.ValueStringsAre(trustedKeyValidator()), listvalidator.UniqueValues()},
 			},
 			"max_image_age_days": schema.Int64Attribute{

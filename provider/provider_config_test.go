@@ -1,9 +1,16 @@
 package provider
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -34,7 +41,7 @@ func TestAccProviderConfig_validation(t *testing.T) {
 			[]string{"Invalid expires", `exceptions[0].expires: "next year" is not a date; use YYYY-MM-DD`}},
 		{"expired", `exceptions = [{ image_id = "img-9qrfy1xt", reason = "ticket 1", expires = "2026-11-22" }]`,
 			[]string{"Expired exception", "The exception for img-9qrfy1xt expired on 2026-11-22 (today is 2026-11-23)"}},
-		{"trusted key", fmt.Sprintf(`trusted_keys = [%q]`, key), []string{"Invalid trusted_keys", "is not a base64-encoded 32-byte ed25519 public key"}},
+		{"trusted key", fmt.Sprintf(`trusted_keys = [%q]`, key), []string{"Invalid trusted_keys", "is not an ed25519 public key; use PEM (BEGIN PUBLIC KEY)"}},
 		{"require hardened", `require_hardened = true`, []string{"Missing trusted_keys", "require_hardened = true needs at least one key in trusted_keys"}},
 		{"allowed_os family", `allowed_os = ["debian", "gentoo"]`, []string{"Invalid allowed_os", `allowed_os[1]: no known OS family in "gentoo"; use "<family>" or "<family> <version>"`}},
 		{"allowed_os version", `allowed_os = ["ubuntu 24"]`, []string{"Invalid allowed_os", `malformed version "24" for ubuntu`}},
@@ -62,19 +69,38 @@ func TestAccProviderConfig_validation(t *testing.T) {
 }
 
 func TestAccProviderConfig_valid(t *testing.T) {
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	sshKey := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))) + " ci-signer"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
-			Config: `provider "hardened" {
+			Config: fmt.Sprintf(`provider "hardened" {
   warn_before_eol_days   = 30
   allow_extended_support = false
   require_hardened       = true
-  trusted_keys           = ["ed25519:GxxS/3fd3L35KQKyJE+p6kBpPVbc8BpyLE3k2CvHzrE="]
+  trusted_keys = [
+    "ed25519:GxxS/3fd3L35KQKyJE+p6kBpPVbc8BpyLE3k2CvHzrE=",
+    %q,
+    <<-EOT
+%sEOT
+  ]
   max_image_age_days     = 90
   allowed_os             = ["debian 13", "Rocky Linux", "windows-server 2012 R2"]
   mode                   = "warn"
   exceptions             = [{ image_id = "img-9qrfy1xt", reason = "CHG-1234 legacy app", expires = "2026-11-23" }]
-}` + anyDS,
+}`, sshKey, pemKey) + anyDS,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.hardened_os_lifecycle.test", tfjsonpath.New("warn_before_eol_days"), knownvalue.Int64Exact(30)),
 			},

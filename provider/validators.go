@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"net/url"
 	"strings"
@@ -76,12 +75,9 @@ var (
 		}}
 	}
 	trustedKeyValidator = func() validator.String {
-		return stringCheck{"must be a base64 ed25519 public key", func(s string) error {
-			raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(s, "ed25519:"))
-			if err != nil || len(raw) != 32 {
-				return fmt.Errorf("%q is not a base64-encoded 32-byte ed25519 public key (optionally prefixed \"ed25519:\")", s)
-			}
-			return nil
+		return stringCheck{"must be an ed25519 public key", func(s string) error {
+			_, err := parseTrustedKey(s)
+			return err
 		}}
 	}
 	allowedOSValidator = func() validator.String {
