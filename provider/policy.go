@@ -20,6 +20,7 @@ type imagePolicy struct {
 	Mode            string // enforce | warn | audit
 	RequireHardened bool
 	TrustedKeys     []ed25519.PublicKey
+	Ring            *provenance.KeyRing // TrustedKeys, ready for provenance.VerifyTags
 	MaxImageAgeDays int          // 0: no limit
 	AllowedOS       []osSelector // empty: every OS
 	Exceptions      []imageException
@@ -76,6 +77,10 @@ func policyFrom(cfg providerModel, exceptions []exceptionModel, lp lifecycle.Pol
 		if k, err := parseTrustedKey(s); err == nil {
 			p.TrustedKeys = append(p.TrustedKeys, k)
 		}
+	}
+	// Keys passed parseTrustedKey, so building the ring cannot fail on them.
+	if ring, err := provenance.NewKeyRing(p.TrustedKeys...); err == nil {
+		p.Ring = ring
 	}
 	for _, s := range knownStrings(cfg.AllowedOS) {
 		if fam, ver, err := lifecycle.ParseSelector(s); err == nil {

@@ -40,7 +40,7 @@ func TestPolicyFrom(t *testing.T) {
 		{ImageID: types.StringUnknown(), Reason: types.StringValue("x"), Expires: types.StringValue("2026-12-30")},
 	}
 	p := policyFrom(cfg, exceptions, lifecycle.DefaultPolicy())
-	if p.Mode != "audit" || !p.RequireHardened || p.MaxImageAgeDays != 90 || len(p.TrustedKeys) != 2 || len(p.Exceptions) != 1 {
+	if p.Mode != "audit" || !p.RequireHardened || p.MaxImageAgeDays != 90 || len(p.TrustedKeys) != 2 || p.Ring == nil || len(p.Exceptions) != 1 {
 		t.Fatalf("policy = %+v", p)
 	}
 	for _, tt := range []struct {
