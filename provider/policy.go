@@ -21,8 +21,8 @@ type imagePolicy struct {
 	RequireHardened bool
 	TrustedKeys     []ed25519.PublicKey
 	Ring            *provenance.KeyRing // TrustedKeys, ready for provenance.VerifyTags
-	MaxImageAgeDays int          // 0: no limit
-	AllowedOS       []osSelector // empty: every OS
+	MaxImageAgeDays int                 // 0: no limit
+	AllowedOS       []osSelector        // empty: every OS
 	Exceptions      []imageException
 }
 
