@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,9 +21,10 @@ import (
 )
 
 // TestSandboxBacking starts the command with --backing sandbox: where sandboxes cannot run
-// (not root) it must refuse with a reason; otherwise it serves and shuts down cleanly.
+// (not root) it must refuse with a reason; otherwise a Debian 12 instance gets a real machine
+// that answers SSH, and shutting tcsim down destroys it.
 func TestSandboxBacking(t *testing.T) {
-	args := []string{"--listen", "127.0.0.1:0", "--secret-id", "a", "--secret-key", "b", "--backing", "sandbox"}
+	args := []string{"--listen", "127.0.0.1:0", "--secret-id", "AKIDsb", "--secret-key", "sbkey", "--backing", "sandbox", "--delay", "0s"}
 	if err := sandbox.Capable(); err != nil {
 		err := run(context.Background(), args, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), "--backing sandbox") {
@@ -39,10 +41,70 @@ func TestSandboxBacking(t *testing.T) {
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "tcsim listening on ") {
+	m := regexp.MustCompile(`^tcsim listening on http://(127\.0\.0\.1:\d+)\n$`).FindStringSubmatch(line)
+	if err != nil || m == nil {
 		t.Fatalf("first line = %q, %v", line, err)
 	}
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
+
+	cpf := profile.NewClientProfile()
+	cpf.HttpProfile.Endpoint, cpf.HttpProfile.Scheme = m[1], "HTTP"
+	c, _ := cvm.NewClient(common.NewCredential("AKIDsb", "sbkey"), "ap-guangzhou", cpf)
+	di := cvm.NewDescribeImagesRequest()
+	di.Filters = []*cvm.Filter{{Name: common.StringPtr("platform"), Values: common.StringPtrs([]string{"Debian"})}}
+	di.Limit = common.Uint64Ptr(100)
+	imgs, err := c.DescribeImages(di)
+	if err != nil {
+		t.Fatal(err)
+	}
+	image := ""
+	for _, im := range imgs.Response.ImageSet {
+		if *im.OsName == "Debian 12.4 64位" && *im.Architecture == "x86_64" {
+			image = *im.ImageId
+		}
+	}
+	ri := cvm.NewRunInstancesRequest()
+	ri.ImageId, ri.Placement = common.StringPtr(image), &cvm.Placement{Zone: common.StringPtr("ap-guangzhou-3")}
+	resp, err := c.RunInstances(ri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := *resp.Response.InstanceIdSet[0]
+	addr := ""
+	for deadline := time.Now().Add(2 * time.Minute); addr == ""; {
+		dr := cvm.NewDescribeInstancesRequest()
+		dr.InstanceIds = common.StringPtrs([]string{id})
+		out, err := c.DescribeInstances(dr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in := out.Response.InstanceSet[0]; *in.InstanceState == "RUNNING" && len(in.PrivateIpAddresses) == 1 {
+			addr = *in.PrivateIpAddresses[0]
+		} else if time.Now().After(deadline) || *in.InstanceState == "LAUNCH_FAILED" {
+			t.Fatalf("instance %s: %s", id, *in.InstanceState)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	conn, err := net.DialTimeout("tcp", net.JoinHostPort(addr, "22"), 5*time.Second)
+	if err != nil {
+		t.Fatalf("SSH port of the instance: %v", err)
+	}
+	banner, _ := bufio.NewReader(conn).ReadString('\n')
+	conn.Close()
+	if !strings.HasPrefix(banner, "SSH-2.0-") {
+		t.Fatalf("banner %q", banner)
+	}
+	name := ""
+	infos, _ := sandbox.List()
+	for _, i := range infos {
+		if i.Addr == addr && i.OwnerPID == os.Getpid() {
+			name = i.Name
+		}
+	}
+	if name == "" {
+		t.Fatalf("no sandbox of this process at %s", addr)
+	}
+
 	cancel()
 	select {
 	case err := <-done:
@@ -51,6 +113,12 @@ func TestSandboxBacking(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("tcsim --backing sandbox did not shut down")
+	}
+	infos, _ = sandbox.List()
+	for _, i := range infos {
+		if i.Name == name {
+			t.Fatalf("sandbox %s of instance %s survives tcsim shutdown", name, id)
+		}
 	}
 }
 
