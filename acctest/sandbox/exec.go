@@ -54,6 +54,9 @@ func (s *Sandbox) Exec(ctx context.Context, stdin io.Reader, argv ...string) (st
 	cmd.Stdout = &o
 	cmd.Stderr = &e
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil { // "signal: killed" would hide why
+			err = ctx.Err()
+		}
 		return o.Bytes(), e.Bytes(), fmt.Errorf("exec %q in %s: %w: %s", shortArgv(argv), s.st.Name, err, tail(e.String(), 1000))
 	}
 	return o.Bytes(), e.Bytes(), nil
@@ -68,6 +71,9 @@ func (s *Sandbox) ExecStream(ctx context.Context, stdin io.Reader, stdout, stder
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
 		return fmt.Errorf("exec %q in %s: %w", shortArgv(argv), s.st.Name, err)
 	}
 	return nil
