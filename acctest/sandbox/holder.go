@@ -68,9 +68,15 @@ func startHolder(ctx context.Context, st *state) (holder, init procRef, err erro
 		return holder, init, fmt.Errorf("holder log: %w", err)
 	}
 	defer logf.Close()
+	// From a file rather than -c, so that `ps` on the host stays readable; the
+	// shell has read all of it before pivot_root hides the host file system.
+	script := filepath.Join(st.Dir, "init.sh")
+	if err := os.WriteFile(script, []byte(holderScript), 0o600); err != nil {
+		return holder, init, fmt.Errorf("write sandbox init: %w", err)
+	}
 	cmd := exec.Command("nsenter", "--net=/run/netns/"+st.Name, "--",
 		"unshare", "--uts", "--ipc", "--mount", "--pid", "--fork", "--kill-child", "--propagation", "private", "--",
-		"/bin/sh", "-c", holderScript, "hsb-init", st.root(), st.Hostname)
+		"/bin/sh", script, st.root(), st.Hostname)
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
 	cmd.Stderr = logf
 	// Own session: Ctrl-C on a terminal must not kill a machine behind the
