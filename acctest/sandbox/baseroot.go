@@ -94,20 +94,30 @@ func baseRoot(ctx context.Context, release string, logf func(string, ...any)) (s
 	for _, o := range old {
 		_ = removeTree(ctx, o)
 	}
-	tmp, err := os.MkdirTemp(rootsDir, ".build-"+key+"-")
-	if err != nil {
-		return "", fmt.Errorf("create build directory for %s root: %w", release, err)
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return "", fmt.Errorf("chmod build directory: %w", err)
-	}
 	start := time.Now()
 	if logf != nil {
 		logf("building %s base root with debootstrap into %s (cached afterwards)", release, dir)
 	}
-	if err := debootstrap(ctx, release, tmp); err != nil {
+	// A second attempt absorbs a transient mirror or network error; the
+	// first attempt's directory is removed, debootstrap cannot resume.
+	var tmp string
+	for attempt := 1; ; attempt++ {
+		if tmp, err = os.MkdirTemp(rootsDir, ".build-"+key+"-"); err != nil {
+			return "", fmt.Errorf("create build directory for %s root: %w", release, err)
+		}
+		if err = os.Chmod(tmp, 0o755); err == nil {
+			err = debootstrap(ctx, release, tmp)
+		}
+		if err == nil {
+			break
+		}
 		_ = removeTree(context.WithoutCancel(ctx), tmp)
-		return "", err
+		if attempt == 2 || ctx.Err() != nil {
+			return "", err
+		}
+		if logf != nil {
+			logf("debootstrap %s failed, retrying once: %v", release, err)
+		}
 	}
 	if err := finishBaseRoot(tmp, release); err != nil {
 		_ = removeTree(context.WithoutCancel(ctx), tmp)

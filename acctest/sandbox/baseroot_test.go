@@ -76,3 +76,22 @@ func TestBaseRoot(t *testing.T) {
 		})
 	}
 }
+
+// TestBaseRootUnreachableMirror: a failing debootstrap (retried once) is an
+// error that points at its log, and no half-built root is published.
+func TestBaseRootUnreachableMirror(t *testing.T) {
+	skipUnlessCapable(t)
+	cache := t.TempDir()
+	t.Setenv(envCacheDir, cache)
+	t.Setenv(envMirror, "http://127.0.0.1:9/debian") // discard port: connection refused
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	_, err := baseRoot(ctx, Bookworm, t.Logf)
+	if err == nil || !strings.Contains(err.Error(), "debootstrap bookworm") || !strings.Contains(err.Error(), ".log") {
+		t.Fatalf("BaseRoot with an unreachable mirror: %v, want a debootstrap error naming its log", err)
+	}
+	roots, _ := filepath.Glob(filepath.Join(cache, "roots", "bookworm-*"))
+	if len(roots) > 0 {
+		t.Fatalf("half-built roots published: %v", roots)
+	}
+}
