@@ -23,20 +23,25 @@ import (
 	"github.com/hardenedcloud/terraform-provider-hardened/acctest/sandbox"
 )
 
-var hardenBin string
+var (
+	hardenBin string
+	// scratch is removed when the test binary exits.
+	scratch string
+)
 
 func TestMain(m *testing.M) {
 	code := func() int {
-		// HARDEN_BIN tests a prebuilt bundle (e.g. dist/hardening/harden from `make bundle`).
-		if hardenBin = os.Getenv("HARDEN_BIN"); hardenBin != "" {
-			return m.Run()
-		}
 		dir, err := os.MkdirTemp("", "harden-e2e-")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
 		defer os.RemoveAll(dir)
+		scratch = dir
+		// HARDEN_BIN tests a prebuilt bundle (e.g. dist/hardening/harden from `make bundle`).
+		if hardenBin = os.Getenv("HARDEN_BIN"); hardenBin != "" {
+			return m.Run()
+		}
 		hardenBin = filepath.Join(dir, "harden")
 		// The bundle contract: static, no cgo, like `make bundle`.
 		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=e2e", "-o", hardenBin, "../cmd/harden")
@@ -74,22 +79,22 @@ type report struct {
 }
 
 func TestRealRootDebian(t *testing.T) {
-	for _, rel := range []struct{ release, profile, user string }{
-		{"bookworm", "debian-12", "builder"}, {"trixie", "debian-13", "builder"}, {"bookworm", "debian-12", "root"},
-	} {
-		t.Run(rel.profile+"-"+rel.user, func(t *testing.T) {
+	for _, rel := range []struct{ release, profile string }{{"bookworm", "debian-12"}, {"trixie", "debian-13"}} {
+		t.Run(rel.profile, func(t *testing.T) {
 			t.Parallel()
-			testRealRoot(t, rel.release, rel.profile, rel.user)
+			testRealRoot(t, rel.release, rel.profile)
 		})
 	}
 }
 
-// testRealRoot hardens a sandbox over SSH as user: "builder" is a key-only
-// sudo user (Packer's temporary user), "root" is Packer connecting as root.
-func testRealRoot(t *testing.T, release, profile, user string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+// testRealRoot hardens a Debian sandbox the way Packer does: first over SSH
+// as a key-only sudo user (Packer's temporary user), then, in the same
+// machine with its sshd drop-in withdrawn, as root over SSH (Packer's root
+// communicator); finally image cleanup.
+func testRealRoot(t *testing.T, release, profile string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,18 +102,9 @@ func testRealRoot(t *testing.T, release, profile, user string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sshPub, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sudo := "sudo -n "
-	if user == "root" {
-		sudo = ""
-	}
-	sb := sandbox.NewForTest(t, sandbox.Options{
-		Release: release, LoginUser: user,
-		AuthorizedKeys: []string{strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))) + " e2e"},
-	})
+	authorized := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey()))) + " e2e"
+	const user = "builder"
+	sb := sandbox.NewForTest(t, sandbox.Options{Release: release, LoginUser: user, AuthorizedKeys: []string{authorized}})
 	if err := sb.CopyIn(ctx, hardenBin, "/usr/local/bin/harden"); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +115,7 @@ func testRealRoot(t *testing.T, release, profile, user string) {
 
 	host := snapshotHost(t)
 	start := time.Now()
-	first := runReport(t, session, sudo+"/usr/local/bin/harden apply --format json --report /root/apply-1.html")
+	first := runReport(t, session, "sudo -n /usr/local/bin/harden apply --format json --report /root/apply-1.html")
 	t.Logf("%s: first apply %.1fs: %v, installed %v, removed %v, %d files",
 		profile, time.Since(start).Seconds(), first.Summary, first.Changes.Installed, first.Changes.Removed, len(first.Changes.Files))
 	if first.Profile != profile {
@@ -135,10 +131,9 @@ func testRealRoot(t *testing.T, release, profile, user string) {
 
 	before := treeHash(t, ctx, sb)
 	start = time.Now()
-	second := runReport(t, session, sudo+"/usr/local/bin/harden apply --format json")
+	second := runReport(t, session, "sudo -n /usr/local/bin/harden apply --format json")
 	t.Logf("%s: second apply %.1fs", profile, time.Since(start).Seconds())
-	after := treeHash(t, ctx, sb)
-	if diff := diffTrees(before, after); len(diff) > 0 {
+	if diff := diffTrees(before, treeHash(t, ctx, sb)); len(diff) > 0 {
 		t.Errorf("second apply changed %d paths: %s", len(diff), strings.Join(firstN(diff, 20), "\n"))
 	}
 	if c := second.Changes; c == nil || len(c.Files)+len(c.Installed)+len(c.Removed) > 0 {
@@ -149,7 +144,7 @@ func testRealRoot(t *testing.T, release, profile, user string) {
 	}
 
 	start = time.Now()
-	audit := runReport(t, session, sudo+"/usr/local/bin/harden audit --format json")
+	audit := runReport(t, session, "sudo -n /usr/local/bin/harden audit --format json")
 	t.Logf("%s: audit %.2fs: %v", profile, time.Since(start).Seconds(), audit.Summary)
 	requireNoFailures(t, "audit", audit)
 	if audit.Summary["pass"] == 0 {
@@ -172,17 +167,16 @@ func testRealRoot(t *testing.T, release, profile, user string) {
 	if out, err := runSSH(fresh, "sudo -n true && id -un"); err != nil || strings.TrimSpace(out) != user {
 		t.Fatalf("new key login + sudo -n after hardening: %v %q", err, out)
 	}
-	if user == "root" && first.BuilderException == "" {
-		t.Errorf("root builder: no builder exception reported (PermitRootLogin no would lock it out)")
-	}
-	// Password authentication is off: a login without a key is refused.
 	if c, err := ssh.Dial("tcp", sb.SSHAddr(), &ssh.ClientConfig{User: user, Auth: []ssh.AuthMethod{ssh.Password("x")},
 		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second}); err == nil {
 		c.Close()
 		t.Error("password login accepted after hardening")
 	}
 
-	// Image cleanup: host keys and machine-id gone, host-key regeneration in place.
+	testRootBuilder(t, ctx, sb, signer, authorized)
+
+	// Image cleanup: host keys and machine-id gone, host-key regeneration in
+	// place, the root builder's exception removed.
 	if _, stderr, err := sb.Exec(ctx, nil, "/usr/local/bin/harden", "cleanup"); err != nil {
 		t.Fatalf("cleanup: %v %s", err, stderr)
 	}
@@ -194,18 +188,48 @@ func testRealRoot(t *testing.T, release, profile, user string) {
 	if f := strings.Fields(string(out)); len(f) != 3 || f[0] != "0" || f[1] != "0" || f[2] != "unit" {
 		t.Errorf("after cleanup: host keys/machine-id/unit = %q", out)
 	}
-	if user == "root" {
-		// The exception is gone with cleanup: the image boots with PermitRootLogin no.
-		if err := sb.StartSSH(ctx); err != nil {
-			t.Fatalf("restart sshd after cleanup: %v", err)
-		}
-		if c, err := ssh.Dial("tcp", sb.SSHAddr(), &ssh.ClientConfig{User: "root", Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
-			HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second}); err == nil {
-			c.Close()
-			t.Error("root login still accepted after image cleanup")
-		}
+	if err := sb.StartSSH(ctx); err != nil {
+		t.Fatalf("restart sshd after cleanup: %v", err)
+	}
+	if c, err := ssh.Dial("tcp", sb.SSHAddr(), &ssh.ClientConfig{User: "root", Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second}); err == nil {
+		c.Close()
+		t.Error("root login still accepted after image cleanup (PermitRootLogin no expected)")
 	}
 	snapshotHost(t).requireEqual(t, host)
+}
+
+// testRootBuilder is Packer connecting as root: root gets the key, sshd
+// loses the hardened drop-in (a not-yet-hardened sshd), and apply runs as
+// root over SSH. Afterwards the image says PermitRootLogin no, yet the root
+// builder can reconnect with its key until cleanup.
+func testRootBuilder(t *testing.T, ctx context.Context, sb *sandbox.Sandbox, signer ssh.Signer, authorized string) {
+	t.Helper()
+	prep := "install -d -m 0700 /root/.ssh && printf '%s\\n' \"$1\" >/root/.ssh/authorized_keys && chmod 0600 /root/.ssh/authorized_keys && rm -f /etc/ssh/sshd_config.d/00-hardened-cis.conf"
+	if _, stderr, err := sb.Exec(ctx, nil, "/bin/sh", "-c", prep, "prep", authorized); err != nil {
+		t.Fatalf("prepare root login: %v %s", err, stderr)
+	}
+	if err := sb.StartSSH(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rootSession := dialSSH(t, sb.SSHAddr(), "root", signer)
+	defer rootSession.Close()
+	r := runReport(t, rootSession, "/usr/local/bin/harden apply --format json")
+	requireNoFailures(t, "apply as root", r)
+	if r.BuilderException == "" {
+		t.Errorf("root builder: no builder exception reported (PermitRootLogin no would lock it out)")
+	}
+	if out, err := runSSH(rootSession, "id -un"); err != nil || strings.TrimSpace(out) != "root" {
+		t.Fatalf("root session after apply: %v %q", err, out)
+	}
+	if err := sb.StartSSH(ctx); err != nil {
+		t.Fatalf("restart sshd after root apply: %v", err)
+	}
+	again := dialSSH(t, sb.SSHAddr(), "root", signer)
+	defer again.Close()
+	if out, err := runSSH(again, "/usr/local/bin/harden audit --format json >/dev/null; echo $?"); err != nil || strings.TrimSpace(out) != "0" {
+		t.Errorf("new root login after hardening: audit exit %q, %v", out, err)
+	}
 }
 
 func requireNoFailures(t *testing.T, what string, r report) {
