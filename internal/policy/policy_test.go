@@ -1,0 +1,161 @@
+package policy
+
+import (
+	"crypto/ed25519"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
+)
+
+var today = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+
+func input(t testing.TB, cat *lifecycle.Catalog, id, osName string, lp lifecycle.Policy) Input {
+	t.Helper()
+	rel, os, _ := cat.Parse(osName, "")
+	return Input{Image: Image{ID: id, OsName: osName}, OS: os, Status: cat.Evaluate(rel, today, lp)}
+}
+
+func signedTags(t *testing.T, key ed25519.PrivateKey) map[string]string {
+	t.Helper()
+	s, err := provenance.Sign(provenance.Record{
+		ProfileID: "debian13-cis-l1", ProfileVersion: "1", Pass: 120, Fail: 0,
+		BaseImageID: "img-abcdefgh", BaseOsName: "Debian 13.1 64位",
+		BuildTime: today.Add(-48 * time.Hour), BuilderVersion: "packer-plugin-hardened 0.1.0", BundleVersion: "0.1.0",
+	}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Tags()
+}
+
+func TestEvaluate(t *testing.T) {
+	cat, err := lifecycle.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, trustedPriv, _ := ed25519.GenerateKey(nil)
+	_, otherPriv, _ := ed25519.GenerateKey(nil)
+	ring, err := provenance.NewKeyRing(trustedPriv.Public().(ed25519.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := signedTags(t, trustedPriv)
+	tampered := signedTags(t, trustedPriv)
+	tampered[provenance.TagPrefix+provenance.FieldAuditFail] = "0"
+	tampered[provenance.TagPrefix+provenance.FieldAuditPass] = "999"
+	untrusted := signedTags(t, otherPriv)
+	old := today.AddDate(0, 0, -400)
+	recent := today.AddDate(0, 0, -10)
+	lp := lifecycle.DefaultPolicy()
+
+	tests := []struct {
+		name     string
+		osName   string
+		mutate   func(*Input)
+		policy   Policy
+		allowed  bool
+		severity Severity
+		codes    []string
+		contains []string
+	}{
+		{name: "centos7 eol enforce", osName: "CentOS 7.9 64位", allowed: false, severity: SeverityError,
+			codes: []string{CodeEOL}, contains: []string{"img-00000001", "CentOS 7.9 64位", "2024-06-30", "Move to"}},
+		{name: "ubuntu 18.04 (ESM only) names supported successor", osName: "Ubuntu Server 18.04.1 LTS 64位", allowed: false,
+			severity: SeverityError, codes: []string{CodeExtended}, contains: []string{"Ubuntu 24.04"}},
+		{name: "eol warn mode", osName: "CentOS 7.9 64位", policy: Policy{Mode: ModeWarn}, allowed: false,
+			severity: SeverityWarning, codes: []string{CodeEOL}},
+		{name: "eol audit mode", osName: "CentOS 7.9 64位", policy: Policy{Mode: ModeAudit}, allowed: false,
+			severity: SeverityInfo, codes: []string{CodeEOL}},
+		{name: "debian 12 extended not allowed", osName: "Debian 12.4 64位", allowed: false, severity: SeverityError,
+			codes: []string{CodeExtended}, contains: []string{"allow_extended_support"}},
+		{name: "debian 12 extended allowed", osName: "Debian 12.4 64位",
+			policy: Policy{Lifecycle: lifecycle.Policy{WarnDays: 180, AllowExtended: true}}, allowed: true, severity: SeverityNone},
+		{name: "ubuntu 22.04 approaching warns", osName: "Ubuntu Server 22.04 LTS 64位", allowed: true,
+			severity: SeverityWarning, codes: []string{CodeApproachingEOL}},
+		{name: "debian 13 supported", osName: "Debian 13.1 64位", allowed: true, severity: SeverityNone},
+		{name: "unknown os", osName: "Plan9 4th edition", allowed: false, severity: SeverityError, codes: []string{CodeUnknownOS}},
+		{name: "allowed_os excludes family", osName: "Debian 13.1 64位", policy: Policy{AllowedOS: []Selector{{Family: "ubuntu"}}},
+			allowed: false, severity: SeverityError, codes: []string{CodeOSNotAllowed}, contains: []string{"Debian 13", "ubuntu"}},
+		{name: "allowed_os version match", osName: "Ubuntu Server 24.04 LTS 64位", policy: Policy{AllowedOS: []Selector{{"ubuntu", "24.04"}}},
+			allowed: true, severity: SeverityNone},
+		{name: "allowed_os version mismatch", osName: "Ubuntu Server 22.04 LTS 64位", policy: Policy{AllowedOS: []Selector{{"ubuntu", "24.04"}}},
+			allowed: false, severity: SeverityError, codes: []string{CodeApproachingEOL, CodeOSNotAllowed}},
+		{name: "valid exception allows with warning", osName: "CentOS 7.9 64位",
+			policy:  Policy{Exceptions: []Exception{{ImageID: "img-00000001", Reason: "CHG-42 legacy app", Expires: today}}},
+			allowed: true, severity: SeverityWarning, codes: []string{CodeEOL, CodeException}, contains: []string{"CHG-42", "2026-11-23"}},
+		{name: "expired exception fails", osName: "CentOS 7.9 64位",
+			policy:  Policy{Exceptions: []Exception{{ImageID: "img-00000001", Reason: "CHG-42", Expires: today.AddDate(0, 0, -1)}}},
+			allowed: false, severity: SeverityError, codes: []string{CodeEOL, CodeExceptionExpired}, contains: []string{"expired on 2026-11-22"}},
+		{name: "renewed exception wins over expired", osName: "CentOS 7.9 64位",
+			policy: Policy{Exceptions: []Exception{{ImageID: "img-00000001", Reason: "old", Expires: today.AddDate(0, 0, -1)},
+				{ImageID: "img-00000001", Reason: "renewed", Expires: today.AddDate(0, 1, 0)}}},
+			allowed: true, severity: SeverityWarning, codes: []string{CodeEOL, CodeException}},
+		{name: "exception for another image does not apply", osName: "CentOS 7.9 64位",
+			policy:  Policy{Exceptions: []Exception{{ImageID: "img-99999999", Reason: "x", Expires: today}}},
+			allowed: false, severity: SeverityError, codes: []string{CodeEOL}},
+		{name: "exception on a compliant image is silent", osName: "Debian 13.1 64位",
+			policy:  Policy{Exceptions: []Exception{{ImageID: "img-00000001", Reason: "x", Expires: today.AddDate(0, 0, -5)}}},
+			allowed: true, severity: SeverityNone},
+		{name: "require_hardened without provenance", osName: "Debian 13.1 64位", policy: Policy{RequireHardened: true, Trusted: ring},
+			allowed: false, severity: SeverityError, codes: []string{CodeNotHardened}},
+		{name: "require_hardened verified", osName: "Debian 13.1 64位", policy: Policy{RequireHardened: true, Trusted: ring},
+			mutate: func(in *Input) { in.Provenance = CheckProvenance(good, ring) }, allowed: true, severity: SeverityNone},
+		{name: "require_hardened tampered", osName: "Debian 13.1 64位", policy: Policy{RequireHardened: true, Trusted: ring},
+			mutate: func(in *Input) { in.Provenance = CheckProvenance(tampered, ring) }, allowed: false, severity: SeverityError,
+			codes: []string{CodeProvenanceInvalid}, contains: []string{"does not verify"}},
+		{name: "require_hardened untrusted key", osName: "Debian 13.1 64位", policy: Policy{RequireHardened: true, Trusted: ring},
+			mutate: func(in *Input) { in.Provenance = CheckProvenance(untrusted, ring) }, allowed: false, severity: SeverityError,
+			codes: []string{CodeUntrustedKey}, contains: []string{"SHA256:"}},
+		{name: "provenance ignored when not required", osName: "Debian 13.1 64位",
+			mutate: func(in *Input) { in.Provenance = CheckProvenance(tampered, ring) }, allowed: true, severity: SeverityNone},
+		{name: "age limit on old custom image", osName: "Debian 13.1 64位", policy: Policy{MaxImageAgeDays: 90},
+			mutate: func(in *Input) { in.Image.CreatedTime = &old }, allowed: false, severity: SeverityError,
+			codes: []string{CodeTooOld}, contains: []string{"400 days ago", "max_image_age_days = 90"}},
+		{name: "age limit on recent custom image", osName: "Debian 13.1 64位", policy: Policy{MaxImageAgeDays: 90},
+			mutate: func(in *Input) { in.Image.CreatedTime = &recent }, allowed: true, severity: SeverityNone},
+		{name: "age limit not applicable to public image", osName: "Debian 13.1 64位", policy: Policy{MaxImageAgeDays: 1},
+			allowed: true, severity: SeverityNone},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tc.policy
+			if p.Lifecycle == (lifecycle.Policy{}) {
+				p.Lifecycle = lp
+			}
+			in := input(t, cat, "img-00000001", tc.osName, p.Lifecycle)
+			if tc.mutate != nil {
+				tc.mutate(&in)
+			}
+			d := Evaluate(in, p, today)
+			if d.Allowed != tc.allowed || d.Severity != tc.severity {
+				t.Errorf("Allowed=%v Severity=%v, want %v %v\n%s", d.Allowed, d.Severity, tc.allowed, tc.severity, d.Summary())
+			}
+			var got []string
+			for _, r := range d.Reasons {
+				got = append(got, r.Code)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.codes, ",") {
+				t.Errorf("codes = %v, want %v\n%s", got, tc.codes, d.Summary())
+			}
+			for _, s := range tc.contains {
+				if !strings.Contains(d.Summary(), s) {
+					t.Errorf("summary lacks %q:\n%s", s, d.Summary())
+				}
+			}
+		})
+	}
+}
+
+func TestParseMode(t *testing.T) {
+	for in, want := range map[string]Mode{"": ModeEnforce, "warn": ModeWarn, "audit": ModeAudit, "enforce": ModeEnforce} {
+		if got, err := ParseMode(in); err != nil || got != want {
+			t.Errorf("ParseMode(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseMode("block"); err == nil || !strings.Contains(err.Error(), "enforce, warn, audit") {
+		t.Errorf("ParseMode(block) error = %v", err)
+	}
+}
