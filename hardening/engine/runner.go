@@ -35,6 +35,8 @@ type RunOptions struct {
 	Concurrency int
 	// Log receives progress lines; nil discards.
 	Log func(format string, args ...any)
+	// Debug receives diagnostics such as slow rule audits; nil discards.
+	Debug func(format string, args ...any)
 	// Exec passes through to Plan.Execute.
 	Exec ExecOptions
 }
@@ -69,7 +71,9 @@ func Audit(ctx context.Context, t *Target, rules []*Rule, opts RunOptions) []Res
 				t0 := time.Now()
 				out[i] = auditRule(ctx, t, rules[i], opts.Waivers)
 				if d := time.Since(t0); d > slowAudit {
-					opts.logf("slow audit of %s: %dms", rules[i].ID, d.Milliseconds())
+					if opts.Debug != nil {
+						opts.Debug("slow audit of %s: %dms", rules[i].ID, d.Milliseconds())
+					}
 				}
 			}
 		}()

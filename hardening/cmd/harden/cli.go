@@ -302,6 +302,8 @@ func (c *common) open(cat *engine.Catalog, e env) (*session, error) {
 	return s, nil
 }
 
+func (s *session) debugf(format string, a ...any) { s.log.Debug(fmt.Sprintf(format, a...)) }
+
 func (s *session) detect() (engine.Platform, error) {
 	osr, err := s.target.OSRelease()
 	if err != nil {

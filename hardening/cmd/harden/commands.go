@@ -26,8 +26,7 @@ func cmdAudit(ctx context.Context, cat *engine.Catalog, args []string, e env) (i
 		return exitUsage, err
 	}
 	start := time.Now()
-	results := engine.Audit(ctx, s.target, s.resolved.Rules, engine.RunOptions{Waivers: s.waivers,
-		Log: func(format string, a ...any) { s.log.Debug(fmt.Sprintf(format, a...)) }})
+	results := engine.Audit(ctx, s.target, s.resolved.Rules, engine.RunOptions{Waivers: s.waivers, Debug: s.debugf})
 	ps, err := engine.ReadPackageState(ctx, s.target)
 	if err != nil {
 		ps.Note = err.Error()
@@ -85,7 +84,7 @@ func cmdApply(ctx context.Context, cat *engine.Catalog, args []string, e env) (i
 		logf("updates installed: %d packages changed (%s)", ps.Upgraded, policy)
 	}
 	ar := engine.Apply(ctx, s.target, s.resolved.Rules, engine.RunOptions{
-		Waivers: s.waivers, Log: logf, Exec: engine.ExecOptions{Log: logf},
+		Waivers: s.waivers, Log: logf, Debug: s.debugf, Exec: engine.ExecOptions{Log: logf},
 	})
 	if ps2, err := engine.ReadPackageState(ctx, s.target); err == nil {
 		ps.Count, ps.Hash = ps2.Count, ps2.Hash
