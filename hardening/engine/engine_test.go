@@ -303,3 +303,19 @@ func TestFilesIndex(t *testing.T) {
 		t.Error("Invalidate did not drop the index")
 	}
 }
+
+func TestCancelledApplyWritesNothing(t *testing.T) {
+	dir := writeTree(t, map[string]string{"/etc/x": "bad"})
+	tg, err := NewTarget(dir, TargetOptions{Mode: ModeImage})
+	must(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ar := Apply(ctx, tg, []*Rule{{ID: "x", Title: "x", Section: "1", Level: 1, Checks: []Check{fakeCheck{path: "/etc/x", want: "good"}}}}, RunOptions{})
+	var ae *ApplyError
+	if !errors.As(ar.Err, &ae) || !errors.Is(ar.Err, context.Canceled) {
+		t.Fatalf("err = %v, want a cancelled ApplyError", ar.Err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "etc/x")); string(b) != "bad" {
+		t.Errorf("cancelled apply wrote %q", b)
+	}
+}

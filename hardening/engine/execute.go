@@ -63,6 +63,9 @@ func (p *Plan) Execute(ctx context.Context, t *Target, opts ExecOptions) (*Outco
 		logf = func(string, ...any) {}
 	}
 	out := &Outcome{Installed: p.PackagesToInstall(), Removed: p.PackagesToRemove()}
+	if err := ctx.Err(); err != nil {
+		return out, &ApplyError{Step: "start", Err: err}
+	}
 	if len(out.Installed)+len(out.Removed) > 0 {
 		be := opts.Packages
 		if be == nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 )
 
 // DefaultBackend picks the package backend for a target: apt-get or dnf
@@ -33,6 +34,8 @@ const DpkgFixtureMarker = "/var/lib/dpkg/harden-fixture"
 type AptBackend struct{}
 
 func (AptBackend) Apply(ctx context.Context, t *Target, install, remove []string) error {
+	ctx, cancel := packageContext(ctx)
+	defer cancel()
 	if t.Mode() == ModeImage {
 		done, err := blockServiceStarts(t)
 		if err != nil {
@@ -74,10 +77,23 @@ func blockServiceStarts(t *Target) (func(), error) {
 	return func() { os.Remove(hp) }, nil
 }
 
+// packageTimeout bounds one package manager run that was started.
+const packageTimeout = 30 * time.Minute
+
+// packageContext detaches a package manager run from cancellation: killing
+// apt or dpkg half-way leaves a broken package database in the image, so an
+// interrupt takes effect after the running transaction (the file steps that
+// follow are skipped and rolled back). A hung run still ends at packageTimeout.
+func packageContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), packageTimeout)
+}
+
 // DnfBackend runs dnf inside the target: one install, one remove.
 type DnfBackend struct{}
 
 func (DnfBackend) Apply(ctx context.Context, t *Target, install, remove []string) error {
+	ctx, cancel := packageContext(ctx)
+	defer cancel()
 	if len(install) > 0 {
 		if _, _, err := t.Run(ctx, nil, append([]string{"dnf", "-y", "-q", "install"}, install...)...); err != nil {
 			return fmt.Errorf("dnf install: %w", err)

@@ -79,15 +79,20 @@ func Update(ctx context.Context, t *Target, policy UpdatePolicy, now func() time
 	if err != nil {
 		return PackageState{}, err
 	}
+	if err := ctx.Err(); err != nil {
+		return PackageState{}, err
+	}
+	pctx, cancel := packageContext(ctx)
+	defer cancel()
 	switch {
 	case t.HasCommand("apt-get"):
-		err = aptUpgrade(ctx, t, policy)
+		err = aptUpgrade(pctx, t, policy)
 	case t.HasCommand("dnf"):
 		args := []string{"dnf", "-y", "-q", "upgrade"}
 		if policy == UpdateSecurity {
 			args = append(args, "--security")
 		}
-		_, _, err = t.Run(ctx, nil, args...)
+		_, _, err = t.Run(pctx, nil, args...)
 	default:
 		ps, err := ReadPackageState(ctx, t)
 		ps.Note = "no apt-get or dnf in target: update skipped"
