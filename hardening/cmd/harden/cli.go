@@ -249,6 +249,9 @@ func (c *common) open(cat *engine.Catalog, e env) (*session, error) {
 		}
 		s.profile = p
 		s.platform = p.Platform
+		if det, derr := s.detect(); derr == nil && p.Platform.Family != "" && det != p.Platform {
+			s.log.Warn("profile does not match the detected OS", "profile", p.ID, "detected", det.ID())
+		}
 		if s.platform.Family == "" {
 			if s.platform, err = s.detect(); err != nil {
 				return nil, err
