@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
 // TypeName is the provider's name as used in resource type prefixes.
@@ -34,6 +35,8 @@ type hardenedProvider struct {
 	clock    lifecycle.Clock
 	clockErr error
 	http     *http.Client
+	// tune adjusts the Tencent client configuration (tests: short polls).
+	tune func(*tencent.Config)
 }
 
 // Option adjusts a provider built by New; tests use it to pin the clock or
@@ -48,6 +51,13 @@ func WithClock(c lifecycle.Clock) Option {
 // WithHTTPClient sets the client used for lifecycle_source_url refreshes.
 func WithHTTPClient(c *http.Client) Option {
 	return func(p *hardenedProvider) { p.http = c }
+}
+
+// WithTencentConfig adjusts the Tencent Cloud client configuration after
+// the provider block is read; tests use it for short waiter polls and
+// retry delays against tcsim.
+func WithTencentConfig(f func(*tencent.Config)) Option {
+	return func(p *hardenedProvider) { p.tune = f }
 }
 
 // New returns the provider factory used by providerserver.Serve and tests.
@@ -85,6 +95,9 @@ func (p *hardenedProvider) DataSources(context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{
 		func() datasource.DataSource { return &osLifecycleDataSource{} },
 		func() datasource.DataSource { return &osReleasesDataSource{} },
+		func() datasource.DataSource { return &imageDataSource{} },
+		func() datasource.DataSource { return &imagesDataSource{} },
+		func() datasource.DataSource { return &fleetReportDataSource{} },
 	}
 }
 

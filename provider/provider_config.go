@@ -42,6 +42,8 @@ type providerModel struct {
 	Exceptions         types.List   `tfsdk:"exceptions"`
 	LifecycleOverrides types.List   `tfsdk:"lifecycle_overrides"`
 	LifecycleSourceURL types.String `tfsdk:"lifecycle_source_url"`
+
+	tencentModel // Tencent Cloud credentials and endpoints (tencent_config.go)
 }
 
 type exceptionModel struct {
@@ -64,6 +66,11 @@ type overrideModel struct {
 
 func (p *hardenedProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	date := []validator.String{dateValidator()}
+	defer func() {
+		for name, a := range tencentAttributes() {
+			resp.Schema.Attributes[name] = a
+		}
+	}()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Policy and OS-lifecycle settings shared by every data source and resource of the provider. " +
 			"All attributes are optional. Set the `" + lifecycle.TodayEnv + "` environment variable (`YYYY-MM-DD`) to pin " +
@@ -188,6 +195,7 @@ type providerData struct {
 	sourceURL string
 	clock     lifecycle.Clock
 	refresher *refresher
+	tencent   *lazyClient // created on first use by a Tencent-backed type
 }
 
 func (p *hardenedProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -253,6 +261,11 @@ func (p *hardenedProvider) Configure(ctx context.Context, req provider.Configure
 		base: base, embedded: embedded, overrides: overrides, policy: policy, clock: p.clock,
 		images: policyFrom(cfg, exceptions, policy),
 	}
+	tc := tencentConfig(cfg.tencentModel, pluginLogger(), "terraform-provider-hardened-"+p.version)
+	if p.tune != nil {
+		p.tune(&tc)
+	}
+	data.tencent = newLazyClient(tc)
 	if v := cfg.LifecycleSourceURL; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
 		data.sourceURL = v.ValueString()
 		data.refresher = newRefresher(p.http, data.sourceURL)

@@ -1,0 +1,150 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var (
+	_ datasource.DataSource              = (*imageDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*imageDataSource)(nil)
+)
+
+// imageDataSource is data "hardened_image": one Tencent image with its OS
+// lifecycle status, hardening provenance and policy decision.
+type imageDataSource struct{ data *providerData }
+
+type imageDataSourceModel struct {
+	imageFilterModel
+	MostRecent types.Bool `tfsdk:"most_recent"`
+	imageInfoCore
+}
+
+func (r *imageDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image"
+}
+
+func (r *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := imageInfoAttributes()
+	for k, v := range imageFilterAttributes() {
+		attrs[k] = v
+	}
+	filters := []string{"image_type", "name_regex", "os_family", "os_version", "architecture", "platform", "tags", "allowed_only", "most_recent"}
+	conflicts := make([]path.Expression, len(filters))
+	for i, f := range filters {
+		conflicts[i] = path.MatchRoot(f)
+	}
+	attrs["image_id"] = schema.StringAttribute{
+		Optional: true, Computed: true,
+		MarkdownDescription: "Image to look up, e.g. `img-9qrfy1xt`. Without it, the filters select the image.",
+		Validators:          []validator.String{imageIDValidator(), stringvalidator.ConflictsWith(conflicts...)},
+	}
+	// image_type, platform and architecture filter the search and report
+	// the selected image's values.
+	for _, k := range []string{"image_type", "platform", "architecture"} {
+		a := attrs[k].(schema.StringAttribute)
+		a.Computed = true
+		a.MarkdownDescription += " Set to the selected image's value."
+		attrs[k] = a
+	}
+	attrs["most_recent"] = schema.BoolAttribute{Optional: true,
+		MarkdownDescription: "When several images match, take the newest instead of failing. Public images have no creation time, so " +
+			"\"newest\" is decided by the parsed OS release first (e.g. Debian 13.1 over 13.0), then creation time where the API reports one, " +
+			"then image id, which makes the choice deterministic."}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One Tencent Cloud CVM image, by id or by filters, with its OS support status (phase, end-of-life dates, days " +
+			"left, successor), its hardening provenance (verified against `trusted_keys`) and the image policy's decision. " +
+			"Use `allowed_only = true` to select only images the policy approves.",
+		Attributes: attrs,
+	}
+}
+
+func (r *imageDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
+	if d, ok := req.ProviderData.(*providerData); ok {
+		r.data = d
+	}
+}
+
+func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m imageDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	pol := r.data.enginePolicy(policyOverrides{})
+	var v verdict
+	if id := m.ImageID.ValueString(); id != "" {
+		img, err := c.GetImage(ctx, id)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("image_id"), "Image not found", fmt.Sprintf("image %s in %s: %v", id, c.Region(), err))
+			return
+		}
+		v = r.data.judge(ctx, img, pol)
+	} else {
+		q := queryFrom(ctx, m.imageFilterModel, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		all := q
+		all.allowedOnly = false
+		found, err := r.data.search(ctx, c, all, pol)
+		if err != nil {
+			resp.Diagnostics.AddError("Search images", err.Error())
+			return
+		}
+		matches, rejected := found, []verdict(nil)
+		if q.allowedOnly {
+			matches = nil
+			for _, f := range found {
+				if f.Decision.Allowed {
+					matches = append(matches, f)
+				} else {
+					rejected = append(rejected, f)
+				}
+			}
+		}
+		switch {
+		case len(matches) == 0:
+			detail := fmt.Sprintf("No image in %s matches %s.", c.Region(), q.describe())
+			if len(rejected) > 0 {
+				detail += fmt.Sprintf(" %d image(s) matched the filters but the image policy rejects them, e.g.:\n%s",
+					len(rejected), rejected[0].Decision.Summary())
+			}
+			resp.Diagnostics.AddError("No matching image", detail)
+			return
+		case len(matches) > 1 && !m.MostRecent.ValueBool():
+			resp.Diagnostics.AddError("Several images match", fmt.Sprintf(
+				"%d images in %s match %s (%s). Narrow the filters or set most_recent = true.",
+				len(matches), c.Region(), q.describe(), idList(matches, 5)))
+			return
+		}
+		v = matches[0]
+	}
+	info := imageInfoFrom(v)
+	m.imageIdentModel, m.imageInfoCore = info.imageIdentModel, info.imageInfoCore
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func idList(vs []verdict, max int) string {
+	ids := make([]string, 0, max)
+	for i, v := range vs {
+		if i == max {
+			ids = append(ids, fmt.Sprintf("… %d more", len(vs)-max))
+			break
+		}
+		ids = append(ids, v.Image.ID+" "+v.Image.OsName)
+	}
+	return strings.Join(ids, ", ")
+}

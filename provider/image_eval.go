@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
+)
+
+// policyOverrides are per-resource changes to the provider's image policy;
+// null values keep the provider's setting.
+type policyOverrides struct {
+	Mode                 types.String
+	AllowExtendedSupport types.Bool
+	RequireHardened      types.Bool
+}
+
+// enginePolicy is the provider's imagePolicy as the policy engine wants it,
+// with per-resource overrides applied.
+func (d *providerData) enginePolicy(ov policyOverrides) policy.Policy {
+	ip := d.images
+	p := policy.Policy{
+		Mode: policy.Mode(ip.Mode), Lifecycle: ip.Lifecycle, RequireHardened: ip.RequireHardened,
+		Trusted: ip.Ring, MaxImageAgeDays: ip.MaxImageAgeDays,
+	}
+	if v := ov.Mode; !v.IsNull() && !v.IsUnknown() {
+		p.Mode = policy.Mode(v.ValueString())
+	}
+	if v := ov.AllowExtendedSupport; !v.IsNull() && !v.IsUnknown() {
+		p.Lifecycle.AllowExtended = v.ValueBool()
+	}
+	if v := ov.RequireHardened; !v.IsNull() && !v.IsUnknown() {
+		p.RequireHardened = v.ValueBool()
+	}
+	for _, s := range ip.AllowedOS {
+		p.AllowedOS = append(p.AllowedOS, policy.Selector{Family: s.Family, Version: s.Version})
+	}
+	for _, e := range ip.Exceptions {
+		p.Exceptions = append(p.Exceptions, policy.Exception{ImageID: e.ImageID, Reason: e.Reason, Expires: e.Expires})
+	}
+	return p
+}
+
+// verdict is everything known about one image: identity, lifecycle status,
+// provenance and the policy decision.
+type verdict struct {
+	Image    tencent.Image
+	OS       lifecycle.OSID
+	Status   lifecycle.Status
+	Prov     policy.Provenance
+	Decision policy.Decision
+}
+
+// judge evaluates img under p on the provider's "today".
+func (d *providerData) judge(ctx context.Context, img tencent.Image, p policy.Policy) verdict {
+	return d.judgeOS(ctx, img, img.OsName, img.Platform, p)
+}
+
+// judgeOS is judge with an explicit OsName (instances whose image is gone
+// still report their OsName).
+func (d *providerData) judgeOS(ctx context.Context, img tencent.Image, osName, platform string, p policy.Policy) verdict {
+	today := lifecycle.Day(d.clock())
+	cat := d.base
+	rel, os, known := cat.Parse(osName, platform)
+	if known && d.refresher != nil {
+		// A failed refresh keeps the configured catalog; the lifecycle data
+		// sources report refresh failures, image checks stay quiet.
+		if c, err := d.resolve(ctx, rel.Family, rel.Version); err == nil {
+			cat = c
+			rel, _ = c.Lookup(rel.Family, rel.Version)
+		}
+	}
+	st := cat.Evaluate(rel, today, p.Lifecycle)
+	prov := policy.CheckProvenance(img.Tags, p.Trusted)
+	in := policy.Input{Image: policy.Image{ID: img.ID, OsName: osName, CreatedTime: customCreated(img)}, OS: os, Status: st, Provenance: prov}
+	return verdict{Image: img, OS: os, Status: st, Prov: prov, Decision: policy.Evaluate(in, p, today)}
+}
+
+// customCreated is the creation time the age limit looks at: only custom
+// images have one (public images report none).
+func customCreated(img tencent.Image) *time.Time {
+	if img.Type == "PUBLIC_IMAGE" || img.Type == "MARKET_IMAGE" {
+		return nil
+	}
+	return img.CreatedTime
+}
+
+// addDecision turns a decision into diagnostics on attr: enforce → error,
+// warn (and exceptions, approaching EOL) → warning, audit → nothing.
+func addDecision(diags *diag.Diagnostics, attr path.Path, v verdict) {
+	d := v.Decision
+	switch d.Severity {
+	case policy.SeverityError:
+		diags.AddAttributeError(attr, fmt.Sprintf("Image %s is not approved", v.Image.ID), d.Summary())
+	case policy.SeverityWarning:
+		title := fmt.Sprintf("Image %s: policy warning", v.Image.ID)
+		if !d.Allowed {
+			title = fmt.Sprintf("Image %s is not approved (mode = warn)", v.Image.ID)
+		}
+		diags.AddAttributeWarning(attr, title, d.Summary())
+	}
+}
+
+func pathRoot(name string) path.Path { return path.Root(name) }
+
+func pathExpr(name string) path.Expression { return path.MatchRoot(name) }

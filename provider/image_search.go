@@ -1,0 +1,166 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
+)
+
+// imageFilterModel are the search attributes shared by hardened_image and
+// hardened_images.
+type imageFilterModel struct {
+	imageIdentModel              // image_type, platform, architecture
+	NameRegex       types.String `tfsdk:"name_regex"`
+	OSFamily        types.String `tfsdk:"os_family"`
+	OSVersion       types.String `tfsdk:"os_version"`
+	Tags            types.Map    `tfsdk:"tags"`
+	AllowedOnly     types.Bool   `tfsdk:"allowed_only"`
+}
+
+var imageTypes = []string{"PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE", "MARKET_IMAGE"}
+
+func imageFilterAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"image_type": schema.StringAttribute{Optional: true, MarkdownDescription: "Only images of this type: " + codeList(imageTypes) + ".",
+			Validators: []validator.String{stringvalidator.OneOf(imageTypes...)}},
+		"name_regex": schema.StringAttribute{Optional: true, MarkdownDescription: "Only images whose name matches this (RE2) regular expression.",
+			Validators: []validator.String{regexValidator()}},
+		"os_family": schema.StringAttribute{Optional: true, MarkdownDescription: "Only images of this OS family (parsed from `OsName`): " + codeList(lifecycle.Families()) + " or an alias.",
+			Validators: []validator.String{familyValidator()}},
+		"os_version": schema.StringAttribute{Optional: true, MarkdownDescription: "Only this OS release, e.g. `24.04` or `13` (point releases match their cycle). Needs `os_family`.",
+			Validators: []validator.String{stringvalidator.AlsoRequires(pathExpr("os_family"))}},
+		"architecture": schema.StringAttribute{Optional: true, MarkdownDescription: "Only this architecture: `x86_64` or `arm`.",
+			Validators: []validator.String{stringvalidator.OneOf("x86_64", "arm")}},
+		"platform": schema.StringAttribute{Optional: true, MarkdownDescription: "Only this Tencent `Platform`, e.g. `Debian` (server-side filter)."},
+		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+			MarkdownDescription: "Only images carrying all these tags (server-side filter), e.g. `{ \"hardened:profile\" = \"debian13-cis-l1\" }`."},
+		"allowed_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only images the image policy allows. Default `false`."},
+	}
+}
+
+// imageQuery is a validated filter set.
+type imageQuery struct {
+	apiFilters  []tencent.Filter
+	nameRE      *regexp.Regexp
+	family      string
+	version     string
+	arch        string
+	allowedOnly bool
+}
+
+func queryFrom(ctx context.Context, f imageFilterModel, diags *diag.Diagnostics) imageQuery {
+	var q imageQuery
+	if v := f.ImageType.ValueString(); v != "" {
+		q.apiFilters = append(q.apiFilters, tencent.Filter{Name: "image-type", Values: []string{v}})
+	}
+	if v := f.Platform.ValueString(); v != "" {
+		q.apiFilters = append(q.apiFilters, tencent.Filter{Name: "platform", Values: []string{v}})
+	}
+	if !f.Tags.IsNull() && !f.Tags.IsUnknown() {
+		tags := map[string]string{}
+		diags.Append(f.Tags.ElementsAs(ctx, &tags, false)...)
+		keys := make([]string, 0, len(tags))
+		for k := range tags {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			q.apiFilters = append(q.apiFilters, tencent.Filter{Name: "tag:" + k, Values: []string{tags[k]}})
+		}
+	}
+	if v := f.NameRegex.ValueString(); v != "" {
+		q.nameRE, _ = regexp.Compile(v) // validated by regexValidator
+	}
+	if v := f.OSFamily.ValueString(); v != "" {
+		q.family, _ = lifecycle.NormalizeFamily(v)
+		if ver := f.OSVersion.ValueString(); ver != "" {
+			nv, err := lifecycle.NormalizeVersion(q.family, ver)
+			if err != nil {
+				diags.AddAttributeError(pathRoot("os_version"), "Invalid os_version", fmt.Sprintf("os_version %q: %v; use a release such as \"24.04\" or \"13\"", ver, err))
+			}
+			q.version = nv
+		}
+	}
+	q.arch = f.Architecture.ValueString()
+	q.allowedOnly = f.AllowedOnly.ValueBool()
+	return q
+}
+
+func (q imageQuery) describe() string {
+	var parts []string
+	for _, f := range q.apiFilters {
+		parts = append(parts, f.Name+"="+strings.Join(f.Values, "|"))
+	}
+	if q.nameRE != nil {
+		parts = append(parts, "name_regex="+q.nameRE.String())
+	}
+	if q.family != "" {
+		parts = append(parts, "os_family="+q.family)
+	}
+	if q.version != "" {
+		parts = append(parts, "os_version="+q.version)
+	}
+	if q.arch != "" {
+		parts = append(parts, "architecture="+q.arch)
+	}
+	if q.allowedOnly {
+		parts = append(parts, "allowed_only=true")
+	}
+	if len(parts) == 0 {
+		return "no filters"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// search lists every image matching q (all pages), judged under p, newest
+// first (see sortNewestFirst).
+func (d *providerData) search(ctx context.Context, c *tencent.Client, q imageQuery, p policy.Policy) ([]verdict, error) {
+	imgs, err := c.ListImages(ctx, q.apiFilters)
+	if err != nil {
+		return nil, fmt.Errorf("list images in %s: %w", c.Region(), err)
+	}
+	var out []verdict
+	for _, img := range imgs {
+		if q.nameRE != nil && !q.nameRE.MatchString(img.Name) {
+			continue
+		}
+		if q.arch != "" && img.Architecture != q.arch {
+			continue
+		}
+		v := d.judge(ctx, img, p)
+		if q.family != "" && v.OS.Family != q.family {
+			continue
+		}
+		if q.version != "" && v.OS.Version != q.version {
+			continue
+		}
+		if q.allowedOnly && !v.Decision.Allowed {
+			continue
+		}
+		out = append(out, v)
+	}
+	sortNewestFirst(out)
+	return out, nil
+}
+
+// regexValidator rejects patterns RE2 cannot compile.
+func regexValidator() validator.String {
+	return stringCheck{"must be a valid RE2 regular expression", func(s string) error {
+		if _, err := regexp.Compile(s); err != nil {
+			return fmt.Errorf("%q is not a valid regular expression: %v", s, err)
+		}
+		return nil
+	}}
+}

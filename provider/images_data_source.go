@@ -1,0 +1,74 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var (
+	_ datasource.DataSource              = (*imagesDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*imagesDataSource)(nil)
+)
+
+// imagesDataSource is data "hardened_images": every image matching the
+// filters (all pages), newest first, each with status and decision.
+type imagesDataSource struct{ data *providerData }
+
+type imagesDataSourceModel struct {
+	imageFilterModel
+	IDs    types.List       `tfsdk:"ids"`
+	Images []imageInfoModel `tfsdk:"images"`
+}
+
+func (r *imagesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_images"
+}
+
+func (r *imagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := imageFilterAttributes()
+	attrs["ids"] = schema.ListAttribute{Computed: true, ElementType: types.StringType,
+		MarkdownDescription: "Ids of the matching images, in the same order as `images`."}
+	attrs["images"] = schema.ListNestedAttribute{Computed: true,
+		MarkdownDescription: "Matching images, newest first (OS release, then creation time, then id; see `hardened_image.most_recent`).",
+		NestedObject:        schema.NestedAttributeObject{Attributes: imageInfoAttributes()}}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Every Tencent Cloud image matching the filters (all pages of `DescribeImages`), each with its OS support status, " +
+			"hardening provenance and policy decision. An empty result is not an error.",
+		Attributes: attrs,
+	}
+}
+
+func (r *imagesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
+	if d, ok := req.ProviderData.(*providerData); ok {
+		r.data = d
+	}
+}
+
+func (r *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m imagesDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	q := queryFrom(ctx, m.imageFilterModel, &resp.Diagnostics)
+	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	if c == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	found, err := r.data.search(ctx, c, q, r.data.enginePolicy(policyOverrides{}))
+	if err != nil {
+		resp.Diagnostics.AddError("Search images", err.Error())
+		return
+	}
+	ids := make([]string, len(found))
+	m.Images = make([]imageInfoModel, len(found))
+	for i, v := range found {
+		ids[i] = v.Image.ID
+		m.Images[i] = imageInfoFrom(v)
+	}
+	m.IDs = stringList(ids)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
