@@ -240,6 +240,10 @@ func emptyDir(t *Target, d string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if fi, err := t.Lstat(d); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		// /tmp as a link elsewhere (even inside the image): never empty its target.
+		return 0, nil
+	}
 	ents, err := os.ReadDir(hp)
 	if err != nil {
 		if os.IsNotExist(err) {

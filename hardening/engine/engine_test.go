@@ -319,3 +319,42 @@ func TestCancelledApplyWritesNothing(t *testing.T) {
 		t.Errorf("cancelled apply wrote %q", b)
 	}
 }
+
+func TestCleanup(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"/etc/os-release": "ID=debian\n", "/etc/machine-id": "0123456789abcdef\n",
+		"/etc/ssh/sshd_config": "UsePAM yes\n", "/etc/ssh/ssh_host_ed25519_key": "k", "/etc/ssh/ssh_host_ed25519_key.pub": "p",
+		"/var/log/syslog": "lines\n", "/var/log/syslog.1": "old\n", "/var/log/apt/history.log.2.gz": "x",
+		"/root/.bash_history": "secret\n", "/home/u/.bash_history": "h\n", "/tmp/upload.sh": "#!/bin/sh\n",
+		"/srv/keep": "keep",
+	})
+	must(t, os.Symlink("/srv", filepath.Join(dir, "var/tmp")))
+	tg, err := NewTarget(dir, TargetOptions{Mode: ModeImage})
+	must(t, err)
+	rep, err := Cleanup(context.Background(), tg, CleanupOptions{})
+	must(t, err)
+	checks := map[string]string{"/etc/machine-id": "", "/var/log/syslog": ""}
+	for p, want := range checks {
+		if b, err := os.ReadFile(filepath.Join(dir, p)); err != nil || string(b) != want {
+			t.Errorf("%s = %q, %v; want %q", p, b, err, want)
+		}
+	}
+	for _, gone := range []string{"/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_ed25519_key.pub", "/var/log/syslog.1",
+		"/var/log/apt/history.log.2.gz", "/root/.bash_history", "/home/u/.bash_history", "/tmp/upload.sh"} {
+		if _, err := os.Lstat(filepath.Join(dir, gone)); !os.IsNotExist(err) {
+			t.Errorf("%s survived cleanup", gone)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "srv/keep")); err != nil {
+		t.Error("cleanup followed the /var/tmp symlink")
+	}
+	if l, err := os.Readlink(filepath.Join(dir, "etc/systemd/system/multi-user.target.wants/harden-ssh-hostkeys.service")); err != nil || l != "/etc/systemd/system/harden-ssh-hostkeys.service" {
+		t.Errorf("host key unit not enabled: %q %v", l, err)
+	}
+	if len(rep.Actions) < 5 {
+		t.Errorf("actions: %v", rep.Actions)
+	}
+	if _, err := Cleanup(context.Background(), tg, CleanupOptions{RemoveUsers: []string{"root"}}); err == nil {
+		t.Error("removing root accepted")
+	}
+}
