@@ -112,7 +112,9 @@ func (f FileMode) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) err
 		if err := tx.Chown(f.Path, uid, gid); err != nil {
 			return err
 		}
-		return tx.Chmod(f.Path, fi.Mode().Perm()&f.Max.Perm())
+		// Keep setuid/setgid/sticky: the control limits permission bits only.
+		special := fi.Mode() & (fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+		return tx.Chmod(f.Path, fi.Mode().Perm()&f.Max.Perm()|special)
 	})
 	return nil
 }

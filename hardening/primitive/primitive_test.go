@@ -91,3 +91,19 @@ func TestFailFixPassIdempotent(t *testing.T) {
 		})
 	}
 }
+
+func TestFileModeKeepsSpecialBits(t *testing.T) {
+	tg := newRoot(t, map[string]string{"/etc/passwd": "root:x:0:0::/root:/bin/sh\n", "/etc/group": "root:x:0:\n", "/usr/bin/tool": "x"})
+	hp, _ := tg.HostPath("/usr/bin/tool")
+	if err := os.Chmod(hp, 0o4777|os.ModeSetuid); err != nil {
+		t.Fatal(err)
+	}
+	out, fs, err := engine.FixAndVerify(context.Background(), tg, []engine.Check{FileMode{Path: "/usr/bin/tool", Max: 0o755, Owner: "root"}}, engine.ExecOptions{})
+	if err != nil || fs[0].Status != engine.StatusPass || len(out.Changed) != 1 {
+		t.Fatalf("fix: %v %+v %v", err, fs, out)
+	}
+	fi, _ := os.Stat(hp)
+	if fi.Mode()&os.ModeSetuid == 0 || fi.Mode().Perm() != 0o755 {
+		t.Errorf("mode after fix = %v, want setuid kept and 0755", fi.Mode())
+	}
+}
