@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
@@ -111,3 +112,15 @@ func addDecision(diags *diag.Diagnostics, attr path.Path, v verdict) {
 func pathRoot(name string) path.Path { return path.Root(name) }
 
 func pathExpr(name string) path.Expression { return path.MatchRoot(name) }
+
+// diagAppender hands out the diagnostics of a plan or apply response, so
+// helpers serve both.
+type diagAppender interface{ diags() *diag.Diagnostics }
+
+type planDiags struct{ r *resource.ModifyPlanResponse }
+
+func (p planDiags) diags() *diag.Diagnostics { return &p.r.Diagnostics }
+
+type planDiagsApply struct{ d *diag.Diagnostics }
+
+func (p *planDiagsApply) diags() *diag.Diagnostics { return p.d }

@@ -102,7 +102,10 @@ func (p *hardenedProvider) DataSources(context.Context) []func() datasource.Data
 }
 
 func (p *hardenedProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		func() resource.Resource { return &imagePinResource{} },
+		func() resource.Resource { return &instanceResource{} },
+	}
 }
 
 func (p *hardenedProvider) Functions(context.Context) []func() function.Function {

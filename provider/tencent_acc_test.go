@@ -11,8 +11,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/acctest/tcsim"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
@@ -138,3 +140,67 @@ func (c lenCheck) CheckValue(v any) error {
 }
 
 func (c lenCheck) String() string { return fmt.Sprintf("list longer than %d", c.n) }
+
+// customImage launches a helper instance from base, creates a custom image
+// carrying tags from it and terminates the helper again, returning the
+// image id (CreatedTime set, type PRIVATE_IMAGE).
+func (e *simEnv) customImage(base, name string, tags map[string]string) string {
+	e.t.Helper()
+	ctx := e.t.Context()
+	c := e.client
+	ins, err := c.RunInstance(ctx, tencent.RunInstanceInput{Zone: simRegion + "-3", ImageID: e.id(base), InstanceType: "S5.MEDIUM2", Name: "image-builder"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer func() {
+		if err := c.TerminateInstances(context.Background(), ins); err != nil {
+			e.t.Error(err)
+		}
+		if _, err := c.WaitInstanceState(context.Background(), ins, tencent.StateTerminated, time.Minute); err != nil {
+			e.t.Error(err)
+		}
+	}()
+	if _, err := c.WaitInstanceState(ctx, ins, "RUNNING", time.Minute); err != nil {
+		e.t.Fatal(err)
+	}
+	id, err := c.CreateImage(ctx, tencent.CreateImageInput{InstanceID: ins, Name: name, Tags: tags})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := c.WaitImageNormal(ctx, id, time.Minute); err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+// signedProvenance returns provenance tags for a Debian 13 build signed
+// with a fresh key, and that key's public half as trusted_keys accepts it.
+func signedProvenance(t *testing.T, baseID string) (map[string]string, string) {
+	t.Helper()
+	kp, err := provenance.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := provenance.ParsePrivateKey(kp.PrivatePEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := provenance.Sign(provenance.Record{
+		ProfileID: "debian13-cis-l1", ProfileVersion: "1.0.0", Pass: 187, Fail: 0, Waived: 2, Manual: 4,
+		BaseImageID: baseID, BaseOsName: "Debian 13.1 64位", BaseEOL: time.Date(2028, 8, 9, 0, 0, 0, 0, time.UTC),
+		BuildTime: testToday.Add(-24 * time.Hour), BuilderVersion: "packer-plugin-hardened 0.1.0", BundleVersion: "0.1.0",
+	}, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Tags(), kp.PublicSSH
+}
+
+// tfjsonpathNew builds a path of map keys.
+func tfjsonpathNew(first string, rest ...string) tfjsonpath.Path {
+	p := tfjsonpath.New(first)
+	for _, k := range rest {
+		p = p.AtMapKey(k)
+	}
+	return p
+}

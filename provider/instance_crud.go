@@ -1,0 +1,346 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
+)
+
+// Default timeouts (the timeouts block overrides them).
+const (
+	defaultCreateTimeout = 15 * time.Minute
+	defaultUpdateTimeout = 20 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+)
+
+func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan instanceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	creating := req.State.Raw.IsNull()
+	if !creating {
+		var state instanceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		imageChanged := !plan.ImageID.Equal(state.ImageID)
+		if imageChanged && plan.ImageChange.ValueString() != imageChangeReset {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("image_id"))
+		}
+		if !imageChanged && plan.policyOverrideModel == state.policyOverrideModel {
+			// The image is unchanged: refresh warns if it has become
+			// end-of-life; failing here would block every other change.
+			return
+		}
+	}
+	if plan.ImageID.IsUnknown() || plan.Mode.IsUnknown() || plan.AllowExtendedSupport.IsUnknown() || plan.RequireHardened.IsUnknown() {
+		return // judged in Create/Update once known
+	}
+	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	v, ok := r.judgeImage(ctx, c, plan, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	addDecision(&resp.Diagnostics, path.Root("image_id"), v)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.setVerdict(v)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// judgeImage looks up the planned image and evaluates it.
+func (r *instanceResource) judgeImage(ctx context.Context, c *tencent.Client, m instanceModel, diags *diag.Diagnostics) (verdict, bool) {
+	img, err := c.GetImage(ctx, m.ImageID.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("image_id"), "Image not found", fmt.Sprintf("image_id %s in %s: %v", m.ImageID.ValueString(), c.Region(), err))
+		return verdict{}, false
+	}
+	return r.data.judge(ctx, img, r.data.enginePolicy(m.overrides())), true
+}
+
+func (m *instanceModel) setVerdict(v verdict) {
+	m.OsName = types.StringValue(v.Image.OsName)
+	m.Phase = types.StringValue(string(v.Status.Phase))
+	m.EOLDate = types.StringValue(lifecycle.FormatDate(v.Status.Release.EOLStandard))
+}
+
+func (r *instanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan instanceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	// The plan judged the image already unless it was unknown then.
+	v, ok := r.judgeImage(ctx, c, plan, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if v.Decision.Severity == policy.SeverityError {
+		addDecision(&resp.Diagnostics, path.Root("image_id"), v)
+		return
+	}
+	in := tencent.RunInstanceInput{
+		Zone: plan.Zone.ValueString(), ImageID: plan.ImageID.ValueString(), InstanceType: plan.InstanceType.ValueString(),
+		Name: plan.Name.ValueString(), VpcID: plan.VpcID.ValueString(), SubnetID: plan.SubnetID.ValueString(),
+		SecurityGroupIDs: setStrings(ctx, plan.SecurityGroupIDs, &resp.Diagnostics), KeyIDs: setStrings(ctx, plan.KeyIDs, &resp.Diagnostics),
+		SystemDiskType: plan.SystemDiskType.ValueString(), SystemDiskSizeGB: plan.SystemDiskSize.ValueInt64(),
+		Tags: mapStrings(ctx, plan.Tags, &resp.Diagnostics),
+		// One token for this create: every retry of RunInstances (also
+		// after a lost answer) returns the same instance.
+		ClientToken: tencent.NewClientToken(),
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := c.RunInstance(ctx, in)
+	if err != nil {
+		resp.Diagnostics.AddError("Launch instance", fmt.Sprintf("run instance from %s in %s: %v", in.ImageID, in.Zone, err))
+		return
+	}
+	tflog.Info(ctx, "instance launched, waiting for RUNNING", map[string]any{"instance_id": id})
+	inst, err := c.WaitInstanceState(ctx, id, "RUNNING", remaining(ctx, timeout))
+	if err != nil {
+		resp.Diagnostics.AddError("Launch instance", fmt.Sprintf("instance %s did not reach RUNNING: %v", id, err))
+		r.cleanup(c, id, plan, &resp.Diagnostics, &resp.State)
+		return
+	}
+	plan.fromInstance(ctx, inst, &resp.Diagnostics)
+	plan.setVerdict(v)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// cleanup terminates an instance whose launch failed, on a fresh context
+// (the create context may be what expired). When even that fails, the id
+// goes into state so Terraform taints it and destroys it later instead of
+// forgetting it.
+func (r *instanceResource) cleanup(c *tencent.Client, id string, plan instanceModel, diags *diag.Diagnostics, state *tfsdk.State) {
+	timeout, _ := plan.Timeouts.Delete(context.Background(), defaultDeleteTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := c.TerminateInstances(ctx, id)
+	if err == nil {
+		_, err = c.WaitInstanceState(ctx, id, tencent.StateTerminated, timeout)
+	}
+	if err == nil {
+		diags.AddWarning("Failed instance removed", fmt.Sprintf("Instance %s was terminated after the failed launch; nothing is left running.", id))
+		return
+	}
+	diags.AddError("Clean up failed launch", fmt.Sprintf("terminate %s: %v; it is kept in state (tainted) so the next apply destroys it", id, err))
+	plan.ID = types.StringValue(id)
+	diags.Append(state.SetAttribute(context.Background(), path.Root("id"), id)...)
+}
+
+func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m instanceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	inst, err := c.GetInstance(ctx, m.ID.ValueString())
+	var nf *tencent.NotFoundError
+	if errors.As(err, &nf) || (err == nil && (inst.State == "TERMINATING" || inst.State == "LAUNCH_FAILED")) {
+		tflog.Warn(ctx, "instance gone, removing from state", map[string]any{"instance_id": m.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Read instance", fmt.Sprintf("instance %s in %s: %v", m.ID.ValueString(), c.Region(), err))
+		return
+	}
+	m.fromInstance(ctx, inst, &resp.Diagnostics)
+	if m.ImageChange.IsNull() {
+		m.ImageChange = types.StringValue(imageChangeReplace) // import
+	}
+	img, err := c.GetImage(ctx, inst.ImageID)
+	if err != nil {
+		img = tencent.Image{ID: inst.ImageID, OsName: inst.OsName} // image deleted since: judge by the instance's OsName
+	}
+	v := r.data.judgeOS(ctx, img, firstNonEmpty(img.OsName, inst.OsName), img.Platform, r.data.enginePolicy(m.overrides()))
+	m.setVerdict(v)
+	m.OsName = types.StringValue(firstNonEmpty(inst.OsName, img.OsName))
+	if !v.Decision.Allowed && v.Decision.Severity != policy.SeverityInfo {
+		resp.Diagnostics.AddAttributeWarning(path.Root("image_id"),
+			fmt.Sprintf("Instance %s runs an image that is no longer approved", inst.ID), v.Decision.Summary())
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *instanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state instanceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	id := state.ID.ValueString()
+	plan.ID = state.ID
+	v, ok := r.judgeImage(ctx, c, plan, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if !plan.ImageID.Equal(state.ImageID) {
+		if v.Decision.Severity == policy.SeverityError {
+			addDecision(&resp.Diagnostics, path.Root("image_id"), v)
+			return
+		}
+		err := c.ResetInstance(ctx, tencent.ResetInstanceInput{InstanceID: id, ImageID: plan.ImageID.ValueString(),
+			KeyIDs: setStrings(ctx, plan.KeyIDs, &resp.Diagnostics)})
+		if err == nil {
+			_, err = c.WaitInstanceOperation(ctx, id, remaining(ctx, timeout))
+		}
+		if err == nil {
+			_, err = c.WaitInstanceState(ctx, id, "RUNNING", remaining(ctx, timeout))
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Reset instance", fmt.Sprintf("reset %s to image %s: %v", id, plan.ImageID.ValueString(), err))
+			return
+		}
+	}
+	var mod tencent.ModifyInstanceInput
+	if !plan.Name.IsUnknown() && !plan.Name.Equal(state.Name) {
+		n := plan.Name.ValueString()
+		mod.Name = &n
+	}
+	if !plan.SecurityGroupIDs.IsUnknown() && !plan.SecurityGroupIDs.Equal(state.SecurityGroupIDs) {
+		mod.SecurityGroupIDs = setStrings(ctx, plan.SecurityGroupIDs, &resp.Diagnostics)
+	}
+	if mod.Name != nil || mod.SecurityGroupIDs != nil {
+		if err := c.ModifyInstance(ctx, id, mod); err != nil {
+			resp.Diagnostics.AddError("Modify instance", fmt.Sprintf("modify %s: %v", id, err))
+			return
+		}
+	}
+	inst, err := c.WaitInstanceState(ctx, id, "RUNNING", remaining(ctx, timeout))
+	if err != nil {
+		resp.Diagnostics.AddError("Update instance", fmt.Sprintf("instance %s after update: %v", id, err))
+		return
+	}
+	plan.fromInstance(ctx, inst, &resp.Diagnostics)
+	plan.setVerdict(v)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state instanceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	id := state.ID.ValueString()
+	if err := c.TerminateInstances(ctx, id); err != nil {
+		resp.Diagnostics.AddError("Terminate instance", fmt.Sprintf("terminate %s: %v", id, err))
+		return
+	}
+	if _, err := c.WaitInstanceState(ctx, id, tencent.StateTerminated, remaining(ctx, timeout)); err != nil {
+		resp.Diagnostics.AddError("Terminate instance", fmt.Sprintf("wait for %s to be gone: %v", id, err))
+	}
+}
+
+// fromInstance copies what the API reports into m. System disk settings
+// are not reported by DescribeInstances here and keep their planned values.
+func (m *instanceModel) fromInstance(ctx context.Context, in tencent.Instance, diags *diag.Diagnostics) {
+	m.ID = types.StringValue(in.ID)
+	m.ImageID = types.StringValue(in.ImageID)
+	m.InstanceType = types.StringValue(in.InstanceType)
+	m.Zone = types.StringValue(in.Zone)
+	m.VpcID, m.SubnetID = types.StringValue(in.VpcID), types.StringValue(in.SubnetID)
+	m.Name = types.StringValue(in.Name)
+	m.State = types.StringValue(in.State)
+	m.PrivateIP = types.StringValue("")
+	if len(in.PrivateIPs) > 0 {
+		m.PrivateIP = types.StringValue(in.PrivateIPs[0])
+	}
+	var d diag.Diagnostics
+	m.SecurityGroupIDs, d = types.SetValueFrom(ctx, types.StringType, nonNil(in.SecurityGroupIDs))
+	diags.Append(d...)
+	m.KeyIDs, d = types.SetValueFrom(ctx, types.StringType, nonNil(in.KeyIDs))
+	diags.Append(d...)
+	if len(in.Tags) > 0 || !m.Tags.IsNull() {
+		m.Tags, d = types.MapValueFrom(ctx, types.StringType, in.Tags)
+		diags.Append(d...)
+		if in.Tags == nil {
+			m.Tags, _ = types.MapValueFrom(ctx, types.StringType, map[string]string{})
+		}
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var out []string
+	diags.Append(s.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+func mapStrings(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]string {
+	if m.IsNull() || m.IsUnknown() {
+		return nil
+	}
+	out := map[string]string{}
+	diags.Append(m.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+// remaining is the time left before ctx's deadline, for waiters that take
+// a timeout; fallback when ctx has none.
+func remaining(ctx context.Context, fallback time.Duration) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		return time.Until(dl)
+	}
+	return fallback
+}

@@ -1,0 +1,142 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var (
+	_ resource.Resource                = (*instanceResource)(nil)
+	_ resource.ResourceWithConfigure   = (*instanceResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*instanceResource)(nil)
+	_ resource.ResourceWithImportState = (*instanceResource)(nil)
+)
+
+// instanceResource is resource "hardened_instance": a CVM instance that
+// may only run an approved image. CRUD lives in instance_crud.go.
+type instanceResource struct{ data *providerData }
+
+// Image change strategies.
+const (
+	imageChangeReplace = "replace" // new instance (RequiresReplace on image_id)
+	imageChangeReset   = "reset"   // ResetInstance in place
+)
+
+type instanceModel struct {
+	ID               types.String `tfsdk:"id"`
+	ImageID          types.String `tfsdk:"image_id"`
+	ImageChange      types.String `tfsdk:"image_change"`
+	InstanceType     types.String `tfsdk:"instance_type"`
+	Zone             types.String `tfsdk:"zone"`
+	VpcID            types.String `tfsdk:"vpc_id"`
+	SubnetID         types.String `tfsdk:"subnet_id"`
+	SecurityGroupIDs types.Set    `tfsdk:"security_group_ids"`
+	KeyIDs           types.Set    `tfsdk:"key_ids"`
+	Name             types.String `tfsdk:"name"`
+	Tags             types.Map    `tfsdk:"tags"`
+	SystemDiskType   types.String `tfsdk:"system_disk_type"`
+	SystemDiskSize   types.Int64  `tfsdk:"system_disk_size"`
+	policyOverrideModel
+	State     types.String   `tfsdk:"instance_state"`
+	PrivateIP types.String   `tfsdk:"private_ip"`
+	OsName    types.String   `tfsdk:"os_name"`
+	Phase     types.String   `tfsdk:"phase"`
+	EOLDate   types.String   `tfsdk:"eol_date"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+var instanceTypeRE = regexp.MustCompile(`^[A-Z][A-Z0-9]*\.[A-Z0-9]+$`)
+
+func (r *instanceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_instance"
+}
+
+func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	idList := func(desc, prefix string) schema.SetAttribute {
+		return schema.SetAttribute{Optional: true, Computed: true, ElementType: types.StringType, MarkdownDescription: desc,
+			Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.RegexMatches(regexp.MustCompile(`^`+prefix+`-[a-z0-9]{8}$`),
+				"must be an id such as "+prefix+"-ab12cd34"))}}
+	}
+	sg := idList("Security groups (`sg-…`); changed in place.", "sg")
+	sg.PlanModifiers = []planmodifier.Set{setplanmodifier.UseStateForUnknown()}
+	keys := idList("SSH key pairs (`skey-…`) bound at launch (and on reset); changing them replaces the instance.", "skey")
+	keys.PlanModifiers = []planmodifier.Set{setplanmodifier.RequiresReplace(), setplanmodifier.UseStateForUnknown()}
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Instance id (`ins-…`).", PlanModifiers: keep},
+		"image_id": schema.StringAttribute{Required: true, Validators: []validator.String{imageIDValidator()},
+			MarkdownDescription: "Image to run. Checked against the image policy at plan time, before anything is created: an end-of-life or " +
+				"unapproved image fails `terraform plan`. Typically `hardened_image_pin.x.pinned_image_id`."},
+		"image_change": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(imageChangeReplace),
+			Validators: []validator.String{stringvalidator.OneOf(imageChangeReplace, imageChangeReset)},
+			MarkdownDescription: "What a new `image_id` does: `replace` (default) creates a new instance and destroys the old one; `reset` " +
+				"re-images this instance in place (`ResetInstance`, keeping its id, IPs and disks' configuration) and waits until it runs again."},
+		"instance_type": schema.StringAttribute{Required: true, PlanModifiers: replace,
+			Validators:          []validator.String{stringvalidator.RegexMatches(instanceTypeRE, "must be an instance type such as S5.MEDIUM2")},
+			MarkdownDescription: "Instance type, e.g. `S5.MEDIUM2`. Changing it replaces the instance."},
+		"zone": schema.StringAttribute{Required: true, PlanModifiers: replace,
+			MarkdownDescription: "Availability zone, e.g. `ap-guangzhou-3`. Changing it replaces the instance."},
+		"vpc_id": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: append(replace, keep...),
+			Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("subnet_id"))},
+			MarkdownDescription: "VPC (`vpc-…`); requires `subnet_id`. Unset: the default VPC. Changing it replaces the instance."},
+		"subnet_id": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: append(replace, keep...),
+			Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("vpc_id"))},
+			MarkdownDescription: "Subnet (`subnet-…`) in `zone`; requires `vpc_id`. Changing it replaces the instance."},
+		"security_group_ids": sg,
+		"key_ids":            keys,
+		"name": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keep,
+			Validators:          []validator.String{stringvalidator.LengthBetween(1, 128)},
+			MarkdownDescription: "Instance name; changed in place. Unset: the API's default name."},
+		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+			PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			MarkdownDescription: "Tags set at launch. Changing them replaces the instance."},
+		"system_disk_type": schema.StringAttribute{Optional: true, PlanModifiers: replace,
+			Validators:          []validator.String{stringvalidator.OneOf("CLOUD_BSSD", "CLOUD_PREMIUM", "CLOUD_SSD", "CLOUD_HSSD", "CLOUD_TSSD", "LOCAL_BASIC", "LOCAL_SSD")},
+			MarkdownDescription: "System disk type, e.g. `CLOUD_PREMIUM`. Unset: the API default. Changing it replaces the instance."},
+		"system_disk_size": schema.Int64Attribute{Optional: true,
+			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			MarkdownDescription: "System disk size in GB (at least the image size). Unset: the API default. Changing it replaces the instance."},
+		"instance_state": schema.StringAttribute{Computed: true, MarkdownDescription: "Instance state when last read, e.g. `RUNNING`.", PlanModifiers: keep},
+		"private_ip":     schema.StringAttribute{Computed: true, MarkdownDescription: "Primary private IP address.", PlanModifiers: keep},
+		"os_name":        schema.StringAttribute{Computed: true, MarkdownDescription: "`OsName` of the running image."},
+		"phase":          schema.StringAttribute{Computed: true, MarkdownDescription: "Lifecycle phase of the OS when last checked."},
+		"eol_date":       schema.StringAttribute{Computed: true, MarkdownDescription: "End of standard support of the OS (`YYYY-MM-DD`); empty when unknown."},
+		"timeouts":       timeouts.AttributesAll(ctx),
+	}
+	for k, v := range policyOverrideAttributes() {
+		attrs[k] = v
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A CVM instance that may only run an approved image. The image policy is checked in the plan, before " +
+			"anything is created. Launch waits until the instance is `RUNNING` and its latest operation succeeded; a launch that fails " +
+			"after `RunInstances` terminates the instance again, so nothing is left running. `RunInstances` carries a client token, so a " +
+			"retried call never launches twice. Import with the instance id.",
+		Attributes: attrs,
+	}
+}
+
+func (r *instanceResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	if d, ok := req.ProviderData.(*providerData); ok {
+		r.data = d
+	}
+}
+
+func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
