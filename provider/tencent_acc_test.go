@@ -204,3 +204,5 @@ func tfjsonpathNew(first string, rest ...string) tfjsonpath.Path {
 	}
 	return p
 }
+
+type terraformState = terraform.State

@@ -1,0 +1,158 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/acctest/tcsim"
+)
+
+const insAddr = "hardened_instance.test"
+
+func instanceConfig(imageID, change, name string) string {
+	return fmt.Sprintf(`
+resource "hardened_instance" "test" {
+  image_id      = %q
+  image_change  = %q
+  instance_type = "S5.MEDIUM2"
+  zone          = "ap-guangzhou-3"
+  name          = %q
+  tags          = { owner = "acc-test" }
+  timeouts      = { create = "2m", update = "2m", delete = "2m" }
+}
+`, imageID, change, name)
+}
+
+// TestAccInstance_lifecycle: create, empty re-plan, import, rename in place,
+// reset to another image in place (same id), replace (new id), destroy.
+func TestAccInstance_lifecycle(t *testing.T) {
+	e := startSim(t, tcsim.WithDelays(tcsim.UniformDelays(200e6)))
+	debian13 := e.id("Debian 13.1 64位")
+	ubuntu24 := e.id("Ubuntu Server 24.04 LTS 64位")
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.noInstancesLeft,
+		Steps: []resource.TestStep{
+			{
+				Config: e.provider() + instanceConfig(debian13, "reset", "web-1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(insAddr, tfjsonpath.New("id")),
+					expectAt(insAddr, "instance_state", knownvalue.StringExact("RUNNING")),
+					expectAt(insAddr, "os_name", knownvalue.StringExact("Debian 13.1 64位")),
+					expectAt(insAddr, "phase", knownvalue.StringExact("supported")),
+					expectAt(insAddr, "image_id", knownvalue.StringExact(debian13)),
+					expectAt(insAddr, "private_ip", knownvalue.NotNull()),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				ResourceName: insAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"timeouts", "image_change"},
+			},
+			{
+				Config: e.provider() + instanceConfig(debian13, "reset", "web-renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(insAddr, plancheck.ResourceActionUpdate)}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(insAddr, tfjsonpath.New("id")),
+					expectAt(insAddr, "name", knownvalue.StringExact("web-renamed")),
+				},
+			},
+			{ // reset: in place, same instance id, new OS
+				Config: e.provider() + instanceConfig(ubuntu24, "reset", "web-renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(insAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(insAddr, tfjsonpath.New("id")),
+					expectAt(insAddr, "os_name", knownvalue.StringExact("Ubuntu Server 24.04 LTS 64位")),
+					expectAt(insAddr, "image_id", knownvalue.StringExact(ubuntu24)),
+					expectAt(insAddr, "instance_state", knownvalue.StringExact("RUNNING")),
+				},
+			},
+			{ // replace: new instance
+				Config: e.provider() + instanceConfig(debian13, "replace", "web-renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(insAddr, plancheck.ResourceActionDestroyBeforeCreate)}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectAt(insAddr, "image_id", knownvalue.StringExact(debian13)),
+				},
+			},
+		},
+	})
+}
+
+// TestAccInstance_eolImageFailsPlan: nothing is created for an EOL image;
+// the error names image, OS, date and successor.
+func TestAccInstance_eolImageFailsPlan(t *testing.T) {
+	e := startSim(t)
+	centos := e.id("CentOS 7.9 64位")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.noInstancesLeft,
+		Steps: []resource.TestStep{
+			{
+				Config:      e.provider() + instanceConfig(centos, "replace", "legacy"),
+				ExpectError: errRe("Image "+centos+" is not approved", "CentOS 7.9 64位", "2024-06-30", "Move to Rocky Linux 9"),
+			},
+			{ // the gate runs in the plan: no RunInstances was ever sent
+				Config: e.provider() + `data "hardened_fleet_report" "r" {}`,
+				Check: func(*terraformState) error {
+					if n := e.srv.Stats().Actions["RunInstances"]; n != 0 {
+						return fmt.Errorf("RunInstances called %d times for an EOL image", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccInstance_throttled: with 30 % of all calls throttled the apply
+// and destroy still converge (bounded, jittered retries).
+func TestAccInstance_throttled(t *testing.T) {
+	faults, err := tcsim.ParseFaultSpec("seed=7,*:throttle=0.3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := startSim(t)
+	debian13 := e.id("Debian 13.1 64位")
+	if err := e.srv.SetFaults(faults); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.noInstancesLeft,
+		Steps: []resource.TestStep{{
+			Config: e.provider() + fmt.Sprintf(`
+resource "hardened_image_pin" "p" { image_id = %q }
+`, debian13) + `
+resource "hardened_instance" "test" {
+  image_id      = hardened_image_pin.p.pinned_image_id
+  instance_type = "S5.MEDIUM2"
+  zone          = "ap-guangzhou-3"
+}
+data "hardened_fleet_report" "r" { depends_on = [hardened_instance.test] }
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectAt(insAddr, "instance_state", knownvalue.StringExact("RUNNING")),
+				expectPath("data.hardened_fleet_report.r", tfjsonpath.New("counts").AtMapKey("ok"), knownvalue.Int64Exact(1)),
+			},
+			Check: func(*terraformState) error {
+				if n := e.srv.Stats().Faults["RunInstances"] + e.srv.Stats().Faults["DescribeImages"] + e.srv.Stats().Faults["DescribeInstances"]; n == 0 {
+					return fmt.Errorf("no faults injected: the test did not exercise retries (stats %+v)", e.srv.Stats())
+				}
+				return nil
+			},
+		}},
+	})
+}
