@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -154,5 +156,44 @@ data "hardened_fleet_report" "r" { depends_on = [hardened_instance.test] }
 				return nil
 			},
 		}},
+	})
+}
+
+// failingBackend refuses every machine, so instances from images with a
+// backing ref end in LAUNCH_FAILED.
+type failingBackend struct{}
+
+func (failingBackend) Launch(context.Context, tcsim.MachineSpec) (tcsim.Machine, error) {
+	return nil, errors.New("no capacity in ap-guangzhou-3 (test)")
+}
+
+// TestAccInstance_launchFailureCleansUp: a launch that fails after
+// RunInstances leaves nothing behind and reports the API's reason.
+func TestAccInstance_launchFailureCleansUp(t *testing.T) {
+	e := startSim(t, tcsim.WithBackend(failingBackend{}))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.noInstancesLeft,
+		Steps: []resource.TestStep{
+			{
+				Config:      e.provider() + instanceConfig(e.id("Debian 13.1 64位"), "replace", "doomed"),
+				ExpectError: errRe("did not reach RUNNING", "no capacity"),
+			},
+			{ // the failed instance was terminated during the failed apply
+				Config: e.provider() + `data "hardened_fleet_report" "r" {}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPath("data.hardened_fleet_report.r", tfjsonpath.New("counts").AtMapKey("total"), knownvalue.Int64Exact(0)),
+				},
+				Check: func(*terraformState) error {
+					if n := e.srv.Stats().Actions["RunInstances"]; n != 1 {
+						return fmt.Errorf("RunInstances called %d times, want 1", n)
+					}
+					if n := e.srv.Stats().Actions["TerminateInstances"]; n < 1 {
+						return fmt.Errorf("the failed instance was never terminated")
+					}
+					return nil
+				},
+			},
+		},
 	})
 }
