@@ -67,6 +67,9 @@ func TestAccExamples(t *testing.T) {
 				continue
 			}
 			name, _ := filepath.Rel(filepath.Join("..", "examples"), d)
+			if isTencentExample(name) {
+				continue // planned against tcsim by TestAccTencentExamples
+			}
 			t.Run(name, func(t *testing.T) {
 				w := filepath.Join(tmp, "doc", name)
 				copyDir(t, d, w)

@@ -1,0 +1,2 @@
+# Import an instance by id.
+terraform import hardened_instance.web ins-0a1b2c3d
