@@ -117,7 +117,7 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 		"os_name":        schema.StringAttribute{Computed: true, MarkdownDescription: "`OsName` of the running image."},
 		"phase":          schema.StringAttribute{Computed: true, MarkdownDescription: "Lifecycle phase of the OS when last checked."},
 		"eol_date":       schema.StringAttribute{Computed: true, MarkdownDescription: "End of standard support of the OS (`YYYY-MM-DD`); empty when unknown."},
-		"timeouts":       timeouts.AttributesAll(ctx),
+		"timeouts":       timeoutsAttribute(ctx),
 	}
 	for k, v := range policyOverrideAttributes() {
 		attrs[k] = v
@@ -139,4 +139,16 @@ func (r *instanceResource) Configure(_ context.Context, req resource.ConfigureRe
 
 func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// timeoutsAttribute is the timeouts block (create, update, delete); reads
+// are single API calls bounded by the client's request timeout.
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	a := timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
+	if n, ok := a.(schema.SingleNestedAttribute); ok {
+		n.MarkdownDescription = "How long to wait: `create` (launch until RUNNING, default 15m), `update` (reset or modify, default 20m), " +
+			"`delete` (terminate until gone, default 10m). A launch that times out is terminated again."
+		return n
+	}
+	return a
 }

@@ -72,7 +72,8 @@ func (p *hardenedProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 		}
 	}()
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Policy and OS-lifecycle settings shared by every data source and resource of the provider. " +
+		MarkdownDescription: "Policy and OS-lifecycle settings shared by every data source and resource of the provider, and the " +
+			"Tencent Cloud connection used by the image data sources and resources. " +
 			"All attributes are optional. Set the `" + lifecycle.TodayEnv + "` environment variable (`YYYY-MM-DD`) to pin " +
 			"\"today\" for reproducible plans and tests; it also applies to provider functions.",
 		Attributes: map[string]schema.Attribute{

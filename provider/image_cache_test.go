@@ -1,0 +1,79 @@
+package provider
+
+import (
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
+)
+
+// TestAccImageLookupsShareOneClient: a data source, a pin and an instance
+// of the same image cost one DescribeImages call per Terraform command
+// (every command configures the provider once: one client, one cache).
+func TestAccImageLookupsShareOneClient(t *testing.T) {
+	e := startSim(t)
+	var configures atomic.Int64
+	count := WithTencentConfig(func(c *tencent.Config) { fastClient(c); configures.Add(1) })
+	debian13 := e.id("Debian 13.1 64位")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(count),
+		CheckDestroy:             e.noInstancesLeft,
+		Steps: []resource.TestStep{{
+			PreConfig: func() { e.srv.ResetStats(); configures.Store(0) },
+			Config: e.provider() + fmt.Sprintf(`
+data "hardened_image" "d" { image_id = %q }
+resource "hardened_image_pin" "p" { image_id = data.hardened_image.d.image_id }
+resource "hardened_instance" "i" {
+  image_id      = hardened_image_pin.p.pinned_image_id
+  instance_type = "S5.MEDIUM2"
+  zone          = "ap-guangzhou-3"
+}`, debian13),
+			Check: func(*terraformState) error {
+				calls, cmds := e.srv.Stats().Actions["DescribeImages"], configures.Load()
+				t.Logf("%d DescribeImages calls over %d provider configurations", calls, cmds)
+				if cmds == 0 || calls > cmds {
+					return fmt.Errorf("%d DescribeImages calls for %d configurations: lookups are not shared", calls, cmds)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// TestEveryResourceAttributeDescribed extends the documentation check to
+// resources (timeouts included).
+func TestEveryResourceAttributeDescribed(t *testing.T) {
+	srv, err := factories()[TypeName]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(where string, attrs []*tfprotov6.SchemaAttribute)
+	walk = func(where string, attrs []*tfprotov6.SchemaAttribute) {
+		for _, a := range attrs {
+			if a.Description == "" {
+				t.Errorf("%s.%s has no description", where, a.Name)
+			}
+			if a.NestedType != nil {
+				walk(where+"."+a.Name, a.NestedType.Attributes)
+			}
+		}
+	}
+	for _, name := range []string{"hardened_image_pin", "hardened_instance"} {
+		s, ok := resp.ResourceSchemas[name]
+		if !ok {
+			t.Fatalf("%s missing", name)
+		}
+		if s.Block.Description == "" {
+			t.Errorf("%s has no description", name)
+		}
+		walk(name, s.Block.Attributes)
+	}
+}
