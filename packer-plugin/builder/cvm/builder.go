@@ -1,0 +1,147 @@
+package cvm
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/packer-plugin-sdk/communicator"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+	"github.com/hashicorp/packer-plugin-sdk/multistep/commonsteps"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+	"github.com/hashicorp/packer-plugin-sdk/uuid"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
+	hcommon "github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/common"
+)
+
+// Builder implements packersdk.Builder.
+type Builder struct {
+	config Config
+	runner multistep.Runner
+	// now is the clock stamped into provenance; nil means time.Now.
+	now func() time.Time
+}
+
+func (b *Builder) ConfigSpec() hcldec.ObjectSpec { return b.config.FlatMapstructure().HCL2Spec() }
+
+// Prepare validates the template; it makes no API call.
+func (b *Builder) Prepare(raws ...interface{}) ([]string, []string, error) {
+	warns, err := b.config.Prepare(raws...)
+	if err != nil {
+		return nil, warns, err
+	}
+	generated := []string{"SourceImageID", "SourceImageOsName", "SourceImageEOL"}
+	return generated, warns, nil
+}
+
+// Run builds the image.
+func (b *Builder) Run(ctx context.Context, u packersdk.Ui, hook packersdk.Hook) (packersdk.Artifact, error) {
+	c := &b.config
+	log := hclog.New(&hclog.LoggerOptions{Name: "hardened-cvm", Level: hclog.LevelFromString("DEBUG")})
+	cl, err := c.AccessConfig.Client(ctx, log)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := c.GateConfig.Policy()
+	if err != nil {
+		return nil, err
+	}
+	var key ed25519.PrivateKey
+	if c.SigningKeyFile != "" {
+		if key, err = provenance.LoadPrivateKeyFile(c.SigningKeyFile); err != nil {
+			return nil, fmt.Errorf("signing_key_file: %w", err)
+		}
+	}
+	now := b.now
+	if now == nil {
+		now = time.Now
+	}
+	buildID := uuid.TimeOrderedUUID()
+	short := strings.ReplaceAll(buildID, "-", "")[:8]
+	name := c.InstanceName
+	if name == "" {
+		name = "packer-hardened-" + short
+	}
+	tags := maps.Clone(c.RunTags)
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	tags["packer-hardened-build"] = buildID
+
+	state := new(multistep.BasicStateBag)
+	state.Put(stateConfig, c)
+	state.Put(stateHook, hook)
+	state.Put(stateUI, u)
+	state.Put(stateClient, cl)
+	state.Put(stateBuildName, c.PackerBuildName)
+
+	steps := []multistep.Step{
+		&stepSourceImage{ImageID: c.SourceImageID, Filter: c.SourceImageFilter, Policy: pol},
+		&stepGeneratedData{},
+		&stepKeyPair{Comm: &c.Comm, Name: "pkr_hardened_" + short, Tags: tags},
+		&stepNetwork{VpcID: c.VpcID, SubnetID: c.SubnetID, VpcCIDR: c.VpcCIDR, SubnetCIDR: c.SubnetCIDR,
+			Zone: c.Zone, Name: name, Tags: tags},
+		&stepSecurityGroup{GroupID: c.SecurityGroupID, SSHCIDR: c.SSHCIDR, Endpoint: c.CVMEndpoint, Name: name, Tags: tags},
+		&stepRunInstance{Config: c, Name: name, Tags: tags},
+		&communicator.StepConnect{Config: &c.Comm, Host: sshHost(c.SSHInterface), SSHConfig: c.Comm.SSHConfigFunc()},
+		&commonsteps.StepProvision{},
+		&stepReadProvenance{Path: c.ProvenancePath, Required: *c.RequireProvenance},
+		&stepStopInstance{Timeout: c.StateTimeout},
+		&stepCreateImage{Config: c, SigningKey: key, Now: now},
+		&stepCopyImage{Regions: c.ImageCopyRegions, Timeout: c.StateTimeout},
+	}
+	b.runner = commonsteps.NewRunner(steps, c.PackerConfig, u)
+	b.runner.Run(ctx, state)
+
+	if err, ok := state.GetOk("error"); ok {
+		return nil, err.(error)
+	}
+	if _, ok := state.GetOk(multistep.StateCancelled); ok {
+		return nil, errors.New("build was cancelled")
+	}
+	if _, ok := state.GetOk(multistep.StateHalted); ok {
+		return nil, errors.New("build was halted")
+	}
+	id, ok := state.GetOk(stateImageID)
+	if !ok {
+		return nil, errors.New("build finished without an image")
+	}
+	src := state.Get(stateSource).(hcommon.Candidate)
+	a := &Artifact{
+		ImageID: id.(string), Region: cl.Region(), SourceImageID: src.Image.ID, SourceOsName: src.Image.OsName,
+		client: cl, StateData: map[string]interface{}{"generated_data": state.Get("generated_data")},
+	}
+	if p, ok := state.GetOk(stateProvenance); ok {
+		s := p.(provenance.Signed)
+		a.Provenance = &s
+	}
+	if cp, ok := state.GetOk(stateCopies); ok {
+		a.Copies = cp.(map[string][]string)
+	}
+	return a, nil
+}
+
+// stepGeneratedData exposes the base image to provisioners as
+// build.SourceImageID etc.
+type stepGeneratedData struct{}
+
+func (s *stepGeneratedData) Run(_ context.Context, state multistep.StateBag) multistep.StepAction {
+	src := state.Get(stateSource).(hcommon.Candidate)
+	eol := ""
+	if d := src.EOLDate(); !d.IsZero() {
+		eol = d.Format(time.DateOnly)
+	}
+	state.Put("generated_data", map[string]interface{}{
+		"SourceImageID": src.Image.ID, "SourceImageOsName": src.Image.OsName, "SourceImageEOL": eol,
+	})
+	return multistep.ActionContinue
+}
+
+func (s *stepGeneratedData) Cleanup(multistep.StateBag) {}
