@@ -54,7 +54,7 @@ type policyOverrideModel struct {
 }
 
 func (m policyOverrideModel) overrides() policyOverrides {
-	return policyOverrides{Mode: m.Mode, AllowExtendedSupport: m.AllowExtendedSupport, RequireHardened: m.RequireHardened}
+	return policyOverrides(m)
 }
 
 func policyOverrideAttributes() map[string]schema.Attribute {

@@ -158,13 +158,13 @@ func TestAccImagePin_requireHardened(t *testing.T) {
 			{Config: cfg(other), ExpectError: errRe("Image "+other+" is not approved", "not in trusted_keys")},
 			{Config: cfg(plain), ExpectError: errRe("Image "+plain+" is not approved", "no hardened provenance tags")},
 			{
-				Config: e.provider("require_hardened = true", fmt.Sprintf("trusted_keys = [%q]", pub)) + fmt.Sprintf(`
+				Config: e.provider("require_hardened = true", fmt.Sprintf("trusted_keys = [%q]", pub)) + `
 data "hardened_image" "test" {
   image_type  = "PRIVATE_IMAGE"
   tags        = { "hardened:profile" = "debian13-cis-l1" }
   allowed_only = true
   most_recent = true
-}`),
+}`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectAt("data.hardened_image.test", "image_id", knownvalue.StringExact(good)),
 					expectPath("data.hardened_image.test", tfjsonpathNew("provenance", "verified"), knownvalue.Bool(true)),

@@ -102,10 +102,6 @@ provider "hardened" {
 `, e.srv.SecretID, e.srv.SecretKey, simRegion, strings.Join(eps, ", "), strings.Join(extra, "\n  "))
 }
 
-func (e *simEnv) describeImagesCalls() int {
-	return int(e.srv.Stats().Actions["DescribeImages"])
-}
-
 // noInstancesLeft is a CheckDestroy: tcsim must hold no instance that is not
 // terminated.
 func (e *simEnv) noInstancesLeft(*terraform.State) error {
