@@ -141,7 +141,7 @@ func Cleanup(ctx context.Context, t *Target, opts CleanupOptions) (*CleanupRepor
 
 	switch {
 	case t.HasCommand("apt-get"):
-		if _, _, err := t.Run(ctx, nil, "apt-get", "clean"); err != nil {
+		if _, _, err := t.Run(ctx, nil, "apt-get", "-o", aptLockWait, "clean"); err != nil {
 			return rep, fmt.Errorf("cleanup: apt-get clean: %w", err)
 		}
 		did("apt-get clean")

@@ -43,7 +43,7 @@ func (AptBackend) Apply(ctx context.Context, t *Target, install, remove []string
 		}
 		defer done()
 	}
-	args := []string{"apt-get", "-y", "-q", "--purge", "--no-install-recommends",
+	args := []string{"apt-get", "-y", "-q", "-o", aptLockWait, "--purge", "--no-install-recommends",
 		"-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"}
 	if t.Mode() == ModeImage {
 		// An interrupted image build is rebuilt, never resumed: skip dpkg's
@@ -76,6 +76,11 @@ func blockServiceStarts(t *Target) (func(), error) {
 	}
 	return func() { os.Remove(hp) }, nil
 }
+
+// aptLockWait makes apt wait for the dpkg lock instead of failing: on a
+// freshly booted cloud VM, cloud-init or apt-daily often holds it for the
+// first minutes of an image build.
+const aptLockWait = "DPkg::Lock::Timeout=600"
 
 // packageTimeout bounds one package manager run that was started.
 const packageTimeout = 30 * time.Minute

@@ -135,7 +135,7 @@ func Update(ctx context.Context, t *Target, policy UpdatePolicy, now func() time
 }
 
 func aptUpgrade(ctx context.Context, t *Target, policy UpdatePolicy) error {
-	if _, _, err := t.Run(ctx, nil, "apt-get", "-q", "update"); err != nil {
+	if _, _, err := t.Run(ctx, nil, "apt-get", "-q", "-o", aptLockWait, "update"); err != nil {
 		return err
 	}
 	if t.Mode() == ModeImage {
@@ -145,7 +145,7 @@ func aptUpgrade(ctx context.Context, t *Target, policy UpdatePolicy) error {
 		}
 		defer done()
 	}
-	args := []string{"apt-get", "-y", "-q", "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"}
+	args := []string{"apt-get", "-y", "-q", "-o", aptLockWait, "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"}
 	if t.Mode() == ModeImage {
 		args = append(args, "-o", "Dpkg::Options::=--force-unsafe-io")
 	}
