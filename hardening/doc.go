@@ -59,7 +59,7 @@
 //	primitive.Sysctl{Key, Value}                         sysctl.d, effective value across files
 //	primitive.ModuleDisabled{Name}                       modprobe.d install /bin/false + blacklist
 //	primitive.Package{Apt, Dnf, Present}                 Installed(name), Absent(name)
-//	primitive.Service{Unit, State}                       Enabled | Disabled | Masked via unit symlinks
+//	primitive.Service{Unit, State}                       Enabled | Disabled | Masked via unit symlinks (live: start/stop)
 //	primitive.FileMode{Path, Max, Owner, Group}          permissions no looser than Max
 //	primitive.FileContent{Path, Content, Perm}           exact content (banners)
 //	primitive.FileAbsent{Path}                           path must not exist

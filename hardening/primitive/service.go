@@ -239,5 +239,15 @@ func (s Service) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) erro
 		_, _, err := t.Run(ctx, nil, "systemctl", "daemon-reload")
 		return err
 	})
+	// Live mode also starts or stops the unit now (without waiting for it):
+	// an image only needs the symlinks, a running server needs the state.
+	action := "start"
+	if s.State != Enabled {
+		action = "stop"
+	}
+	p.OnLive("systemctl "+action+" "+u, []string{"/etc/systemd/system"}, func(ctx context.Context, t *engine.Target) error {
+		_, _, err := t.Run(ctx, nil, "systemctl", "--no-block", action, u)
+		return err
+	})
 	return nil
 }
