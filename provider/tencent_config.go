@@ -194,9 +194,9 @@ func clientFor(ctx context.Context, d *providerData, region string, diags *diag.
 	}
 	c, err := d.tencent.forRegion(ctx, region)
 	if err != nil {
-		diags.AddError("Tencent Cloud client", fmt.Sprintf("%v\n\nTencent-backed data sources and resources need credentials: set secret_id/secret_key "+
-			"in the provider block, or the %s / %s environment variables, or a tccli profile (profile, %s), or cam_role_name.",
-			err, tencent.EnvSecretID, tencent.EnvSecretKey, tencent.EnvProfile))
+		// internal/tencent names the missing credential and every way to
+		// provide it (attributes, environment variables, profile, CAM role).
+		diags.AddError("Tencent Cloud client", err.Error())
 		return nil
 	}
 	return c
