@@ -106,12 +106,17 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 			PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			MarkdownDescription: "Tags set at launch. Changing them replaces the instance."},
-		"system_disk_type": schema.StringAttribute{Optional: true, PlanModifiers: replace,
-			Validators:          []validator.String{stringvalidator.OneOf("CLOUD_BSSD", "CLOUD_PREMIUM", "CLOUD_SSD", "CLOUD_HSSD", "CLOUD_TSSD", "LOCAL_BASIC", "LOCAL_SSD")},
-			MarkdownDescription: "System disk type, e.g. `CLOUD_PREMIUM`. Unset: the API default. Changing it replaces the instance."},
+		"system_disk_type": schema.StringAttribute{Optional: true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(diskKnownInState,
+				"Changing the system disk type replaces the instance.", "Changing the system disk type replaces the instance.")},
+			Validators: []validator.String{stringvalidator.OneOf("CLOUD_BSSD", "CLOUD_PREMIUM", "CLOUD_SSD", "CLOUD_HSSD", "CLOUD_TSSD", "LOCAL_BASIC", "LOCAL_SSD")},
+			MarkdownDescription: "System disk type, e.g. `CLOUD_PREMIUM`. Unset: the API default. Changing it replaces the instance " +
+				"(after an import the configured value is adopted without replacement)."},
 		"system_disk_size": schema.Int64Attribute{Optional: true,
-			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-			MarkdownDescription: "System disk size in GB (at least the image size). Unset: the API default. Changing it replaces the instance."},
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(diskSizeKnownInState,
+				"Changing the system disk size replaces the instance.", "Changing the system disk size replaces the instance.")},
+			MarkdownDescription: "System disk size in GB (at least the image size). Unset: the API default. Changing it replaces the instance " +
+				"(after an import the configured value is adopted without replacement)."},
 		"instance_state": schema.StringAttribute{Computed: true, MarkdownDescription: "Instance state when last read, e.g. `RUNNING`.", PlanModifiers: keep},
 		"private_ip":     schema.StringAttribute{Computed: true, MarkdownDescription: "Primary private IP address.", PlanModifiers: keep},
 		"os_name":        schema.StringAttribute{Computed: true, MarkdownDescription: "`OsName` of the running image."},
@@ -151,4 +156,15 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 		return n
 	}
 	return a
+}
+
+// The system disk is not reported back by DescribeInstances here, so an
+// imported instance has no value in state: adopt the configured one instead
+// of replacing the instance over a difference that may not exist.
+func diskKnownInState(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull()
+}
+
+func diskSizeKnownInState(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull()
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -14,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/acctest/tcsim"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
 const insAddr = "hardened_instance.test"
@@ -192,6 +195,133 @@ func TestAccInstance_launchFailureCleansUp(t *testing.T) {
 						return fmt.Errorf("the failed instance was never terminated")
 					}
 					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccInstance_network launches into a VPC subnet with a security group
+// and swaps the group in place.
+func TestAccInstance_network(t *testing.T) {
+	e := startSim(t)
+	ctx := t.Context()
+	vpc, err := e.client.CreateVpc(ctx, "acc", "10.10.0.0/16", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnet, err := e.client.CreateSubnet(ctx, vpc.ID, "acc", "10.10.1.0/24", "ap-guangzhou-3", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sgs []string
+	for _, n := range []string{"web", "web-v2"} {
+		sg, err := e.client.CreateSecurityGroup(ctx, n, "acc test", nil, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sgs = append(sgs, sg.ID)
+	}
+	t.Cleanup(func() {
+		bg := context.Background()
+		for _, sg := range sgs {
+			if err := e.client.DeleteSecurityGroup(bg, sg); err != nil {
+				t.Error(err)
+			}
+		}
+		if err := e.client.DeleteSubnet(bg, subnet.ID); err != nil {
+			t.Error(err)
+		}
+		if err := e.client.DeleteVpc(bg, vpc.ID); err != nil {
+			t.Error(err)
+		}
+	})
+	cfg := func(sg string) string {
+		return e.provider() + fmt.Sprintf(`
+resource "hardened_instance" "test" {
+  image_id           = %q
+  instance_type      = "S5.MEDIUM2"
+  zone               = "ap-guangzhou-3"
+  vpc_id             = %q
+  subnet_id          = %q
+  security_group_ids = [%q]
+  system_disk_type   = "CLOUD_PREMIUM"
+  system_disk_size   = 50
+}`, e.id("Debian 13.1 64位"), vpc.ID, subnet.ID, sg)
+	}
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.noInstancesLeft,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg(sgs[0]),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(insAddr, tfjsonpath.New("id")),
+					expectAt(insAddr, "vpc_id", knownvalue.StringExact(vpc.ID)),
+					expectAt(insAddr, "subnet_id", knownvalue.StringExact(subnet.ID)),
+					expectAt(insAddr, "private_ip", knownvalue.StringRegexp(regexp.MustCompile(`^10\.10\.1\.\d+$`))),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config: cfg(sgs[1]),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(insAddr, plancheck.ResourceActionUpdate)}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(insAddr, tfjsonpath.New("id")),
+					expectAt(insAddr, "security_group_ids", knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(sgs[1])})),
+				},
+			},
+			{
+				ResourceName: insAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"timeouts", "system_disk_type", "system_disk_size"},
+			},
+		},
+	})
+}
+
+// TestAccInstance_importAdopts: an instance launched outside Terraform is
+// imported and its configuration (disk settings DescribeInstances does not
+// report) adopted in place, not by replacing it.
+func TestAccInstance_importAdopts(t *testing.T) {
+	e := startSim(t)
+	debian13 := e.id("Debian 13.1 64位")
+	id, err := e.client.RunInstance(t.Context(), tencent.RunInstanceInput{Zone: "ap-guangzhou-3", ImageID: debian13,
+		InstanceType: "S5.MEDIUM2", Name: "legacy-web", SystemDiskType: "CLOUD_PREMIUM", SystemDiskSizeGB: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := e.provider() + fmt.Sprintf(`
+resource "hardened_instance" "test" {
+  image_id         = %q
+  instance_type    = "S5.MEDIUM2"
+  zone             = "ap-guangzhou-3"
+  name             = "legacy-web"
+  system_disk_type = "CLOUD_PREMIUM"
+  system_disk_size = 50
+}`, debian13)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.noInstancesLeft,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					if _, err := e.client.WaitInstanceState(t.Context(), id, "RUNNING", time.Minute); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg, ResourceName: insAddr, ImportState: true, ImportStateId: id, ImportStatePersist: true,
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(insAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectAt(insAddr, "id", knownvalue.StringExact(id)),
+					expectAt(insAddr, "system_disk_size", knownvalue.Int64Exact(50)),
 				},
 			},
 		},
