@@ -94,7 +94,7 @@ func TestAccImage_filters(t *testing.T) {
 					expectAt(addr, "phase", knownvalue.StringExact("supported")),
 				},
 			},
-			{ // allowed_only skips Ubuntu 22.04? No: approaching is still allowed; 24.04 wins anyway
+			{ // os_version selects a release; approaching_eol is still allowed
 				Config: e.provider() + `data "hardened_image" "test" {
   os_family    = "ubuntu"
   os_version   = "22.04"
@@ -103,6 +103,8 @@ func TestAccImage_filters(t *testing.T) {
 }`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectAt(addr, "version", knownvalue.StringExact("22.04")),
+					expectAt(addr, "lts", knownvalue.Bool(true)),
+					expectAt(addr, "codename", knownvalue.StringExact("jammy")),
 					expectAt(addr, "phase", knownvalue.StringExact("approaching_eol")),
 					expectAt(addr, "days_to_eol", knownvalue.Int64Exact(129)),
 				},

@@ -34,6 +34,8 @@ type imageInfoCore struct {
 	Tags              types.Map        `tfsdk:"image_tags"`
 	Family            types.String     `tfsdk:"family"`
 	Version           types.String     `tfsdk:"version"`
+	Codename          types.String     `tfsdk:"codename"`
+	LTS               types.Bool       `tfsdk:"lts"`
 	Phase             types.String     `tfsdk:"phase"`
 	IsSupported       types.Bool       `tfsdk:"is_supported"`
 	EOLStandard       types.String     `tfsdk:"eol_standard"`
@@ -88,6 +90,8 @@ func imageInfoAttributes() map[string]schema.Attribute {
 		"image_tags":           schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Image tags (custom images; includes the `hardened:*` provenance tags)."},
 		"family":               str("Canonical OS family parsed from `os_name`, e.g. `ubuntu`; empty when unrecognised."),
 		"version":              str("Canonical OS release, e.g. `24.04`; empty when unrecognised."),
+		"codename":             str("Release codename, e.g. `trixie`; empty when unknown."),
+		"lts":                  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the release is a long-term-support release."},
 		"phase":                str("Lifecycle phase today: `supported`, `approaching_eol`, `extended`, `eol` or `unknown`."),
 		"is_supported":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the OS counts as supported under the policy (`extended` only with `allow_extended_support`)."},
 		"eol_standard":         str("End of standard support (`YYYY-MM-DD`); empty when unknown."),
@@ -199,6 +203,7 @@ func imageInfoFrom(v verdict) imageInfoModel {
 		ImageID: types.StringValue(img.ID), ImageName: types.StringValue(img.Name), OsName: types.StringValue(img.OsName),
 		CreatedTime: timeString(img.CreatedTime), Tags: stringMap(img.Tags),
 		Family: types.StringValue(v.OS.Family), Version: types.StringValue(v.OS.Version),
+		Codename: types.StringValue(st.Release.Codename), LTS: types.BoolValue(st.Release.LTS),
 		Phase: types.StringValue(string(st.Phase)), IsSupported: types.BoolValue(st.Supported),
 		EOLStandard: types.StringValue(lifecycle.FormatDate(st.Release.EOLStandard)), EOLExtended: types.StringValue(lifecycle.FormatDate(st.Release.EOLExtended)),
 		DaysToEOL: intPtr(st.DaysToEOL), DaysToExtendedEOL: intPtr(st.DaysToExtendedEOL),
