@@ -327,3 +327,35 @@ resource "hardened_instance" "test" {
 		},
 	})
 }
+
+// TestAccInstance_createTimeout: a launch slower than timeouts.create is
+// abandoned and the instance terminated (after its launch operation ends),
+// so nothing is left running.
+func TestAccInstance_createTimeout(t *testing.T) {
+	e := startSim(t, tcsim.WithDelays(tcsim.Delays{Launch: 3 * time.Second}))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.noInstancesLeft,
+		Steps: []resource.TestStep{{
+			Config: e.provider() + fmt.Sprintf(`
+resource "hardened_instance" "test" {
+  image_id      = %q
+  instance_type = "S5.MEDIUM2"
+  zone          = "ap-guangzhou-3"
+  timeouts      = { create = "1s" }
+}`, e.id("Debian 13.1 64位")),
+			ExpectError: errRe("did not reach RUNNING"),
+		}, {
+			// Before Terraform runs again: the failed apply itself cleaned up.
+			PreConfig: func() {
+				if err := e.noInstancesLeft(nil); err != nil {
+					t.Error(err)
+				}
+				if n := e.srv.Stats().Actions["TerminateInstances"]; n == 0 {
+					t.Error("the timed-out instance was never terminated")
+				}
+			},
+			Config: e.provider() + `data "hardened_fleet_report" "r" {}`,
+		}},
+	})
+}
