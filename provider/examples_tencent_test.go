@@ -111,6 +111,25 @@ func TestAccTencentExamples(t *testing.T) {
 		if ids := e.srv.Resources(simRegion).Instances; len(ids) != 1 {
 			t.Errorf("instances after apply: %v, want exactly one", ids)
 		}
+		// TRACE logs of Terraform and the provider never carry the secret key.
+		logFile := filepath.Join(tmp, "trace.log")
+		plan := exec.Command(bin, append([]string{"plan", "-input=false", "-no-color"}, vars...)...)
+		plan.Dir = w
+		plan.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile, "HARDENED_TODAY=2026-11-23", "CHECKPOINT_DISABLE=1")
+		if out, err := plan.CombinedOutput(); err != nil {
+			t.Fatalf("plan with TF_LOG=TRACE: %v\n%s", err, out)
+		}
+		trace, err := os.ReadFile(logFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(trace), "DescribeImages") {
+			t.Errorf("TRACE log has no DescribeImages line: the provider's client log is not captured (%d bytes)", len(trace))
+		}
+		if strings.Contains(string(trace), e.srv.SecretKey) {
+			t.Errorf("TRACE log contains the secret key")
+		}
+
 		// Another key is not trusted: nothing qualifies and the plan says why.
 		_, otherPub := signedProvenance(t, e.id("Debian 13.1 64位"))
 		out, err = cli.run(w, "2026-11-23", "plan", "-input=false", "-no-color", "-var", "trusted_key="+otherPub)
