@@ -114,6 +114,9 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	}
 	// The bundle never stays in the image, whatever happens next.
 	defer func() {
+		if ctx.Err() != nil {
+			return // cancelled: the builder discards the machine, and the session may be gone
+		}
 		cctx := context.WithoutCancel(ctx)
 		if _, err := r.must(cctx, "remove harden bundle", r.sudo+"rm -f "+harden); err != nil {
 			ui.Error("hardened-cis: " + err.Error())

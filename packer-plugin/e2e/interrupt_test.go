@@ -1,0 +1,74 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestInterruptLeavesNoOrphans sends SIGINT to packer while the provisioner
+// runs on a real machine: the build must stop and remove the instance, key
+// pair, security group, VPC and subnet (and create no image).
+func TestInterruptLeavesNoOrphans(t *testing.T) {
+	requireAcc(t)
+	requireSandbox(t)
+	srv := sandboxServer(t)
+	e := newEnv(t, srv)
+	args := append([]string{"build", "-var", "report_dir=" + filepath.Join(e.dir, "reports"), "-var", "update=false",
+		"-var", "ssh_cidr=198.18.0.0/15"}, e.endpointVars()...)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := e.command(ctx, append(args, example(t, "debian13-cis.pkr.hcl"))...)
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	// Its own process group, signalled as a whole: what Ctrl-C in a terminal
+	// does (packer's panicwrap parent does not forward a SIGINT sent to it alone).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitErr := make(chan error, 1)
+	go func() { err := cmd.Wait(); pw.Close(); waitErr <- err }()
+
+	var out strings.Builder
+	sent := time.Time{}
+	sc := bufio.NewScanner(pr)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		out.WriteString(line + "\n")
+		t.Log(line)
+		if sent.IsZero() && strings.Contains(line, "hardened-cis: applying") {
+			// The instance runs and the bundle is on it: interrupt now.
+			if r := srv.Resources(region); len(r.Instances) != 1 || len(r.KeyPairs) != 1 || len(r.SecurityGroups) != 1 {
+				t.Errorf("before the interrupt the build should own one instance, key pair and group: %+v", r)
+			}
+			sent = time.Now()
+			if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	err := <-waitErr
+	if sent.IsZero() {
+		t.Fatalf("the build never reached the provisioner (exit %v)", err)
+	}
+	t.Logf("MEASURE SIGINT to packer exit: %s", time.Since(sent).Round(time.Second))
+	if err == nil {
+		t.Fatal("interrupted packer build exited 0")
+	}
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		t.Errorf("packer was killed by %v instead of cleaning up", ws.Signal())
+	}
+	for _, want := range []string{"Terminating instance", "Deleting temporary security group", "Deleting temporary key pair", "Deleting temporary VPC"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	assertNoOrphans(t, srv, false)
+}
