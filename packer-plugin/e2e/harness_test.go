@@ -86,12 +86,12 @@ func plugin(t testing.TB) string {
 
 // env is one packer environment: its own plugin directory with the plugin installed.
 type env struct {
-	t        testing.TB
-	root     string
-	dir      string
-	vars     []string
-	srv      *tcsim.TestServer
-	logFile  string
+	t       testing.TB
+	root    string
+	dir     string
+	vars    []string
+	srv     *tcsim.TestServer
+	logFile string
 }
 
 func newEnv(t testing.TB, srv *tcsim.TestServer) *env {
