@@ -38,7 +38,8 @@ func imageRootIn(tb testing.TB, ctx context.Context, release, parent string) str
 	if err != nil {
 		tb.Fatalf("base root: %v", err)
 	}
-	dir, err := os.MkdirTemp(parent, "image-")
+	dir, err := os.MkdirTemp(parent, "image-") //nolint:usetesting // BenchmarkAudit's tree must outlive one invocation
+
 	if err != nil {
 		tb.Fatal(err)
 	}

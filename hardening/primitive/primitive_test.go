@@ -66,7 +66,9 @@ func TestFailFixPassIdempotent(t *testing.T) {
 			tg := newRoot(t, base)
 			if tc.name == "filemode" {
 				hp, _ := tg.HostPath("/etc/shadow")
-				os.Chmod(hp, 0o644)
+				if err := os.Chmod(hp, 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if f := tc.check.Audit(ctx, tg); f.Status != engine.StatusFail {
 				t.Fatalf("before fix: %s %s, want fail", f.Status, f.Detail)

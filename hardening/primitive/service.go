@@ -75,7 +75,7 @@ func enabledLinks(t *engine.Target, unit string) ([]string, error) {
 		return nil, err
 	}
 	for _, e := range ents {
-		if !e.IsDir() || !(strings.HasSuffix(e.Name(), ".wants") || strings.HasSuffix(e.Name(), ".requires")) {
+		if !e.IsDir() || (!strings.HasSuffix(e.Name(), ".wants") && !strings.HasSuffix(e.Name(), ".requires")) {
 			continue
 		}
 		p := "/etc/systemd/system/" + e.Name() + "/" + unit

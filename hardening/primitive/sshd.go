@@ -208,8 +208,12 @@ func ValidateSSHD(ctx context.Context, t *engine.Target) error {
 			f.Close()
 			return err
 		}
-		f.Close()
-		os.Chmod(f.Name(), 0o600)
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("sshd -t: temporary host key: %w", err)
+		}
+		if err := os.Chmod(f.Name(), 0o600); err != nil {
+			return fmt.Errorf("sshd -t: temporary host key: %w", err)
+		}
 		args = append(args, "-h", "/run/"+path.Base(f.Name()))
 	}
 	if _, _, err := t.Run(ctx, nil, args...); err != nil {

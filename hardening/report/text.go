@@ -33,7 +33,7 @@ func Text(w io.Writer, r *Report) error {
 	if p.Note != "" {
 		fmt.Fprintf(b, " (%s)", p.Note)
 	}
-	b.WriteString("\n\n")
+	fmt.Fprint(b, "\n\n")
 	for _, rr := range r.ByProblem() {
 		ref := ""
 		if len(rr.CIS) > 0 {

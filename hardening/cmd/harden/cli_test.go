@@ -169,10 +169,16 @@ func TestWaiversInEveryFormat(t *testing.T) {
 func TestExitCodes(t *testing.T) {
 	root := fixtureRoot(t)
 	unsupported := t.TempDir()
-	os.MkdirAll(filepath.Join(unsupported, "etc"), 0o755)
-	os.WriteFile(filepath.Join(unsupported, "etc/os-release"), []byte("ID=centos\nVERSION_ID=\"7\"\n"), 0o644)
+	if err := os.MkdirAll(filepath.Join(unsupported, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(unsupported, "etc/os-release"), []byte("ID=centos\nVERSION_ID=\"7\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	waivers := filepath.Join(t.TempDir(), "waivers")
-	os.WriteFile(waivers, []byte("# comment\nbanner approved by security team\n"), 0o644)
+	if err := os.WriteFile(waivers, []byte("# comment\nbanner approved by security team\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		args []string
