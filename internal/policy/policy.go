@@ -188,14 +188,9 @@ func (d Decision) Summary() string {
 // Evaluate judges in under p on today.
 func Evaluate(in Input, p Policy, today time.Time) Decision {
 	today = lifecycle.Day(today)
-	// The label is built only when there is something to say: most images
-	// of a page are compliant and need no message at all.
-	label := ""
+	label := imageLabel(in)
 	var reasons []Reason
 	add := func(code string, violation bool, format string, args ...any) {
-		if label == "" {
-			label = imageLabel(in)
-		}
 		reasons = append(reasons, Reason{Code: code, Violation: violation, Message: label + " " + fmt.Sprintf(format, args...)})
 	}
 
@@ -253,7 +248,6 @@ func Evaluate(in Input, p Policy, today time.Time) Decision {
 	}
 	if violated {
 		d.Allowed = false
-		label = imageLabel(in)
 		if e, expired, ok := exceptionFor(p.Exceptions, in.Image.ID, today); ok && !expired {
 			e := e
 			d.Allowed, d.Exception = true, &e
