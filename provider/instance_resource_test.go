@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,6 +118,15 @@ func TestAccInstance_eolImageFailsPlan(t *testing.T) {
 					}
 					return nil
 				},
+			},
+			{ // mode = "warn" on the resource: launched, with a warning
+				Config: e.provider() + strings.Replace(instanceConfig(centos, "replace", "legacy"), `name          = "legacy"`,
+					`name          = "legacy"`+"\n  mode          = \"warn\"", 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectAt(insAddr, "phase", knownvalue.StringExact("eol")),
+					expectAt(insAddr, "instance_state", knownvalue.StringExact("RUNNING")),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})
