@@ -3,6 +3,7 @@ package cvm
 import (
 	"encoding/json"
 	"testing"
+	"time"
 )
 
 func stateJSON(t *testing.T, v any) string {
@@ -13,3 +14,5 @@ func stateJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+var fixedTime = time.Date(2026, 11, 23, 17, 0, 0, 0, time.UTC)

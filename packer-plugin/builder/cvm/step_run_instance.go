@@ -47,7 +47,7 @@ func (s *stepRunInstance) Run(ctx context.Context, state multistep.StateBag) mul
 	ui(state).Say(fmt.Sprintf("Launching instance %s (%s) from %s in %s...", s.Name, c.InstanceType, src.Image.ID, c.Zone))
 	id, err := cl.RunInstance(ctx, in)
 	if err != nil {
-		return halt(state, fmt.Errorf("run instance from %s in %s: %w", src.Image.ID, c.Zone, err))
+		return halt(state, fmt.Errorf("launch build instance: %w", err))
 	}
 	s.instanceID = id
 	ui(state).Say(fmt.Sprintf("Waiting for instance %s to be RUNNING...", id))
