@@ -37,7 +37,7 @@ func (r *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	for k, v := range imageFilterAttributes() {
 		attrs[k] = v
 	}
-	filters := []string{"image_type", "name_regex", "os_family", "os_version", "architecture", "platform", "tags", "allowed_only", "most_recent"}
+	filters := []string{"image_type", "name_regex", "os_family", "os_version", "architecture", "platform", "tags", "allowed_only", "most_recent"} // not region
 	conflicts := make([]path.Expression, len(filters))
 	for i, f := range filters {
 		conflicts[i] = path.MatchRoot(f)
@@ -79,7 +79,7 @@ func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	c := clientFor(ctx, r.data, m.Region.ValueString(), &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -134,6 +134,7 @@ func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	info := imageInfoFrom(v)
 	m.imageIdentModel, m.imageInfoCore = info.imageIdentModel, info.imageInfoCore
+	m.Region = types.StringValue(c.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

@@ -35,6 +35,7 @@ type imagePinModel struct {
 	ID      types.String `tfsdk:"id"`
 	ImageID types.String `tfsdk:"image_id"`
 	Reason  types.String `tfsdk:"reason"`
+	Region  types.String `tfsdk:"region"`
 	policyOverrideModel
 	PinnedImageID types.String `tfsdk:"pinned_image_id"`
 	OsName        types.String `tfsdk:"os_name"`
@@ -79,6 +80,9 @@ func (r *imagePinResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 		"image_id": schema.StringAttribute{Required: true, MarkdownDescription: "Image to approve, e.g. `img-9qrfy1xt`. Checked against the image policy at plan time.",
 			Validators: []validator.String{imageIDValidator()}},
+		"region": schema.StringAttribute{Optional: true, Computed: true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()},
+			MarkdownDescription: "Region of the image (custom image ids are per region). Default: the provider's region."},
 		"reason":              schema.StringAttribute{Optional: true, MarkdownDescription: "Why this image is pinned (change ticket, build id); recorded in state."},
 		"pinned_image_id":     computed("The approved image id; reference this from instances so they only launch approved images."),
 		"os_name":             computed("Tencent `OsName` of the image."),
@@ -110,10 +114,11 @@ func (r *imagePinResource) Configure(_ context.Context, req resource.ConfigureRe
 // check looks the image up and judges it; ok is false when the lookup
 // failed (a diagnostic is added).
 func (r *imagePinResource) check(ctx context.Context, m *imagePinModel, diags diagAppender) (verdict, bool) {
-	c := clientFor(ctx, r.data, "", diags.diags())
+	c := clientFor(ctx, r.data, m.Region.ValueString(), diags.diags())
 	if c == nil {
 		return verdict{}, false
 	}
+	m.Region = types.StringValue(c.Region())
 	img, err := c.GetImage(ctx, m.ImageID.ValueString())
 	if err != nil {
 		diags.diags().AddAttributeError(path.Root("image_id"), "Image not found",
@@ -202,10 +207,11 @@ func (r *imagePinResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	c := clientFor(ctx, r.data, m.Region.ValueString(), &resp.Diagnostics)
 	if c == nil {
 		return
 	}
+	m.Region = types.StringValue(c.Region())
 	img, err := c.GetImage(ctx, m.ImageID.ValueString())
 	if tencent.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Pinned image is gone",

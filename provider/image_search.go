@@ -27,6 +27,7 @@ type imageFilterModel struct {
 	OSVersion       types.String `tfsdk:"os_version"`
 	Tags            types.Map    `tfsdk:"tags"`
 	AllowedOnly     types.Bool   `tfsdk:"allowed_only"`
+	Region          types.String `tfsdk:"region"`
 }
 
 var imageTypes = []string{"PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE", "MARKET_IMAGE"}
@@ -46,6 +47,8 @@ func imageFilterAttributes() map[string]schema.Attribute {
 		"platform": schema.StringAttribute{Optional: true, MarkdownDescription: "Only this Tencent `Platform`, e.g. `Debian` (server-side filter)."},
 		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 			MarkdownDescription: "Only images carrying all these tags (server-side filter), e.g. `{ \"hardened:profile\" = \"debian13-cis-l1\" }`."},
+		"region": schema.StringAttribute{Optional: true, Computed: true,
+			MarkdownDescription: "Region to search, e.g. `ap-shanghai`. Default: the provider's region."},
 		"allowed_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only images the image policy allows. Default `false`."},
 	}
 }

@@ -54,7 +54,7 @@ func (r *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	q := queryFrom(ctx, m.imageFilterModel, &resp.Diagnostics)
-	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	c := clientFor(ctx, r.data, m.Region.ValueString(), &resp.Diagnostics)
 	if c == nil || resp.Diagnostics.HasError() {
 		return
 	}
@@ -70,5 +70,6 @@ func (r *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		m.Images[i] = imageInfoFrom(v)
 	}
 	m.IDs = stringList(ids)
+	m.Region = types.StringValue(c.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

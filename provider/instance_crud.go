@@ -51,7 +51,7 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if plan.ImageID.IsUnknown() || plan.Mode.IsUnknown() || plan.AllowExtendedSupport.IsUnknown() || plan.RequireHardened.IsUnknown() {
 		return // judged in Create/Update once known
 	}
-	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	c := clientFor(ctx, r.data, plan.Region.ValueString(), &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -93,10 +93,11 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	c := clientFor(ctx, r.data, plan.Region.ValueString(), &resp.Diagnostics)
 	if c == nil {
 		return
 	}
+	plan.Region = types.StringValue(c.Region())
 	// The plan judged the image already unless it was unknown then.
 	v, ok := r.judgeImage(ctx, c, plan, &resp.Diagnostics)
 	if !ok {
@@ -163,10 +164,11 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	c := clientFor(ctx, r.data, m.Region.ValueString(), &resp.Diagnostics)
 	if c == nil {
 		return
 	}
+	m.Region = types.StringValue(c.Region())
 	inst, err := c.GetInstance(ctx, m.ID.ValueString())
 	var nf *tencent.NotFoundError
 	if errors.As(err, &nf) || (err == nil && (inst.State == "TERMINATING" || inst.State == "LAUNCH_FAILED")) {
@@ -207,12 +209,12 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	c := clientFor(ctx, r.data, state.Region.ValueString(), &resp.Diagnostics)
 	if c == nil {
 		return
 	}
 	id := state.ID.ValueString()
-	plan.ID = state.ID
+	plan.ID, plan.Region = state.ID, types.StringValue(c.Region())
 	v, ok := r.judgeImage(ctx, c, plan, &resp.Diagnostics)
 	if !ok {
 		return
@@ -269,7 +271,7 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	c := clientFor(ctx, r.data, "", &resp.Diagnostics)
+	c := clientFor(ctx, r.data, state.Region.ValueString(), &resp.Diagnostics)
 	if c == nil {
 		return
 	}

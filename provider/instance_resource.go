@@ -43,6 +43,7 @@ type instanceModel struct {
 	ImageChange      types.String `tfsdk:"image_change"`
 	InstanceType     types.String `tfsdk:"instance_type"`
 	Zone             types.String `tfsdk:"zone"`
+	Region           types.String `tfsdk:"region"`
 	VpcID            types.String `tfsdk:"vpc_id"`
 	SubnetID         types.String `tfsdk:"subnet_id"`
 	SecurityGroupIDs types.Set    `tfsdk:"security_group_ids"`
@@ -92,6 +93,8 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			MarkdownDescription: "Instance type, e.g. `S5.MEDIUM2`. Changing it replaces the instance."},
 		"zone": schema.StringAttribute{Required: true, PlanModifiers: replace,
 			MarkdownDescription: "Availability zone, e.g. `ap-guangzhou-3`. Changing it replaces the instance."},
+		"region": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: append(replace, keep...),
+			MarkdownDescription: "Region of the instance, e.g. `ap-shanghai` (must contain `zone`). Default: the provider's region. Changing it replaces the instance."},
 		"vpc_id": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: append(replace, keep...),
 			Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("subnet_id"))},
 			MarkdownDescription: "VPC (`vpc-…`); requires `subnet_id`. Unset: the default VPC. Changing it replaces the instance."},

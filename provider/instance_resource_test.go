@@ -369,3 +369,57 @@ resource "hardened_instance" "test" {
 		}},
 	})
 }
+
+// TestAccInstance_otherRegion: region on the resources selects the
+// region's client (same credentials, own image cache).
+func TestAccInstance_otherRegion(t *testing.T) {
+	e := startSim(t)
+	const region = "ap-shanghai"
+	debian13 := e.id("Debian 13.1 64位") // public image ids are the same in every region
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraformState) error {
+			if ins := e.srv.Resources(region).Instances; len(ins) != 0 {
+				return fmt.Errorf("instances left in %s: %v", region, ins)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: e.provider() + fmt.Sprintf(`
+data "hardened_image" "d" {
+  region       = %[1]q
+  os_family    = "debian"
+  os_version   = "13"
+  architecture = "x86_64"
+  name_regex   = "64位$"
+  most_recent  = true
+}
+resource "hardened_image_pin" "p" {
+  region   = %[1]q
+  image_id = data.hardened_image.d.image_id
+}
+resource "hardened_instance" "test" {
+  region        = %[1]q
+  image_id      = hardened_image_pin.p.pinned_image_id
+  instance_type = "S5.MEDIUM2"
+  zone          = "%[1]s-2"
+}`, region),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectAt("data.hardened_image.d", "image_id", knownvalue.StringExact(debian13)),
+				expectAt("hardened_image_pin.p", "region", knownvalue.StringExact(region)),
+				expectAt(insAddr, "region", knownvalue.StringExact(region)),
+				expectAt(insAddr, "zone", knownvalue.StringExact(region+"-2")),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: func(*terraformState) error {
+				if n := len(e.srv.Resources(region).Instances); n != 1 {
+					return fmt.Errorf("%d instances in %s, want 1", n, region)
+				}
+				if n := len(e.srv.Resources(simRegion).Instances); n != 0 {
+					return fmt.Errorf("%d instances in the provider's region, want 0", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
