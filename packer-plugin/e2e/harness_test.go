@@ -26,9 +26,22 @@ const region = "ap-guangzhou"
 
 var (
 	buildOnce  sync.Once
+	pluginDir  string // shared by all tests of one run; removed by TestMain
 	pluginPath string
 	buildErr   error
 )
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "packer-plugin-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	pluginDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 func repoRoot(t testing.TB) string {
 	_, file, _, _ := runtime.Caller(0)
@@ -57,12 +70,7 @@ func plugin(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		root := repoRoot(t)
-		dir, err := os.MkdirTemp("", "packer-plugin-e2e-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		pluginPath = filepath.Join(dir, "packer-plugin-hardened")
+		pluginPath = filepath.Join(pluginDir, "packer-plugin-hardened")
 		cmds := [][]string{
 			{"make", "-C", "packer-plugin", "bundle"},
 			{"go", "build", "-trimpath", "-ldflags", "-X github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/version.VersionPrerelease=",
@@ -86,12 +94,11 @@ func plugin(t testing.TB) string {
 
 // env is one packer environment: its own plugin directory with the plugin installed.
 type env struct {
-	t       testing.TB
-	root    string
-	dir     string
-	vars    []string
-	srv     *tcsim.TestServer
-	logFile string
+	t    testing.TB
+	root string
+	dir  string
+	vars []string
+	srv  *tcsim.TestServer
 }
 
 func newEnv(t testing.TB, srv *tcsim.TestServer) *env {

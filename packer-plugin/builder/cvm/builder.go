@@ -45,11 +45,11 @@ func (b *Builder) Prepare(raws ...interface{}) ([]string, []string, error) {
 func (b *Builder) Run(ctx context.Context, u packersdk.Ui, hook packersdk.Hook) (packersdk.Artifact, error) {
 	c := &b.config
 	log := hclog.New(&hclog.LoggerOptions{Name: "hardened-cvm", Level: hclog.LevelFromString("DEBUG")})
-	cl, err := c.AccessConfig.Client(ctx, log)
+	cl, err := c.Client(ctx, log)
 	if err != nil {
 		return nil, err
 	}
-	pol, err := c.GateConfig.Policy()
+	pol, err := c.Policy()
 	if err != nil {
 		return nil, err
 	}

@@ -91,11 +91,11 @@ func (d *Datasource) run(ctx context.Context) (DatasourceOutput, error) {
 	if log == nil {
 		log = hclog.New(&hclog.LoggerOptions{Name: "hardened-base-image", Level: hclog.LevelFromString("INFO")})
 	}
-	cl, err := d.config.AccessConfig.Client(ctx, log)
+	cl, err := d.config.Client(ctx, log)
 	if err != nil {
 		return DatasourceOutput{}, err
 	}
-	pol, err := d.config.GateConfig.Policy()
+	pol, err := d.config.Policy()
 	if err != nil {
 		return DatasourceOutput{}, err
 	}
