@@ -177,16 +177,18 @@ func testRealRoot(t *testing.T, release, profile string) {
 
 	// Image cleanup: host keys and machine-id gone, host-key regeneration in
 	// place, the root builder's exception removed.
-	if _, stderr, err := sb.Exec(ctx, nil, "/usr/local/bin/harden", "cleanup"); err != nil {
+	// The temporary build user goes too, although its session is still open.
+	if _, stderr, err := sb.Exec(ctx, nil, "/usr/local/bin/harden", "cleanup", "--remove-user", user); err != nil {
 		t.Fatalf("cleanup: %v %s", err, stderr)
 	}
 	out, _, err := sb.Exec(ctx, nil, "/bin/sh", "-c",
-		"ls /etc/ssh/ssh_host_* 2>/dev/null | wc -l; stat -c %s /etc/machine-id; test -L /etc/systemd/system/multi-user.target.wants/harden-ssh-hostkeys.service && echo unit")
+		"ls /etc/ssh/ssh_host_* 2>/dev/null | wc -l; stat -c %s /etc/machine-id; test -L /etc/systemd/system/multi-user.target.wants/harden-ssh-hostkeys.service && echo unit; "+
+			"getent passwd "+user+" >/dev/null && echo user-left; test -d /home/"+user+" && echo home-left; true")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f := strings.Fields(string(out)); len(f) != 3 || f[0] != "0" || f[1] != "0" || f[2] != "unit" {
-		t.Errorf("after cleanup: host keys/machine-id/unit = %q", out)
+		t.Errorf("after cleanup: host keys/machine-id/unit/build user = %q", out)
 	}
 	if err := sb.StartSSH(ctx); err != nil {
 		t.Fatalf("restart sshd after cleanup: %v", err)

@@ -65,7 +65,9 @@ func Cleanup(ctx context.Context, t *Target, opts CleanupOptions) (*CleanupRepor
 		if _, err := lookupPasswd(t, u); err != nil {
 			continue
 		}
-		if _, _, err := t.Run(ctx, nil, "userdel", "--remove", u); err != nil {
+		// --force: the temporary build user is usually still logged in (its
+		// SSH session runs this cleanup); its session ends when Packer disconnects.
+		if _, _, err := t.Run(ctx, nil, "userdel", "--force", "--remove", u); err != nil {
 			return rep, fmt.Errorf("cleanup: remove build user %s: %w", u, err)
 		}
 		did("removed build user %s and its home", u)
