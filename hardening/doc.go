@@ -118,8 +118,10 @@
 // Profile: detected from /etc/os-release under --root (Rocky, Alma, RHEL,
 // TencentOS 3/4 and OpenCloudOS 8/9 map to rhel-8/rhel-9), or --profile.
 //
-// Waivers: `--waive RULE=reason` (repeatable, comma-separated; a missing
-// reason is recorded as "waived on the command line without a reason") or
+// Waivers: `--waive RULE=reason` (repeatable, comma-separated; a comma
+// starts a new waiver only when a rule id follows, so reasons may contain
+// commas; a missing reason is recorded as "waived on the command line
+// without a reason") or
 // `--waivers FILE` with one "RULE reason…" per line ('#' comments; a reason
 // is mandatory there). Profile default waivers apply too; user waivers win.
 // A rule id that is not in the catalog, or not in the selected profile, is

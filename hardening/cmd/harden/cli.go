@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -124,19 +125,31 @@ type waiverFlag map[string]string
 
 func (w waiverFlag) String() string { return "" }
 func (w waiverFlag) Set(v string) error {
+	// A comma starts a new waiver only when a rule id follows; otherwise it
+	// belongs to the reason ("--waive a=legacy app, see TICKET-1,b").
+	var items []string
 	for _, part := range strings.Split(v, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
+		if len(items) > 0 && !waiverStart.MatchString(strings.TrimSpace(part)) {
+			items[len(items)-1] += "," + part
 			continue
 		}
-		id, reason, _ := strings.Cut(part, "=")
-		if reason == "" {
+		items = append(items, part)
+	}
+	for _, item := range items {
+		id, reason, _ := strings.Cut(strings.TrimSpace(item), "=")
+		if id == "" {
+			continue
+		}
+		if strings.TrimSpace(reason) == "" {
 			reason = "waived on the command line without a reason"
 		}
 		w[strings.TrimSpace(id)] = strings.TrimSpace(reason)
 	}
 	return nil
 }
+
+// waiverStart matches the beginning of one waiver: a rule id, then "=" or the end.
+var waiverStart = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*(=|$)`)
 
 // listFlag collects a repeatable string flag.
 type listFlag []string

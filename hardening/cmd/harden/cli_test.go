@@ -166,6 +166,25 @@ func TestWaiversInEveryFormat(t *testing.T) {
 	}
 }
 
+func TestWaiverFlagParsing(t *testing.T) {
+	w := waiverFlag{}
+	for _, v := range []string{"a-rule=legacy app, see TICKET-1,b-rule", "c-rule=x=y", " d-rule = spaced "} {
+		if err := w.Set(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]string{"a-rule": "legacy app, see TICKET-1", "b-rule": "waived on the command line without a reason",
+		"c-rule": "x=y", "d-rule": "spaced"}
+	if len(w) != len(want) {
+		t.Errorf("got %v", w)
+	}
+	for k, v := range want {
+		if w[k] != v {
+			t.Errorf("%s = %q, want %q", k, w[k], v)
+		}
+	}
+}
+
 func TestExitCodes(t *testing.T) {
 	root := fixtureRoot(t)
 	unsupported := t.TempDir()
