@@ -110,6 +110,7 @@ th{background:#fafafa}td.id{font-family:ui-monospace,monospace;white-space:nowra
 .pass,.fixed{background:#e3f6e8;color:#16632f}.fail,.error{background:#fde5e5;color:#9b1c1c}
 .waived,.manual{background:#fff4d6;color:#7a5600}.not_applicable{background:#eee;color:#555}
 .detail{color:#444;font-size:.92em;word-break:break-word}.ok{color:#16632f}
+details{margin-top:.3rem}summary{cursor:pointer;color:#555}ul{margin:.3rem 0;padding-left:1.2rem}
 </style></head><body>
 <h1>CIS hardening {{.R.Command}}: {{.R.Profile}}</h1>
 <p class="meta">{{.R.OS}} · platform {{.R.Platform}} · benchmark {{.R.Benchmark}} {{.R.BenchmarkVersion}} · root <code>{{.R.Root}}</code> · {{.R.Mode}} mode · harden {{.R.Version}} · {{.R.StartedAt.Format "2006-01-02 15:04:05 UTC"}} · {{.R.DurationMS}} ms</p>
@@ -127,7 +128,7 @@ th{background:#fafafa}td.id{font-family:ui-monospace,monospace;white-space:nowra
 {{with .R.BuilderException}}<p class="st waived">Builder exception: {{.}}</p>{{end}}
 <h2>Failed rules</h2>
 {{if .Problems}}<table><tr><th>Rule</th><th>Status</th><th>CIS</th><th>Title and detail</th></tr>
-{{range .Problems}}<tr><td class="id">{{.ID}}</td><td><span class="st {{.Status}}">{{.Status}}</span></td><td title="{{refs .}}">{{join .CIS ", "}}</td><td>{{.Title}}<div class="detail">{{.Detail}}</div></td></tr>
+{{range .Problems}}<tr><td class="id">{{.ID}}</td><td><span class="st {{.Status}}">{{.Status}}</span></td><td title="{{refs .}}">{{join .CIS ", "}}</td><td>{{.Title}}<div class="detail">{{.Detail}}</div>{{if gt (len .Checks) 1}}<details><summary>{{len .Checks}} checks</summary><ul>{{range .Checks}}<li><span class="st {{.Status}}">{{.Status}}</span> {{.Check}}{{with .Detail}} — <span class="detail">{{.}}</span>{{end}}</li>{{end}}</ul></details>{{end}}</td></tr>
 {{end}}</table>{{else}}<p class="ok">No failed rules.</p>{{end}}
 <h2>By section</h2>
 <table><tr><th>Section</th><th>Pass/fixed</th><th>Fail/error</th><th>Other</th></tr>

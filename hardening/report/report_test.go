@@ -22,7 +22,9 @@ func sample() *Report {
 	}
 	results := []engine.Result{
 		{Rule: rule("a-pass", "1", "1.1.1.1"), Status: engine.StatusPass, Detail: "ok"},
-		{Rule: rule("b-fail", "5", "5.1.16"), Status: engine.StatusFail, Detail: "MaxAuthTries is 6 <script>"},
+		{Rule: rule("b-fail", "5", "5.1.16"), Status: engine.StatusFail, Detail: "MaxAuthTries is 6 <script>", Checks: []engine.CheckResult{
+			{Check: "sshd MaxAuthTries 4", Status: engine.StatusFail, Detail: "MaxAuthTries is 6"},
+			{Check: "sshd LoginGraceTime 60", Status: engine.StatusPass}}},
 		{Rule: rule("c-waived", "3", "3.3.1"), Status: engine.StatusWaived, Detail: "waived: legacy", WaiverReason: "legacy router"},
 		{Rule: rule("d-manual", "1"), Status: engine.StatusManual, Detail: "needs a console"},
 		{Rule: rule("e-error", "4", "4.1"), Status: engine.StatusError, Detail: "read failed"},
@@ -105,7 +107,8 @@ func TestHTMLAndText(t *testing.T) {
 	}
 	page := h.String()
 	for _, want := range []string{"<!DOCTYPE html>", "Failed rules", "5 Access, authentication and authorization",
-		"legacy router", "partitioning is fixed by the image", "cis-debian-12 v1.1.0 5.1.16", "&lt;script&gt;"} {
+		"legacy router", "partitioning is fixed by the image", "cis-debian-12 v1.1.0 5.1.16", "&lt;script&gt;",
+		"<summary>2 checks</summary>", "sshd LoginGraceTime 60"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("html lacks %q", want)
 		}
