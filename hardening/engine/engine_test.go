@@ -358,3 +358,17 @@ func TestCleanup(t *testing.T) {
 		t.Error("removing root accepted")
 	}
 }
+
+func TestLock(t *testing.T) {
+	tg, err := NewTarget(t.TempDir(), TargetOptions{Mode: ModeImage})
+	must(t, err)
+	unlock, err := tg.Lock()
+	must(t, err)
+	if _, err := tg.Lock(); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second lock: %v, want ErrLocked", err)
+	}
+	unlock()
+	again, err := tg.Lock()
+	must(t, err)
+	again()
+}

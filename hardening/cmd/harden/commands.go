@@ -69,6 +69,11 @@ func cmdApply(ctx context.Context, cat *engine.Catalog, args []string, e env) (i
 	if err != nil {
 		return exitUsage, err
 	}
+	unlock, err := s.target.Lock()
+	if err != nil {
+		return exitApplyError, err
+	}
+	defer unlock()
 	start := time.Now()
 	logf := func(format string, a ...any) { s.log.Info(fmt.Sprintf(format, a...)) }
 	s.log.Info("harden apply", "profile", s.profile.ID, "root", s.target.Root(), "mode", s.target.Mode(), "rules", len(s.resolved.Rules))
@@ -146,6 +151,11 @@ func cmdCleanup(ctx context.Context, args []string, e env) (int, error) {
 	if err != nil {
 		return exitUsage, usagef("--root: %v", err)
 	}
+	unlock, err := t.Lock()
+	if err != nil {
+		return exitApplyError, err
+	}
+	defer unlock()
 	actions, err := cleanupImage(ctx, t, removeUsers, nil)
 	for _, a := range actions {
 		fmt.Fprintln(e.stdout, a)
