@@ -1,6 +1,14 @@
 // Package provider is the Terraform provider "hardened": a thin adapter that
 // turns Terraform configuration into calls on the domain packages
-// (internal/lifecycle, ...) and their results back into Terraform values.
+// (internal/lifecycle, internal/policy, internal/provenance, internal/tencent)
+// and their results back into Terraform values.
+//
+// The image gate: hardened_image_pin and hardened_instance judge their image
+// in ModifyPlan (internal/policy), so an unapproved image fails the plan
+// before anything is created. The Tencent client is created lazily, once per
+// provider configuration (tencent_config.go), so lifecycle-only
+// configurations need no credentials and all types of one plan share one
+// DescribeImages cache.
 package provider
 
 import (
