@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -112,7 +113,8 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		Name: plan.Name.ValueString(), VpcID: plan.VpcID.ValueString(), SubnetID: plan.SubnetID.ValueString(),
 		SecurityGroupIDs: setStrings(ctx, plan.SecurityGroupIDs, &resp.Diagnostics), KeyIDs: setStrings(ctx, plan.KeyIDs, &resp.Diagnostics),
 		SystemDiskType: plan.SystemDiskType.ValueString(), SystemDiskSizeGB: plan.SystemDiskSize.ValueInt64(),
-		Tags: mapStrings(ctx, plan.Tags, &resp.Diagnostics),
+		Tags:     mapStrings(ctx, plan.Tags, &resp.Diagnostics),
+		UserData: userData(plan.UserData), KeepImageLogin: plan.KeepImageLogin.ValueBool(),
 		// One token for this create: every retry of RunInstances (also
 		// after a lost answer) returns the same instance.
 		ClientToken: tencent.NewClientToken(),
@@ -225,7 +227,8 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 			return
 		}
 		err := c.ResetInstance(ctx, tencent.ResetInstanceInput{InstanceID: id, ImageID: plan.ImageID.ValueString(),
-			KeyIDs: setStrings(ctx, plan.KeyIDs, &resp.Diagnostics)})
+			KeyIDs: setStrings(ctx, plan.KeyIDs, &resp.Diagnostics), UserData: userData(plan.UserData),
+			KeepImageLogin: plan.KeepImageLogin.ValueBool()})
 		if err == nil {
 			_, err = c.WaitInstanceOperation(ctx, id, remaining(ctx, timeout))
 		}
@@ -311,6 +314,14 @@ func (m *instanceModel) fromInstance(ctx context.Context, in tencent.Instance, d
 			m.Tags, _ = types.MapValueFrom(ctx, types.StringType, map[string]string{})
 		}
 	}
+}
+
+// userData base64-encodes the plain-text user data as the API expects.
+func userData(v types.String) string {
+	if v.IsNull() || v.IsUnknown() || v.ValueString() == "" {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString([]byte(v.ValueString()))
 }
 
 func nonNil(s []string) []string {

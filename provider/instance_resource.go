@@ -5,11 +5,13 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -49,6 +51,8 @@ type instanceModel struct {
 	SecurityGroupIDs types.Set    `tfsdk:"security_group_ids"`
 	KeyIDs           types.Set    `tfsdk:"key_ids"`
 	Name             types.String `tfsdk:"name"`
+	UserData         types.String `tfsdk:"user_data"`
+	KeepImageLogin   types.Bool   `tfsdk:"keep_image_login"`
 	Tags             types.Map    `tfsdk:"tags"`
 	SystemDiskType   types.String `tfsdk:"system_disk_type"`
 	SystemDiskSize   types.Int64  `tfsdk:"system_disk_size"`
@@ -106,6 +110,17 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 		"name": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keep,
 			Validators:          []validator.String{stringvalidator.LengthBetween(1, 128)},
 			MarkdownDescription: "Instance name; changed in place. Unset: the API's default name."},
+		"user_data": schema.StringAttribute{Optional: true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(diskKnownInState,
+				"Changing user_data replaces the instance.", "Changing user_data replaces the instance.")},
+			Validators: []validator.String{stringvalidator.LengthAtMost(16384)},
+			MarkdownDescription: "cloud-init user data as plain text (the provider base64-encodes it; at most 16 KiB). Also applied on `reset`. " +
+				"Changing it replaces the instance (after an import the configured value is adopted without replacement)."},
+		"keep_image_login": schema.BoolAttribute{Optional: true,
+			PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplaceIf(boolKnownInState,
+				"Changing keep_image_login replaces the instance.", "Changing keep_image_login replaces the instance.")},
+			MarkdownDescription: "Keep the image's login settings (e.g. the keys a hardened image was built with) instead of setting a password or `key_ids`; conflicts with `key_ids`. Also applied on `reset`.",
+			Validators:          []validator.Bool{boolvalidator.ConflictsWith(path.MatchRoot("key_ids"))}},
 		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 			PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			MarkdownDescription: "Tags set at launch. Changing them replaces the instance."},
@@ -161,13 +176,18 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 	return a
 }
 
-// The system disk is not reported back by DescribeInstances here, so an
-// imported instance has no value in state: adopt the configured one instead
-// of replacing the instance over a difference that may not exist.
+// The system disk, user data and login settings are not reported back by
+// DescribeInstances, so an imported instance has no value in state: adopt
+// the configured one instead of replacing the instance over a difference
+// that may not exist.
 func diskKnownInState(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 	resp.RequiresReplace = !req.StateValue.IsNull()
 }
 
 func diskSizeKnownInState(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull()
+}
+
+func boolKnownInState(_ context.Context, req planmodifier.BoolRequest, resp *boolplanmodifier.RequiresReplaceIfFuncResponse) {
 	resp.RequiresReplace = !req.StateValue.IsNull()
 }

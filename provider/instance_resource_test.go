@@ -31,6 +31,8 @@ resource "hardened_instance" "test" {
   zone          = "ap-guangzhou-3"
   name          = %q
   tags          = { owner = "acc-test" }
+  user_data     = "#cloud-config\\nhostname: web"
+  keep_image_login = true
   timeouts      = { create = "2m", update = "2m", delete = "2m" }
 }
 `, imageID, change, name)
@@ -61,7 +63,8 @@ func TestAccInstance_lifecycle(t *testing.T) {
 			},
 			{
 				ResourceName: insAddr, ImportState: true, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"timeouts", "image_change"},
+				// Not reported by DescribeInstances: adopted from configuration after an import.
+				ImportStateVerifyIgnore: []string{"timeouts", "image_change", "user_data", "keep_image_login"},
 			},
 			{
 				Config: e.provider() + instanceConfig(debian13, "reset", "web-renamed"),

@@ -52,6 +52,9 @@ resource "hardened_instance" "app" {
   name          = var.name
   tags          = { pipeline = "hardened", profile = var.profile }
 
+  # Keep the login settings baked into the golden image (no password).
+  keep_image_login = true
+
   # A newer golden image re-installs the instance in place.
   image_change = "reset"
 }

@@ -18,6 +18,11 @@ resource "hardened_instance" "web" {
   name          = "web-1"
   tags          = { team = "web" }
 
+  user_data = <<-EOT
+    #cloud-config
+    hostname: web-1
+  EOT
+
   system_disk_type = "CLOUD_PREMIUM"
   system_disk_size = 50
 
