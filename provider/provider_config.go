@@ -267,6 +267,9 @@ func (p *hardenedProvider) Configure(ctx context.Context, req provider.Configure
 		p.tune(&tc)
 	}
 	data.tencent = newLazyClient(tc)
+	if unknown := cfg.unknownAttributes(); len(unknown) > 0 {
+		data.tencent = unknownClient(unknown)
+	}
 	if v := cfg.LifecycleSourceURL; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
 		data.sourceURL = v.ValueString()
 		data.refresher = newRefresher(p.http, data.sourceURL)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -11,10 +12,12 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
@@ -22,17 +25,18 @@ import (
 // tencentModel is the Tencent Cloud part of the provider block. It is
 // embedded in providerModel.
 type tencentModel struct {
-	SecretID             types.String     `tfsdk:"secret_id"`
-	SecretKey            types.String     `tfsdk:"secret_key"`
-	SecurityToken        types.String     `tfsdk:"security_token"`
-	Region               types.String     `tfsdk:"region"`
-	Profile              types.String     `tfsdk:"profile"`
-	SharedCredentialsDir types.String     `tfsdk:"shared_credentials_dir"`
-	CAMRoleName          types.String     `tfsdk:"cam_role_name"`
-	AssumeRole           *assumeRoleModel `tfsdk:"assume_role"`
-	Endpoints            *endpointsModel  `tfsdk:"endpoints"`
-	Protocol             types.String     `tfsdk:"protocol"`
-	MaxRetries           types.Int64      `tfsdk:"max_retries"`
+	SecretID             types.String `tfsdk:"secret_id"`
+	SecretKey            types.String `tfsdk:"secret_key"`
+	SecurityToken        types.String `tfsdk:"security_token"`
+	Region               types.String `tfsdk:"region"`
+	Profile              types.String `tfsdk:"profile"`
+	SharedCredentialsDir types.String `tfsdk:"shared_credentials_dir"`
+	CAMRoleName          types.String `tfsdk:"cam_role_name"`
+	// Objects, not struct pointers: a whole block may be unknown in a plan.
+	AssumeRole types.Object `tfsdk:"assume_role"`
+	Endpoints  types.Object `tfsdk:"endpoints"`
+	Protocol   types.String `tfsdk:"protocol"`
+	MaxRetries types.Int64  `tfsdk:"max_retries"`
 }
 
 type assumeRoleModel struct {
@@ -118,13 +122,23 @@ func tencentConfig(m tencentModel, logger hclog.Logger, userAgent string) tencen
 			cfg.MaxRetries = -1 // tencent: 0 means default, negative means none
 		}
 	}
-	if a := m.AssumeRole; a != nil {
+	var a *assumeRoleModel
+	if o := m.AssumeRole; !o.IsNull() && !o.IsUnknown() {
+		a = &assumeRoleModel{}
+		_ = o.As(context.Background(), a, basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true})
+	}
+	if a != nil {
 		cfg.AssumeRole = &tencent.AssumeRole{RoleArn: s(a.RoleArn), SessionName: s(a.SessionName), Policy: s(a.Policy)}
 		if v := a.SessionDuration; !v.IsNull() && !v.IsUnknown() {
 			cfg.AssumeRole.Duration = time.Duration(v.ValueInt64()) * time.Second
 		}
 	}
-	if e := m.Endpoints; e != nil {
+	var e *endpointsModel
+	if o := m.Endpoints; !o.IsNull() && !o.IsUnknown() {
+		e = &endpointsModel{}
+		_ = o.As(context.Background(), e, basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true})
+	}
+	if e != nil {
 		cfg.Endpoints = map[string]string{}
 		for svc, v := range map[string]types.String{tencent.ServiceCVM: e.CVM, tencent.ServiceVPC: e.VPC, tencent.ServiceSTS: e.STS} {
 			if h := s(v); h != "" {
@@ -150,6 +164,46 @@ type lazyClient struct {
 }
 
 func newLazyClient(cfg tencent.Config) *lazyClient { return &lazyClient{cfg: cfg} }
+
+// unknownClient is the client of a provider block whose connection
+// attributes are not known yet: falling back to the environment would
+// silently use other credentials or another region, so every use fails
+// with the names of the attributes instead.
+func unknownClient(names []string) *lazyClient {
+	l := &lazyClient{err: fmt.Errorf("the provider's %s not known until apply (computed from a resource); "+
+		"Tencent-backed data sources and resources need them during plan: use values known at plan time (variables, data sources)",
+		strings.Join(names, ", ")+map[bool]string{true: " is", false: " are"}[len(names) == 1])}
+	l.once.Do(func() {})
+	return l
+}
+
+// unknownAttributes lists the connection attributes whose value is unknown.
+func (m tencentModel) unknownAttributes() []string {
+	var out []string
+	for name, v := range map[string]attr.Value{
+		"secret_id": m.SecretID, "secret_key": m.SecretKey, "security_token": m.SecurityToken, "region": m.Region,
+		"profile": m.Profile, "shared_credentials_dir": m.SharedCredentialsDir, "cam_role_name": m.CAMRoleName,
+		"protocol": m.Protocol, "max_retries": m.MaxRetries,
+	} {
+		if v.IsUnknown() {
+			out = append(out, name)
+		}
+	}
+	for name, o := range map[string]types.Object{"assume_role": m.AssumeRole, "endpoints": m.Endpoints} {
+		if o.IsUnknown() {
+			out = append(out, name)
+			continue
+		}
+		for _, v := range o.Attributes() {
+			if v.IsUnknown() {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // get returns the shared client. ctx only bounds the first creation (which
 // may call the metadata service or STS).

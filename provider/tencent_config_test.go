@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -25,7 +27,7 @@ func TestTencentConfig(t *testing.T) {
 		}},
 		{"explicit credentials, endpoints and scheme", tencentModel{
 			SecretID: s("AKIDx"), SecretKey: s("key"), Region: s("ap-shanghai"), Protocol: s("HTTP"),
-			Endpoints: &endpointsModel{CVM: s("127.0.0.1:1"), VPC: types.StringNull(), STS: s("127.0.0.1:2")},
+			Endpoints: object(t, endpointsModel{CVM: s("127.0.0.1:1"), VPC: types.StringNull(), STS: s("127.0.0.1:2")}),
 		}, func(t *testing.T, c tencent.Config) {
 			if c.SecretID != "AKIDx" || c.SecretKey != "key" || c.Region != "ap-shanghai" || c.Scheme != "http" {
 				t.Errorf("got %v", c)
@@ -44,8 +46,8 @@ func TestTencentConfig(t *testing.T) {
 				t.Errorf("MaxRetries = %d", c.MaxRetries)
 			}
 		}},
-		{"assume_role", tencentModel{AssumeRole: &assumeRoleModel{RoleArn: s("qcs::cam::uin/1:roleName/r"), SessionName: s("tf"),
-			SessionDuration: types.Int64Value(3600), Policy: types.StringNull()}}, func(t *testing.T, c tencent.Config) {
+		{"assume_role", tencentModel{AssumeRole: object(t, assumeRoleModel{RoleArn: s("qcs::cam::uin/1:roleName/r"), SessionName: s("tf"),
+			SessionDuration: types.Int64Value(3600), Policy: types.StringNull()})}, func(t *testing.T, c tencent.Config) {
 			if c.AssumeRole == nil || c.AssumeRole.RoleArn != "qcs::cam::uin/1:roleName/r" || c.AssumeRole.Duration != time.Hour {
 				t.Errorf("AssumeRole = %+v", c.AssumeRole)
 			}
@@ -60,6 +62,39 @@ func TestTencentConfig(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.check(t, tencentConfig(tc.model, hclog.NewNullLogger(), "test"))
 		})
+	}
+}
+
+func TestUnknownConnectionAttributes(t *testing.T) {
+	m := tencentModel{SecretID: types.StringValue("x"), SecretKey: types.StringUnknown(), Region: types.StringUnknown(),
+		Endpoints:  object(t, endpointsModel{CVM: types.StringUnknown(), VPC: types.StringNull(), STS: types.StringNull()}),
+		AssumeRole: types.ObjectUnknown(map[string]attr.Type{"role_arn": types.StringType})}
+	got := strings.Join(m.unknownAttributes(), ",")
+	if got != "assume_role,endpoints,region,secret_key" {
+		t.Errorf("unknownAttributes = %s", got)
+	}
+	_, err := unknownClient(m.unknownAttributes()).get(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "assume_role, endpoints, region, secret_key are not known until apply") {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func object[T any](t *testing.T, v T) types.Object {
+	t.Helper()
+	o, d := types.ObjectValueFrom(t.Context(), attrTypes[T](), v)
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	return o
+}
+
+func attrTypes[T any]() map[string]attr.Type {
+	var v T
+	switch any(v).(type) {
+	case endpointsModel:
+		return map[string]attr.Type{"cvm": types.StringType, "vpc": types.StringType, "sts": types.StringType}
+	default:
+		return map[string]attr.Type{"role_arn": types.StringType, "session_name": types.StringType, "session_duration": types.Int64Type, "policy": types.StringType}
 	}
 }
 
