@@ -8,16 +8,41 @@ import (
 	"strings"
 )
 
-// SectionTitles names the CIS areas for people.
-var SectionTitles = map[string]string{
-	"1":     "1 Initial setup",
-	"2":     "2 Services",
-	"3":     "3 Network",
-	"4":     "4 Logging and auditing",
-	"5":     "5 Access, authentication and authorization",
-	"6":     "6 System maintenance",
-	"7":     "7 System maintenance",
-	"cloud": "Cloud baseline",
+// sectionTitles names the CIS areas for people. The benchmarks come in two
+// layouts: the older six-section one (Debian 12, Ubuntu 22.04, RHEL 8 v2) and
+// the newer seven-section one (Ubuntu 24.04, Debian 13, RHEL 9), which moved
+// the host firewall into section 4 and logging into section 6.
+var sectionTitles = map[bool]map[string]string{
+	false: {
+		"1": "1 Initial setup",
+		"2": "2 Services",
+		"3": "3 Network",
+		"4": "4 Logging and auditing",
+		"5": "5 Access, authentication and authorization",
+		"6": "6 System maintenance",
+	},
+	true: {
+		"1": "1 Initial setup",
+		"2": "2 Services",
+		"3": "3 Network",
+		"4": "4 Host based firewall",
+		"5": "5 Access control",
+		"6": "6 Logging and auditing",
+		"7": "7 System maintenance",
+	},
+}
+
+// SectionTitle names section sec of a benchmark; sevenSections selects the
+// newer layout. Sections outside the benchmark (the cloud baseline) get their
+// own names.
+func SectionTitle(sec string, sevenSections bool) string {
+	if sec == "cloud" {
+		return "Cloud baseline"
+	}
+	if t, ok := sectionTitles[sevenSections][sec]; ok {
+		return t
+	}
+	return "Section " + sec
 }
 
 type htmlSection struct {
@@ -42,17 +67,19 @@ func HTML(w io.Writer, r *Report) error {
 		d.Updated = r.Packages.UpdatedAt.Format("2006-01-02 15:04 UTC")
 	}
 	secs := map[string]*htmlSection{}
+	sevenSections := false
+	for _, rr := range r.Rules {
+		if rr.Section == "7" {
+			sevenSections = true
+		}
+	}
 	for _, rr := range r.ByProblem() {
 		if rr.Status == "fail" || rr.Status == "error" {
 			d.Problems = append(d.Problems, rr)
 		}
 		s, ok := secs[rr.Section]
 		if !ok {
-			t := SectionTitles[rr.Section]
-			if t == "" {
-				t = "Section " + rr.Section
-			}
-			s = &htmlSection{Title: t}
+			s = &htmlSection{Title: SectionTitle(rr.Section, sevenSections)}
 			secs[rr.Section] = s
 		}
 		s.Rules = append(s.Rules, rr)
