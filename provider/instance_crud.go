@@ -108,16 +108,25 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		addDecision(&resp.Diagnostics, path.Root("image_id"), v)
 		return
 	}
+	token := tencent.NewClientToken()
+	tags := mapStrings(ctx, plan.Tags, &resp.Diagnostics)
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	// The launch tag finds the instance again when every answer to
+	// RunInstances was lost (the instance may exist without us knowing
+	// its id); it is hidden from the tags attribute.
+	tags[launchTag] = token
 	in := tencent.RunInstanceInput{
 		Zone: plan.Zone.ValueString(), ImageID: plan.ImageID.ValueString(), InstanceType: plan.InstanceType.ValueString(),
 		Name: plan.Name.ValueString(), VpcID: plan.VpcID.ValueString(), SubnetID: plan.SubnetID.ValueString(),
 		SecurityGroupIDs: setStrings(ctx, plan.SecurityGroupIDs, &resp.Diagnostics), KeyIDs: setStrings(ctx, plan.KeyIDs, &resp.Diagnostics),
 		SystemDiskType: plan.SystemDiskType.ValueString(), SystemDiskSizeGB: plan.SystemDiskSize.ValueInt64(),
-		Tags:     mapStrings(ctx, plan.Tags, &resp.Diagnostics),
+		Tags:     tags,
 		UserData: userData(plan.UserData), KeepImageLogin: plan.KeepImageLogin.ValueBool(),
 		// One token for this create: every retry of RunInstances (also
 		// after a lost answer) returns the same instance.
-		ClientToken: tencent.NewClientToken(),
+		ClientToken: token,
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -125,6 +134,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	id, err := c.RunInstance(ctx, in)
 	if err != nil {
 		resp.Diagnostics.AddError("Launch instance", fmt.Sprintf("run instance from %s in %s: %v", in.ImageID, in.Zone, err))
+		r.sweep(c, token, plan, &resp.Diagnostics, &resp.State)
 		return
 	}
 	tflog.Info(ctx, "instance launched, waiting for RUNNING", map[string]any{"instance_id": id})
@@ -137,6 +147,26 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	plan.fromInstance(ctx, inst, &resp.Diagnostics)
 	plan.setVerdict(v)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// launchTag is the tag key carrying a launch's client token.
+const launchTag = "hardened-launch-token"
+
+// sweep terminates instances a failed RunInstances may still have created:
+// the call can fail after the API acted (every answer lost), and the
+// instance would then run unmanaged.
+func (r *instanceResource) sweep(c *tencent.Client, token string, plan instanceModel, diags *diag.Diagnostics, state *tfsdk.State) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	found, err := c.ListInstances(ctx, []tencent.Filter{{Name: "tag:" + launchTag, Values: []string{token}}})
+	if err != nil {
+		diags.AddWarning("Could not check for a half-launched instance",
+			fmt.Sprintf("list instances tagged %s=%s in %s: %v; check the console for an instance with this tag", launchTag, token, c.Region(), err))
+		return
+	}
+	for _, in := range found {
+		r.cleanup(c, in.ID, plan, diags, state)
+	}
 }
 
 // cleanup terminates an instance whose launch failed, on a fresh context
@@ -307,12 +337,15 @@ func (m *instanceModel) fromInstance(ctx context.Context, in tencent.Instance, d
 	diags.Append(d...)
 	m.KeyIDs, d = types.SetValueFrom(ctx, types.StringType, nonNil(in.KeyIDs))
 	diags.Append(d...)
-	if len(in.Tags) > 0 || !m.Tags.IsNull() {
-		m.Tags, d = types.MapValueFrom(ctx, types.StringType, in.Tags)
-		diags.Append(d...)
-		if in.Tags == nil {
-			m.Tags, _ = types.MapValueFrom(ctx, types.StringType, map[string]string{})
+	tags := make(map[string]string, len(in.Tags))
+	for k, v := range in.Tags {
+		if k != launchTag {
+			tags[k] = v
 		}
+	}
+	if len(tags) > 0 || !m.Tags.IsNull() {
+		m.Tags, d = types.MapValueFrom(ctx, types.StringType, tags)
+		diags.Append(d...)
 	}
 }
 

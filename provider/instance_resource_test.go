@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -424,5 +425,51 @@ resource "hardened_instance" "test" {
 				return nil
 			},
 		}},
+	})
+}
+
+// lossyTransport delivers RunInstances to the API but loses every answer,
+// like a connection that drops after the request was processed.
+type lossyTransport struct{ base http.RoundTripper }
+
+func (l lossyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := l.base.RoundTrip(req)
+	if err == nil && req.Header.Get("X-TC-Action") == "RunInstances" {
+		_ = resp.Body.Close()
+		return nil, errors.New("connection reset by peer (test: answer lost)")
+	}
+	return resp, err
+}
+
+// TestAccInstance_lostLaunchAnswers: RunInstances succeeded on the API but
+// no answer arrived (retries with the client token replay the same launch);
+// the failed create finds the instance by its launch tag and terminates it.
+func TestAccInstance_lostLaunchAnswers(t *testing.T) {
+	e := startSim(t)
+	lossy := WithTencentConfig(func(c *tencent.Config) {
+		fastClient(c)
+		c.MaxRetries = 2
+		c.HTTPClient = &http.Client{Transport: lossyTransport{base: http.DefaultTransport}}
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(lossy),
+		CheckDestroy:             e.noInstancesLeft,
+		Steps: []resource.TestStep{
+			{
+				Config:      e.provider() + instanceConfig(e.id("Debian 13.1 64位"), "replace", "lost"),
+				ExpectError: errRe("Launch instance", "failed after 3 attempts"),
+			},
+			{
+				PreConfig: func() {
+					if n := e.srv.Stats().Actions["RunInstances"]; n < 2 {
+						t.Errorf("RunInstances reached the API %d times; the test needs the retries", n)
+					}
+					if err := e.noInstancesLeft(nil); err != nil {
+						t.Errorf("the half-launched instance was left running: %v", err)
+					}
+				},
+				Config: e.provider() + `data "hardened_fleet_report" "r" {}`,
+			},
+		},
 	})
 }
