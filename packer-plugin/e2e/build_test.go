@@ -212,7 +212,9 @@ func TestEOLRefused(t *testing.T) {
 	requireAcc(t)
 	srv := tcsim.StartForTest(t)
 	e := newEnv(t, srv)
-	out, err := e.packer(context.Background(), nil, append(append([]string{"build"}, e.endpointVars()...), example(t, "eol-refused.pkr.hcl"))...)
+	// PACKER_LOG=1 puts the plugin's debug log (API calls) into the output:
+	// the secret key must not appear in it.
+	out, err := e.packer(context.Background(), []string{"PACKER_LOG=1"}, append(append([]string{"build"}, e.endpointVars()...), example(t, "eol-refused.pkr.hcl"))...)
 	if err == nil {
 		t.Fatal("packer build of an EOL base succeeded")
 	}
@@ -220,6 +222,12 @@ func TestEOLRefused(t *testing.T) {
 		if !strings.Contains(strings.ToLower(out), strings.ToLower(want)) {
 			t.Errorf("error output lacks %q", want)
 		}
+	}
+	if strings.Contains(out, srv.SecretKey) {
+		t.Error("the secret key appears in packer's debug log")
+	}
+	if !strings.Contains(out, "[INFO]") || !strings.Contains(out, "packer-plugin-hardened") {
+		t.Error("PACKER_LOG output lacks the plugin's log: the leak check checked nothing")
 	}
 	assertNoOrphans(t, srv, false)
 	st := srv.Stats()
