@@ -149,7 +149,8 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 		MarkdownDescription: "A CVM instance that may only run an approved image. The image policy is checked in the plan, before " +
 			"anything is created. Launch waits until the instance is `RUNNING` and its latest operation succeeded; a launch that fails " +
 			"after `RunInstances` terminates the instance again, so nothing is left running. `RunInstances` carries a client token, so a " +
-			"retried call never launches twice. Import with the instance id.",
+			"retried call never launches twice, and a `hardened-launch-token` tag (not shown in `tags`) finds an instance whose launch " +
+			"answers were all lost, so it is terminated too. Import with the instance id.",
 		Attributes: attrs,
 	}
 }
