@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2/hcldec"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
@@ -58,6 +60,50 @@ func (r *remote) run(ctx context.Context, cmd string, stream bool) (int, string,
 	}
 	code := rc.Wait()
 	return code, out.String(), errb.String(), nil
+}
+
+// stream runs cmd with stdout into out and stderr line by line to the ui.
+func (r *remote) stream(ctx context.Context, cmd string, out io.Writer) (int, error) {
+	lw := &lineWriter{emit: r.ui.Message}
+	rc := &packersdk.RemoteCmd{Command: cmd, Stdout: out, Stderr: lw}
+	if err := r.comm.Start(ctx, rc); err != nil {
+		return -1, err
+	}
+	code := rc.Wait()
+	lw.Flush()
+	return code, nil
+}
+
+// lineWriter hands complete lines to emit.
+type lineWriter struct {
+	mu   sync.Mutex
+	buf  []byte
+	emit func(string)
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			break
+		}
+		w.emit(strings.TrimRight(string(w.buf[:i]), "\r"))
+		w.buf = w.buf[i+1:]
+	}
+	return len(p), nil
+}
+
+// Flush emits a last unterminated line.
+func (w *lineWriter) Flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.buf) > 0 {
+		w.emit(string(w.buf))
+		w.buf = nil
+	}
 }
 
 func (r *remote) must(ctx context.Context, what, cmd string) (string, error) {
@@ -131,9 +177,12 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	} else {
 		apply = append(apply, "--no-update")
 	}
-	apply = append(apply, "--format", "text")
+	apply = append(apply, "--format", "json")
 	ui.Say(fmt.Sprintf("hardened-cis: applying profile %s (%s)%s...", c.Profile, strings.TrimSpace(ver), map[bool]string{true: " after installing updates", false: ""}[*c.Update]))
-	code, _, _, err := r.run(ctx, r.sudo+shjoin(apply), true)
+	// The bundle's log (stderr) streams to the ui; its JSON report (stdout)
+	// is kept for report_dir and the summary.
+	var applyOut bytes.Buffer
+	code, err := r.stream(ctx, r.sudo+shjoin(apply), &applyOut)
 	if err != nil {
 		return fmt.Errorf("harden apply: %w", err)
 	}
@@ -144,11 +193,15 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	case exitUsage:
 		return fmt.Errorf("harden apply: invalid profile or waiver (exit 2): check profile and waiver ids against `harden profiles` / `harden rules`")
 	default:
-		return fmt.Errorf("harden apply failed with exit %d (4 = apply error, changes rolled back); see the output above", code)
+		return fmt.Errorf("harden apply failed with exit %d (4 = apply error, changes rolled back); see the log above", code)
+	}
+	if s, err := summarize(applyOut.Bytes()); err == nil {
+		m := s.Summary
+		ui.Say(fmt.Sprintf("hardened-cis: apply: %d fixed, %d already passing, %d fail, %d error, %d waived", m.Fixed, m.Pass, m.Fail, m.Error, m.Waived))
 	}
 
 	ui.Say("hardened-cis: auditing...")
-	reports := map[string]string{}
+	reports := map[string]string{"apply.json": applyOut.String()}
 	for _, f := range []struct{ format, file string }{{"json", "audit.json"}, {"html", "audit.html"}, {"junit", "audit.junit.xml"}} {
 		args := append([]string{harden, "audit"}, sel...)
 		args = append(args, "--format", f.format)

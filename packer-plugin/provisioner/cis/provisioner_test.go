@@ -98,3 +98,17 @@ func TestSummarize(t *testing.T) {
 		t.Fatal("garbage accepted")
 	}
 }
+
+func TestLineWriter(t *testing.T) {
+	var got []string
+	w := &lineWriter{emit: func(s string) { got = append(got, s) }}
+	for _, chunk := range []string{"one\ntw", "o\r\n", "three"} {
+		if _, err := w.Write([]byte(chunk)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Flush()
+	if strings.Join(got, "|") != "one|two|three" {
+		t.Fatalf("%q", got)
+	}
+}
