@@ -101,7 +101,7 @@ func TestBuildDebian13(t *testing.T) {
 	t.Logf("provenance: %s", prov.Summary())
 
 	// Reports on disk.
-	for _, f := range []string{"audit.json", "audit.html", "audit.junit.xml"} {
+	for _, f := range []string{"apply.json", "audit.json", "audit.html", "audit.junit.xml"} {
 		fi, err := os.Stat(filepath.Join(reports, f))
 		if err != nil || fi.Size() == 0 {
 			t.Errorf("report %s: %v", f, err)
