@@ -230,3 +230,26 @@ func TestStepCreateImageCleanupOnFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestSecurityGroupDefaultCIDR: without ssh_cidr the group opens SSH to this
+// machine's address only.
+func TestSecurityGroupDefaultCIDR(t *testing.T) {
+	srv, _, state := testState(t)
+	s := &stepSecurityGroup{Name: "pkr-default", localAddr: func(string) (string, error) { return "203.0.113.7", nil }}
+	mustContinue(t, s.Run(context.Background(), state), state)
+	js := stateJSON(t, srv.State())
+	if !strings.Contains(js, "203.0.113.7/32") {
+		t.Fatalf("security group rules: %s", js)
+	}
+	s.Cleanup(state)
+	if r := srv.Resources(testRegion); len(r.SecurityGroups) != 0 {
+		t.Fatalf("left: %v", r.SecurityGroups)
+	}
+	failing := &stepSecurityGroup{Name: "x", localAddr: func(string) (string, error) { return "", errors.New("no route") }}
+	if failing.Run(context.Background(), state) != multistep.ActionHalt || !strings.Contains(state.Get("error").(error).Error(), "set ssh_cidr") {
+		t.Fatalf("no-address error: %v", state.Get("error"))
+	}
+	if ip, err := localAddress("127.0.0.1:1"); err != nil || ip != "127.0.0.1" {
+		t.Fatalf("localAddress: %q %v", ip, err)
+	}
+}
