@@ -105,7 +105,7 @@ func TestAccTencentExamples(t *testing.T) {
 			t.Fatalf("decode outputs: %v\n%s", err, js)
 		}
 		img, _ := outs["image"].Value.(map[string]any)
-		if img["id"] != golden || img["phase"] != "supported" || img["profile"] != "debian13-cis-l1" {
+		if img["id"] != golden || img["phase"] != "supported" || img["profile"] != "debian-13" {
 			t.Errorf("pipeline picked %v, want the verified golden image %s", img, golden)
 		}
 		if ids := e.srv.Resources(simRegion).Instances; len(ids) != 1 {

@@ -104,7 +104,7 @@ func imageInfoAttributes() map[string]schema.Attribute {
 			Attributes: map[string]schema.Attribute{
 				"present":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image carries provenance tags."},
 				"verified":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the signature verifies under a key in `trusted_keys`."},
-				"profile":         str("Hardening profile id, e.g. `debian13-cis-l1`."),
+				"profile":         str("Hardening profile id, e.g. `debian-13`."),
 				"profile_version": str("Version of the hardening profile."),
 				"audit_pass":      num("Rules passing the post-hardening audit."),
 				"audit_fail":      num("Rules failing the post-hardening audit."),

@@ -161,7 +161,7 @@ func TestAccImagePin_requireHardened(t *testing.T) {
 				Config: e.provider("require_hardened = true", fmt.Sprintf("trusted_keys = [%q]", pub)) + `
 data "hardened_image" "test" {
   image_type  = "PRIVATE_IMAGE"
-  tags        = { "hardened:profile" = "debian13-cis-l1" }
+  tags        = { "hardened:profile" = "debian-13" }
   allowed_only = true
   most_recent = true
 }`,
@@ -169,7 +169,7 @@ data "hardened_image" "test" {
 					expectAt("data.hardened_image.test", "image_id", knownvalue.StringExact(good)),
 					expectPath("data.hardened_image.test", tfjsonpathNew("provenance", "verified"), knownvalue.Bool(true)),
 					expectPath("data.hardened_image.test", tfjsonpathNew("provenance", "audit_pass"), knownvalue.Int64Exact(187)),
-					expectPath("data.hardened_image.test", tfjsonpathNew("provenance", "profile"), knownvalue.StringExact("debian13-cis-l1")),
+					expectPath("data.hardened_image.test", tfjsonpathNew("provenance", "profile"), knownvalue.StringExact("debian-13")),
 					expectAt("data.hardened_image.test", "created_time", knownvalue.NotNull()),
 				},
 			},

@@ -46,7 +46,7 @@ func imageFilterAttributes() map[string]schema.Attribute {
 			Validators: []validator.String{stringvalidator.OneOf("x86_64", "arm")}},
 		"platform": schema.StringAttribute{Optional: true, MarkdownDescription: "Only this Tencent `Platform`, e.g. `Debian` (server-side filter)."},
 		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
-			MarkdownDescription: "Only images carrying all these tags (server-side filter), e.g. `{ \"hardened:profile\" = \"debian13-cis-l1\" }`."},
+			MarkdownDescription: "Only images carrying all these tags (server-side filter), e.g. `{ \"hardened:profile\" = \"debian-13\" }`."},
 		"region": schema.StringAttribute{Optional: true, Computed: true,
 			MarkdownDescription: "Region to search, e.g. `ap-shanghai`. Default: the provider's region."},
 		"allowed_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only images the image policy allows. Default `false`."},

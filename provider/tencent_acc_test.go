@@ -182,7 +182,7 @@ func signedProvenance(t *testing.T, baseID string) (map[string]string, string) {
 		t.Fatal(err)
 	}
 	s, err := provenance.Sign(provenance.Record{
-		ProfileID: "debian13-cis-l1", ProfileVersion: "1.0.0", Pass: 187, Fail: 0, Waived: 2, Manual: 4,
+		ProfileID: "debian-13", ProfileVersion: "1.0.0", Pass: 187, Fail: 0, Waived: 2, Manual: 4,
 		BaseImageID: baseID, BaseOsName: "Debian 13.1 64位", BaseEOL: time.Date(2028, 8, 9, 0, 0, 0, 0, time.UTC),
 		BuildTime: testToday.Add(-24 * time.Hour), BuilderVersion: "packer-plugin-hardened 0.1.0", BundleVersion: "0.1.0",
 	}, priv)

@@ -18,7 +18,7 @@ variable "trusted_key" {
 variable "profile" {
   description = "Hardening profile the image was built with (the hardened:profile tag)."
   type        = string
-  default     = "debian13-cis-l1"
+  default     = "debian-13"
 }
 
 variable "max_image_age_days" {

@@ -21,7 +21,7 @@ func input(t testing.TB, cat *lifecycle.Catalog, id, osName string, lp lifecycle
 func signedTags(t *testing.T, key ed25519.PrivateKey) map[string]string {
 	t.Helper()
 	s, err := provenance.Sign(provenance.Record{
-		ProfileID: "debian13-cis-l1", ProfileVersion: "1", Pass: 120, Fail: 0,
+		ProfileID: "debian-13", ProfileVersion: "1", Pass: 120, Fail: 0,
 		BaseImageID: "img-abcdefgh", BaseOsName: "Debian 13.1 64位",
 		BuildTime: today.Add(-48 * time.Hour), BuilderVersion: "packer-plugin-hardened 0.1.0", BundleVersion: "0.1.0",
 	}, key)

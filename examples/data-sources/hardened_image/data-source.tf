@@ -12,7 +12,7 @@ data "hardened_image" "debian" {
 # (e.g. unsigned or tampered provenance when require_hardened = true).
 data "hardened_image" "golden" {
   image_type   = "PRIVATE_IMAGE"
-  tags         = { "hardened:profile" = "debian13-cis-l1" }
+  tags         = { "hardened:profile" = "debian-13" }
   allowed_only = true
   most_recent  = true
 }
