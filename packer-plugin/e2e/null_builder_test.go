@@ -38,10 +38,18 @@ func TestProvisionerWithNullBuilder(t *testing.T) {
 		t.Fatal(err)
 	}
 	reports := filepath.Join(e.dir, "reports")
+	if os.Getenv("PACKER_E2E_UPDATE") == "" {
+		// The provisioner's default (update = true): apt goes through the
+		// sandbox's apt-cacher-ng; PACKER_E2E_UPDATE=false skips it.
+		t.Setenv("PACKER_E2E_UPDATE", "true")
+	}
 	out, err := e.packer(context.Background(), nil, "build", "-var", "host="+sb.Addr(), "-var", "key_file="+keyFile,
-		"-var", "report_dir="+reports, filepath.Join(repoRoot(t), "packer-plugin", "e2e", "testdata", "null-builder.pkr.hcl"))
+		"-var", "report_dir="+reports, "-var", "update="+os.Getenv("PACKER_E2E_UPDATE"), filepath.Join(repoRoot(t), "packer-plugin", "e2e", "testdata", "null-builder.pkr.hcl"))
 	if err != nil {
 		t.Fatalf("packer build: %v", err)
+	}
+	if os.Getenv("PACKER_E2E_UPDATE") == "true" && !strings.Contains(out, "updates installed") {
+		t.Error("update = true did not install pending updates")
 	}
 	if !strings.Contains(out, "hardened-cis: profile debian-13:") || !strings.Contains(out, " 0 fail") {
 		t.Error("no passing audit summary in the output")

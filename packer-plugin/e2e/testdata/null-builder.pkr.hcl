@@ -12,6 +12,10 @@ packer {
 variable "host" { type = string }
 variable "key_file" { type = string }
 variable "report_dir" { type = string }
+variable "update" {
+  type    = bool
+  default = false
+}
 
 source "null" "existing" {
   ssh_host             = var.host
@@ -23,7 +27,7 @@ build {
   sources = ["source.null.existing"]
 
   provisioner "hardened-cis" {
-    update        = false
+    update        = var.update
     cleanup_image = false
     report_dir    = var.report_dir
   }
