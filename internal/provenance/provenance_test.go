@@ -313,3 +313,34 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestOpenSSLInterop: keys made as the pipeline README says (openssl genpkey)
+// sign and verify.
+func TestOpenSSLInterop(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl not installed")
+	}
+	dir := t.TempDir()
+	priv, pub := filepath.Join(dir, "signing.pem"), filepath.Join(dir, "signing.pub.pem")
+	for _, args := range [][]string{{"genpkey", "-algorithm", "ed25519", "-out", priv}, {"pkey", "-in", priv, "-pubout", "-out", pub}} {
+		if out, err := exec.Command("openssl", args...).CombinedOutput(); err != nil {
+			t.Fatalf("openssl %v: %v %s", args, err, out)
+		}
+	}
+	key, err := LoadPrivateKeyFile(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(pub)
+	var r KeyRing
+	if _, err := r.Add(data); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Sign(testRecord(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyTags(s.Tags(), &r); err != nil {
+		t.Fatal(err)
+	}
+}
