@@ -156,7 +156,7 @@ func (l logWriter) Write(p []byte) (int, error) {
 }
 
 // sandboxServer starts tcsim whose Debian instances are real sandboxes.
-func sandboxServer(t *testing.T) *tcsim.TestServer {
+func sandboxServer(t *testing.T, opts ...tcsim.Option) *tcsim.TestServer {
 	t.Helper()
 	b, err := sandboxbackend.New(sandboxbackend.Config{Logf: t.Logf, DestroyOnSignal: true})
 	if err != nil {
@@ -167,7 +167,7 @@ func sandboxServer(t *testing.T) *tcsim.TestServer {
 			t.Errorf("close sandbox backend: %v", err)
 		}
 	})
-	return tcsim.StartForTest(t, tcsim.WithBackend(b))
+	return tcsim.StartForTest(t, append([]tcsim.Option{tcsim.WithBackend(b)}, opts...)...)
 }
 
 // assertNoOrphans fails when any temporary resource of a build is left.

@@ -9,15 +9,22 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/acctest/tcsim"
 )
 
 // TestInterruptLeavesNoOrphans sends SIGINT to packer while the provisioner
 // runs on a real machine: the build must stop and remove the instance, key
-// pair, security group, VPC and subnet (and create no image).
+// pair, security group, VPC and subnet (and create no image) — while the API
+// throttles 30% of all calls and answers 10% of the deletes with 502.
 func TestInterruptLeavesNoOrphans(t *testing.T) {
 	requireAcc(t)
 	requireSandbox(t)
-	srv := sandboxServer(t)
+	faults, err := tcsim.ParseFaultSpec("seed=11,*:throttle=0.3,TerminateInstances:502=0.1,DeleteSecurityGroup:502=0.1,DeleteVpc:502=0.1,DeleteSubnet:502=0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sandboxServer(t, tcsim.WithFaults(faults))
 	e := newEnv(t, srv)
 	args := append([]string{"build", "-var", "report_dir=" + filepath.Join(e.dir, "reports"), "-var", "update=false",
 		"-var", "ssh_cidr=198.18.0.0/15"}, e.endpointVars()...)
@@ -54,7 +61,7 @@ func TestInterruptLeavesNoOrphans(t *testing.T) {
 			}
 		}
 	}
-	err := <-waitErr
+	err = <-waitErr
 	if sent.IsZero() {
 		t.Fatalf("the build never reached the provisioner (exit %v)", err)
 	}
@@ -71,4 +78,17 @@ func TestInterruptLeavesNoOrphans(t *testing.T) {
 		}
 	}
 	assertNoOrphans(t, srv, false)
+	if st := srv.Stats(); sum(st.Faults) == 0 {
+		t.Error("no fault was injected: the test did not exercise retries")
+	} else {
+		t.Logf("faults injected: %v", st.Faults)
+	}
+}
+
+func sum(m map[string]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
 }
