@@ -249,6 +249,12 @@ func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
 	if c.Comm.SSHTimeout == 0 {
 		c.Comm.SSHTimeout = 10 * time.Minute
 	}
+	if c.Comm.SSHKeyPairName != "" && c.Comm.SSHPrivateKeyFile == "" && !c.Comm.SSHAgentAuth {
+		add(errors.New("ssh_keypair_name needs ssh_private_key_file (or ssh_agent_auth) with the matching private key"))
+	}
+	if c.Comm.SSHPrivateKeyFile != "" && c.Comm.SSHKeyPairName == "" && c.Comm.SSHPassword == "" {
+		warns = append(warns, "ssh_private_key_file without ssh_keypair_name: the instance keeps the image's login settings, so the key must already be authorized in the image")
+	}
 	add(c.Comm.Prepare(&c.ctx)...)
 
 	if errs != nil && len(errs.Errors) > 0 {

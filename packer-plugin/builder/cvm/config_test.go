@@ -85,6 +85,8 @@ func TestConfigPrepare(t *testing.T) {
 					t.Errorf("ssh_interface %q", c.SSHInterface)
 				}
 			}},
+		{name: "key pair without private key", mod: func(m map[string]interface{}) { m["ssh_keypair_name"] = "skey-1" },
+			errs: []string{"ssh_keypair_name needs ssh_private_key_file"}},
 		{name: "winrm", mod: func(m map[string]interface{}) { m["communicator"] = "winrm" }, errs: []string{"communicator \"winrm\""}},
 		{name: "half credentials", mod: func(m map[string]interface{}) { m["secret_id"] = "AKID" }, errs: []string{"secret_id and secret_key"}},
 		{name: "endpoint with scheme", mod: func(m map[string]interface{}) { m["cvm_endpoint"] = "http://127.0.0.1:1" }, errs: []string{"cvm_endpoint"}},

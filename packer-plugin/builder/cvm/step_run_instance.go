@@ -39,6 +39,9 @@ func (s *stepRunInstance) Run(ctx context.Context, state multistep.StateBag) mul
 	}
 	if id, ok := state.GetOk(stateKeyID); ok {
 		in.KeyIDs = []string{id.(string)}
+	} else if c.Comm.SSHKeyPairName != "" {
+		// An existing key pair (skey-…) matching ssh_private_key_file.
+		in.KeyIDs = []string{c.Comm.SSHKeyPairName}
 	} else if c.Comm.SSHPassword != "" {
 		in.Password = c.Comm.SSHPassword
 	} else {
