@@ -253,3 +253,44 @@ func TestSecurityGroupDefaultCIDR(t *testing.T) {
 		t.Fatalf("localAddress: %q %v", ip, err)
 	}
 }
+
+// TestExistingKeyPair: with ssh_keypair_name + ssh_private_key_file no
+// temporary key pair is made, the instance gets the given one, and cleanup
+// leaves it alone.
+func TestExistingKeyPair(t *testing.T) {
+	srv, cl, state := testState(t)
+	ctx := context.Background()
+	kp, err := cl.CreateKeyPair(ctx, "mine", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := findImage(t, cl, "Debian 13.1 64位")
+	state.Put(stateSource, hcommon.Candidate{Image: img})
+	netw := &stepNetwork{VpcCIDR: "10.77.0.0/16", SubnetCIDR: "10.77.1.0/24", Zone: testRegion + "-3", Name: "n"}
+	mustContinue(t, netw.Run(ctx, state), state)
+	sg := &stepSecurityGroup{SSHCIDR: "198.18.0.0/15", Name: "n"}
+	mustContinue(t, sg.Run(ctx, state), state)
+	f := false
+	cfg := &Config{Zone: testRegion + "-3", InstanceType: "S5.MEDIUM2", AssociatePublicIP: &f, StateTimeout: time.Minute}
+	cfg.Comm = communicator.Config{Type: "ssh"}
+	cfg.Comm.SSHKeyPairName = kp.ID
+	cfg.Comm.SSHPrivateKeyFile = "/dev/null"
+	k := &stepKeyPair{Comm: &cfg.Comm, Name: "pkr_x"}
+	mustContinue(t, k.Run(ctx, state), state)
+	if _, ok := state.GetOk(stateKeyID); ok {
+		t.Fatal("a temporary key pair was created")
+	}
+	ri := &stepRunInstance{Config: cfg, Name: "x"}
+	mustContinue(t, ri.Run(ctx, state), state)
+	inst := state.Get(stateInstance).(tencent.Instance)
+	if len(inst.KeyIDs) != 1 || inst.KeyIDs[0] != kp.ID {
+		t.Fatalf("instance keys %v, want %s", inst.KeyIDs, kp.ID)
+	}
+	ri.Cleanup(state)
+	sg.Cleanup(state)
+	netw.Cleanup(state)
+	k.Cleanup(state)
+	if r := srv.Resources(testRegion); len(r.KeyPairs) != 1 || len(r.Instances) != 0 || len(r.Vpcs) != 0 {
+		t.Fatalf("after cleanup: %+v", r)
+	}
+}
