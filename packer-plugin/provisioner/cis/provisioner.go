@@ -64,7 +64,7 @@ func (r *remote) run(ctx context.Context, cmd string, stream bool) (int, string,
 
 // stream runs cmd with stdout into out and stderr line by line to the ui.
 func (r *remote) stream(ctx context.Context, cmd string, out io.Writer) (int, error) {
-	lw := &lineWriter{emit: r.ui.Message}
+	lw := &lineWriter{emit: func(s string) { r.ui.Say("  " + s) }}
 	rc := &packersdk.RemoteCmd{Command: cmd, Stdout: out, Stderr: lw}
 	if err := r.comm.Start(ctx, rc); err != nil {
 		return -1, err
