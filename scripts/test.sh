@@ -39,6 +39,7 @@ static_checks() {
   [ -z "$unformatted" ] || { echo "gofmt needed:"; echo "$unformatted"; return 1; }
   go vet ./... || return 1
   golangci-lint run --timeout 10m ./... || return 1
+  make -s release-check >/dev/null || return 1
   if [ -d docs ] && [ -f terraform-registry-manifest.json ]; then
     make -s docs >/dev/null || return 1
     git diff --exit-code --stat -- docs/ || { echo "docs/ is stale: run 'make docs' and commit"; return 1; }
