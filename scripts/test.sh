@@ -41,7 +41,7 @@ static_checks() {
   golangci-lint run --timeout 10m ./... || return 1
   make -s release-check >/dev/null || return 1
   if [ -d docs ] && [ -f terraform-registry-manifest.json ]; then
-    make -s docs >/dev/null || return 1
+    make -s docs >"$out/docs.log" 2>&1 || { tail -n 40 "$out/docs.log"; return 1; }
     git diff --exit-code --stat -- docs/ || { echo "docs/ is stale: run 'make docs' and commit"; return 1; }
   fi
 }
