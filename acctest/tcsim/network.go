@@ -253,12 +253,10 @@ func (s *Server) deleteSubnet(rc *reqCtx) (any, *APIError) {
 	if _, ok := rs.Subnets[id]; !ok {
 		return nil, apiErr("ResourceNotFound", "The subnet `%s` does not exist.", id)
 	}
-	var users []string
-	for iid, in := range rs.Instances {
-		if v := in.Instance.VirtualPrivateCloud; v != nil && str(v.SubnetId) == id {
-			users = append(users, iid)
-		}
-	}
+	users := rs.instancesWhere(func(in *instanceRec) bool {
+		v := in.Instance.VirtualPrivateCloud
+		return v != nil && str(v.SubnetId) == id
+	})
 	if len(users) > 0 {
 		return nil, apiErr("ResourceInUse", "The subnet `%s` is used by instance(s) %s.", id, strings.Join(users, ", "))
 	}

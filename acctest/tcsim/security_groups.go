@@ -70,12 +70,9 @@ func (s *Server) deleteSecurityGroup(rc *reqCtx) (any, *APIError) {
 	if _, e := lookupSG(rs, id); e != nil {
 		return nil, e
 	}
-	var users []string
-	for iid, in := range rs.Instances {
-		if contains(strs(in.Instance.SecurityGroupIds), id) {
-			users = append(users, iid)
-		}
-	}
+	users := rs.instancesWhere(func(in *instanceRec) bool {
+		return contains(strs(in.Instance.SecurityGroupIds), id)
+	})
 	if len(users) > 0 {
 		return nil, apiErr("ResourceInUse", "The security group `%s` is associated with instance(s) %s.", id, strings.Join(users, ", "))
 	}

@@ -243,3 +243,16 @@ func saveWorld(path string, w *world) error {
 	}
 	return nil
 }
+
+// instancesWhere lists the ids of the instances that match, sorted so that a
+// ResourceInUse message names them in the same order every time.
+func (rs *regionState) instancesWhere(match func(*instanceRec) bool) []string {
+	var ids []string
+	for id, in := range rs.Instances {
+		if match(in) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
