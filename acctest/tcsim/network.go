@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -123,6 +124,7 @@ func (s *Server) deleteVpc(rc *reqCtx) (any, *APIError) {
 			subnets = append(subnets, sid)
 		}
 	}
+	sort.Strings(subnets)
 	if len(subnets) > 0 {
 		return nil, apiErr("ResourceInUse", "The VPC `%s` still has subnets (%s); delete them first.", id, strings.Join(subnets, ", "))
 	}
