@@ -137,35 +137,24 @@ func (s *Server) describeVpcs(rc *reqCtx) (any, *APIError) {
 	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
-	ids := strs(p.VpcIds)
-	if len(ids) > 0 && len(p.Filters) > 0 {
-		return nil, apiErr("InvalidParameterCombination", "The parameters `VpcIds` and `Filters` cannot be specified at the same time.")
-	}
-	fs, e := parseFilters(vpcFilters(p.Filters), "vpc-name", "vpc-id", "cidr-block", "is-default", "tag-key", "tag-value", "tag:")
+	q, e := parseVPCListQuery("VpcIds", p.VpcIds, p.Filters, p.Offset, p.Limit, "vpc-name", "vpc-id", "cidr-block", "is-default", "tag-key", "tag-value", "tag:")
 	if e != nil {
 		return nil, e
 	}
-	off, e := stringNum("Offset", p.Offset)
-	if e != nil {
-		return nil, e
-	}
-	lim, e := stringNum("Limit", p.Limit)
-	if e != nil {
-		return nil, e
-	}
+	fs := q.fs
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	matched := []*vpc.Vpc{}
 	for _, rec := range sortedBySeq(s.region(rc).Vpcs, func(v *vpcRec) int64 { return v.Seq }) {
 		v := rec.Vpc
 		tags, _ := tagsOfVPC(v.TagSet)
-		if (len(ids) > 0 && !contains(ids, str(v.VpcId))) || !fs.match("vpc-name", str(v.VpcName)) || !fs.match("vpc-id", str(v.VpcId)) ||
+		if !q.wantsID(str(v.VpcId)) || !fs.match("vpc-name", str(v.VpcName)) || !fs.match("vpc-id", str(v.VpcId)) ||
 			!fs.match("cidr-block", str(v.CidrBlock)) || !fs.match("is-default", strconv.FormatBool(*v.IsDefault)) || !fs.matchTags(tags) {
 			continue
 		}
 		matched = append(matched, v)
 	}
-	start, end, e := page(off, lim, len(matched))
+	start, end, e := page(q.offset, q.lim, len(matched))
 	if e != nil {
 		return nil, e
 	}
@@ -271,38 +260,57 @@ func (s *Server) describeSubnets(rc *reqCtx) (any, *APIError) {
 	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
-	ids := strs(p.SubnetIds)
-	if len(ids) > 0 && len(p.Filters) > 0 {
-		return nil, apiErr("InvalidParameterCombination", "The parameters `SubnetIds` and `Filters` cannot be specified at the same time.")
-	}
-	fs, e := parseFilters(vpcFilters(p.Filters), "subnet-id", "vpc-id", "cidr-block", "is-default", "subnet-name", "zone", "tag-key", "tag-value", "tag:")
+	q, e := parseVPCListQuery("SubnetIds", p.SubnetIds, p.Filters, p.Offset, p.Limit, "subnet-id", "vpc-id", "cidr-block", "is-default", "subnet-name", "zone", "tag-key", "tag-value", "tag:")
 	if e != nil {
 		return nil, e
 	}
-	off, e := stringNum("Offset", p.Offset)
-	if e != nil {
-		return nil, e
-	}
-	lim, e := stringNum("Limit", p.Limit)
-	if e != nil {
-		return nil, e
-	}
+	fs := q.fs
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	matched := []*vpc.Subnet{}
 	for _, rec := range sortedBySeq(s.region(rc).Subnets, func(v *subnetRec) int64 { return v.Seq }) {
 		sn := rec.Subnet
 		tags, _ := tagsOfVPC(sn.TagSet)
-		if (len(ids) > 0 && !contains(ids, str(sn.SubnetId))) || !fs.match("subnet-id", str(sn.SubnetId)) || !fs.match("vpc-id", str(sn.VpcId)) ||
+		if !q.wantsID(str(sn.SubnetId)) || !fs.match("subnet-id", str(sn.SubnetId)) || !fs.match("vpc-id", str(sn.VpcId)) ||
 			!fs.match("cidr-block", str(sn.CidrBlock)) || !fs.match("subnet-name", str(sn.SubnetName)) || !fs.match("zone", str(sn.Zone)) ||
 			!fs.match("is-default", strconv.FormatBool(*sn.IsDefault)) || !fs.matchTags(tags) {
 			continue
 		}
 		matched = append(matched, sn)
 	}
-	start, end, e := page(off, lim, len(matched))
+	start, end, e := page(q.offset, q.lim, len(matched))
 	if e != nil {
 		return nil, e
 	}
 	return rawJSON(map[string]any{"TotalCount": len(matched), "SubnetSet": matched[start:end]}), nil
 }
+
+// vpcListQuery is the common front of the VPC Describe* actions: ids xor
+// filters (like the real API), filters limited to the allowed names, and the
+// string-typed Offset/Limit the VPC API uses.
+type vpcListQuery struct {
+	ids         []string
+	fs          filterSet
+	offset, lim *int64
+}
+
+func parseVPCListQuery(idsParam string, ids []*string, filters []*vpc.Filter, offset, limit *string, allowed ...string) (vpcListQuery, *APIError) {
+	q := vpcListQuery{ids: strs(ids)}
+	if len(q.ids) > 0 && len(filters) > 0 {
+		return q, apiErr("InvalidParameterCombination", "The parameters `%s` and `Filters` cannot be specified at the same time.", idsParam)
+	}
+	var e *APIError
+	if q.fs, e = parseFilters(vpcFilters(filters), allowed...); e != nil {
+		return q, e
+	}
+	if q.offset, e = stringNum("Offset", offset); e != nil {
+		return q, e
+	}
+	if q.lim, e = stringNum("Limit", limit); e != nil {
+		return q, e
+	}
+	return q, nil
+}
+
+// wantsID reports whether an explicit id list (if any) names id.
+func (q vpcListQuery) wantsID(id string) bool { return len(q.ids) == 0 || contains(q.ids, id) }

@@ -85,35 +85,24 @@ func (s *Server) describeSecurityGroups(rc *reqCtx) (any, *APIError) {
 	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
-	ids := strs(p.SecurityGroupIds)
-	if len(ids) > 0 && len(p.Filters) > 0 {
-		return nil, apiErr("InvalidParameterCombination", "The parameters `SecurityGroupIds` and `Filters` cannot be specified at the same time.")
-	}
-	fs, e := parseFilters(vpcFilters(p.Filters), "security-group-id", "security-group-name", "project-id", "tag-key", "tag-value", "tag:")
+	q, e := parseVPCListQuery("SecurityGroupIds", p.SecurityGroupIds, p.Filters, p.Offset, p.Limit, "security-group-id", "security-group-name", "project-id", "tag-key", "tag-value", "tag:")
 	if e != nil {
 		return nil, e
 	}
-	off, e := stringNum("Offset", p.Offset)
-	if e != nil {
-		return nil, e
-	}
-	lim, e := stringNum("Limit", p.Limit)
-	if e != nil {
-		return nil, e
-	}
+	fs := q.fs
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	matched := []*vpc.SecurityGroup{}
 	for _, rec := range sortedBySeq(s.region(rc).SecurityGroups, func(v *securityGroupRec) int64 { return v.Seq }) {
 		sg := rec.SecurityGroup
 		tags, _ := tagsOfVPC(sg.TagSet)
-		if (len(ids) > 0 && !contains(ids, str(sg.SecurityGroupId))) || !fs.match("security-group-id", str(sg.SecurityGroupId)) ||
+		if !q.wantsID(str(sg.SecurityGroupId)) || !fs.match("security-group-id", str(sg.SecurityGroupId)) ||
 			!fs.match("security-group-name", str(sg.SecurityGroupName)) || !fs.match("project-id", str(sg.ProjectId)) || !fs.matchTags(tags) {
 			continue
 		}
 		matched = append(matched, sg)
 	}
-	start, end, e := page(off, lim, len(matched))
+	start, end, e := page(q.offset, q.lim, len(matched))
 	if e != nil {
 		return nil, e
 	}
