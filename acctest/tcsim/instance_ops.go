@@ -2,6 +2,7 @@ package tcsim
 
 import (
 	"context"
+	"time"
 
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 )
@@ -130,23 +131,8 @@ func (s *Server) stopInstances(rc *reqCtx) (any, *APIError) {
 	if sm := str(p.StoppedMode); sm != "" && sm != "KEEP_CHARGING" && sm != "STOP_CHARGING" {
 		return nil, invalidValue("StoppedMode", sm, "use KEEP_CHARGING or STOP_CHARGING")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	recs, e := lookupInstances(s.region(rc), rc.region, strs(p.InstanceIds))
-	if e != nil {
-		return nil, e
-	}
-	for _, rec := range recs {
-		if e := operable(rec, "RUNNING"); e != nil {
-			return nil, e
-		}
-	}
-	for _, rec := range recs {
-		startOperation(rec, "StopInstances", rc.requestID, "STOPPING")
-		s.async(s.opts.Delays.Stop, s.machineStep(rc.region, str(rec.Instance.InstanceId),
-			func(ctx context.Context, m Machine) error { return m.Stop(ctx) }, "STOPPED", "RUNNING"))
-	}
-	return nil, nil
+	return s.powerTransition(rc, strs(p.InstanceIds), "StopInstances", "RUNNING", "STOPPING", "STOPPED", s.opts.Delays.Stop,
+		func(ctx context.Context, m Machine) error { return m.Stop(ctx) })
 }
 
 func (s *Server) startInstances(rc *reqCtx) (any, *APIError) {
@@ -154,21 +140,29 @@ func (s *Server) startInstances(rc *reqCtx) (any, *APIError) {
 	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
+	return s.powerTransition(rc, strs(p.InstanceIds), "StartInstances", "STOPPED", "STARTING", "RUNNING", s.opts.Delays.Start,
+		func(ctx context.Context, m Machine) error { return m.Start(ctx) })
+}
+
+// powerTransition moves every named instance from state `from` through `via` to `to` (back to
+// `from` if the machine step fails). All instances must be in `from` first, or nothing happens,
+// like the real API.
+func (s *Server) powerTransition(rc *reqCtx, ids []string, action, from, via, to string, delay time.Duration,
+	step func(context.Context, Machine) error) (any, *APIError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	recs, e := lookupInstances(s.region(rc), rc.region, strs(p.InstanceIds))
+	recs, e := lookupInstances(s.region(rc), rc.region, ids)
 	if e != nil {
 		return nil, e
 	}
 	for _, rec := range recs {
-		if e := operable(rec, "STOPPED"); e != nil {
+		if e := operable(rec, from); e != nil {
 			return nil, e
 		}
 	}
 	for _, rec := range recs {
-		startOperation(rec, "StartInstances", rc.requestID, "STARTING")
-		s.async(s.opts.Delays.Start, s.machineStep(rc.region, str(rec.Instance.InstanceId),
-			func(ctx context.Context, m Machine) error { return m.Start(ctx) }, "RUNNING", "STOPPED"))
+		startOperation(rec, action, rc.requestID, via)
+		s.async(delay, s.machineStep(rc.region, str(rec.Instance.InstanceId), step, to, from))
 	}
 	return nil, nil
 }
