@@ -38,6 +38,13 @@ func (s *Server) describeImages(rc *reqCtx) (any, *APIError) {
 			return nil, invalidValue("Filters.image-type", t, "use PUBLIC_IMAGE, PRIVATE_IMAGE, SHARED_IMAGE or MARKET_IMAGE")
 		}
 	}
+	arch := ""
+	if t := str(p.InstanceType); t != "" {
+		if !instanceTypeRE.MatchString(t) {
+			return nil, apiErr("InvalidInstanceType.Malformed", "The instance type `%s` in InstanceType is malformed; use e.g. S5.MEDIUM2.", t)
+		}
+		arch = instanceArchitecture(t)
+	}
 	var offset, limit *int64
 	if p.Offset != nil {
 		offset = ip64(int64(*p.Offset))
@@ -56,7 +63,7 @@ func (s *Server) describeImages(rc *reqCtx) (any, *APIError) {
 		}
 		if !fs.match("image-id", im.ImageID) || !fs.match("image-type", im.ImageType) ||
 			!fs.match("image-name", im.ImageName) || !fs.match("image-family", im.ImageFamily) ||
-			!fs.match("platform", im.Platform) || !fs.matchTags(im.Tags) {
+			!fs.match("platform", im.Platform) || !fs.matchTags(im.Tags) || (arch != "" && im.Architecture != arch) {
 			continue
 		}
 		matched = append(matched, im)
@@ -70,6 +77,19 @@ func (s *Server) describeImages(rc *reqCtx) (any, *APIError) {
 		set = append(set, im.wire())
 	}
 	return map[string]any{"TotalCount": len(matched), "ImageSet": set}, nil
+}
+
+// armFamilies are the CVM instance families on ARM (Kunpeng) hosts; every other family is x86_64.
+var armFamilies = []string{"SR1", "SR2"}
+
+// instanceArchitecture is the image Architecture an instance type can boot: DescribeImages'
+// InstanceType parameter offers only those images (no ARM images for S5).
+func instanceArchitecture(instanceType string) string {
+	family, _, _ := strings.Cut(instanceType, ".")
+	if contains(armFamilies, family) {
+		return "arm"
+	}
+	return "x86_64"
 }
 
 var imageNameRE = regexp.MustCompile(`^[\p{L}\p{N}._\-()\[\] ]{1,60}$`)
@@ -93,8 +113,11 @@ func (s *Server) createImage(rc *reqCtx) (any, *APIError) {
 	if !validID("ins", instanceID) {
 		return nil, apiErr("InvalidInstanceId.Malformed", "The instance id `%s` is malformed.", instanceID)
 	}
-	if fp := str(p.ForcePoweroff); fp != "" && fp != "TRUE" && fp != "FALSE" {
-		return nil, invalidValue("ForcePoweroff", fp, "use TRUE or FALSE")
+	if e := boolString("ForcePoweroff", p.ForcePoweroff); e != nil {
+		return nil, e
+	}
+	if e := boolString("Sysprep", p.Sysprep); e != nil {
+		return nil, e
 	}
 	tags, e := tagsFromSpec(p.TagSpecification, "image")
 	if e != nil {
@@ -142,7 +165,12 @@ func (s *Server) createImage(rc *reqCtx) (any, *APIError) {
 		Seq:              s.world.next(),
 	}
 	if src != nil {
-		im.ImageSize, im.Architecture, im.Platform, im.CloudInit = src.ImageSize, src.Architecture, src.Platform, src.CloudInit
+		im.Architecture, im.Platform, im.CloudInit = src.Architecture, src.Platform, src.CloudInit
+	}
+	// A custom image is a snapshot of the system disk, so the real API reports the disk's size
+	// (which RunInstances' SystemDisk.DiskSize may have grown), not the source image's.
+	if d := in.Instance.SystemDisk; d != nil && d.DiskSize != nil {
+		im.ImageSize = *d.DiskSize
 	}
 	rs.Images[im.ImageID] = im
 	startOperation(in, "CreateImage", rc.requestID, "")

@@ -297,8 +297,8 @@ func (s *Server) planLogin(rs *regionState, im *imageRec, ls *cvm.LoginSettings,
 	if plan.password != "" && len(plan.keyIDs) > 0 {
 		return apiErr("InvalidParameterCombination", "LoginSettings.Password and LoginSettings.KeyIds cannot be specified together.")
 	}
-	if kil := str(ls.KeepImageLogin); kil != "" && kil != "TRUE" && kil != "FALSE" {
-		return invalidValue("LoginSettings.KeepImageLogin", kil, "use TRUE or FALSE")
+	if e := boolString("LoginSettings.KeepImageLogin", ls.KeepImageLogin); e != nil {
+		return e
 	}
 	if plan.password != "" {
 		classes := 0

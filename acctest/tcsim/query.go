@@ -125,3 +125,14 @@ func fillValue(f reflect.Value, q url.Values, key string) (bool, *APIError) {
 	}
 	return true, nil
 }
+
+// boolString validates a string-typed boolean parameter (ForcePoweroff, Sysprep, KeepImageLogin).
+// The real API compares them case-insensitively: the Packer plugin sends "True"/"False" and the
+// SDK documents "true"/"false", so accepting only "TRUE"/"FALSE" would refuse real clients.
+func boolString(name string, v *string) *APIError {
+	s := str(v)
+	if s == "" || strings.EqualFold(s, "true") || strings.EqualFold(s, "false") {
+		return nil
+	}
+	return invalidValue(name, s, "use true or false (any letter case)")
+}

@@ -160,13 +160,29 @@ func (s *Server) createSecurityGroupPolicies(rc *reqCtx) (any, *APIError) {
 	if e != nil {
 		return nil, e
 	}
+	for dir, list := range map[string][]*vpc.SecurityGroupPolicy{"Ingress": p.SecurityGroupPolicySet.Ingress, "Egress": p.SecurityGroupPolicySet.Egress} {
+		for i, pol := range list {
+			peer := str(pol.SecurityGroupId)
+			if peer == "" {
+				continue
+			}
+			if str(pol.CidrBlock) != "" {
+				return nil, apiErr("InvalidParameter", "SecurityGroupPolicySet.%s.%d: set either CidrBlock or SecurityGroupId (the peer group), not both.", dir, i)
+			}
+			if _, ok := s.region(rc).SecurityGroups[peer]; !ok {
+				return nil, apiErr("ResourceNotFound", "SecurityGroupPolicySet.%s.%d.SecurityGroupId: the peer security group `%s` does not exist.", dir, i, peer)
+			}
+		}
+	}
 	now := rc.now.UTC().Format("2006-01-02 15:04:05")
 	add := func(dst []*vpc.SecurityGroupPolicy, src []*vpc.SecurityGroupPolicy) []*vpc.SecurityGroupPolicy {
 		for _, pol := range src {
 			cp := *pol
 			cp.Protocol = sp(strings.ToUpper(str(pol.Protocol)))
 			cp.Action = sp(strings.ToUpper(str(pol.Action)))
-			cp.SecurityGroupId = sg.SecurityGroup.SecurityGroupId
+			// SecurityGroupId of a rule is the peer group it allows (empty for CIDR rules), as
+			// sent; overwriting it with the owning group made every rule look changed to clients.
+			cp.SecurityGroupId = sp(str(pol.SecurityGroupId))
 			cp.ModifyTime = sp(now)
 			dst = append(dst, &cp)
 		}
