@@ -127,21 +127,3 @@ func (b *Builder) Run(ctx context.Context, u packersdk.Ui, hook packersdk.Hook) 
 	}
 	return a, nil
 }
-
-// stepGeneratedData exposes the base image to provisioners as
-// build.SourceImageID etc.
-type stepGeneratedData struct{}
-
-func (s *stepGeneratedData) Run(_ context.Context, state multistep.StateBag) multistep.StepAction {
-	src := state.Get(stateSource).(hcommon.Candidate)
-	eol := ""
-	if d := src.EOLDate(); !d.IsZero() {
-		eol = d.Format(time.DateOnly)
-	}
-	state.Put("generated_data", map[string]interface{}{
-		"SourceImageID": src.Image.ID, "SourceImageOsName": src.Image.OsName, "SourceImageEOL": eol,
-	})
-	return multistep.ActionContinue
-}
-
-func (s *stepGeneratedData) Cleanup(multistep.StateBag) {}
