@@ -77,25 +77,77 @@
 //
 // # Writing a rule
 //
-//	{
-//		ID: "sysctl-ip-forward", Title: "IPv4 forwarding is disabled",
-//		Section: "3", Level: 1,
-//		CIS: []engine.CISRef{{Benchmark: "cis-debian-12", Version: "1.1.0", Control: "3.3.1"}},
-//		Checks: []engine.Check{primitive.Sysctl{Key: "net.ipv4.ip_forward", Value: "0"}},
-//	}
+// Rules are written in hardening/catalog with its helpers (helpers.go). The
+// worked example below is compiled and run as Example_writingARule in
+// hardening/catalog/example_test.go (`go test ./hardening/catalog -run
+// Example -v`), so it cannot drift from the helpers. Five steps:
 //
-// Rules that cannot be automated set Manual to the reason and have no
-// Checks (status "manual"). AuditOnly rules (miner indicators) report but
-// never fix. Rules that can cut the image builder's session (sshd, sudo,
-// PAM, firewall) set Order: engine.OrderLate so they run after everything
-// else and are gated by validation; a rule that would lock the builder out
-// (PermitRootLogin no while Packer connects as root, faillock, TMOUT, noexec
-// /tmp) is waived by default in image builds with a reason, or deferred.
-// Platforms restricts a rule to families ("debian", "ubuntu", "rhel") or
-// platforms ("rhel-9"); use Package{Apt: …, Dnf: …} for differing names.
-// Rule ids are lower-case words joined by '-' and never change once published.
+// Step 1, where: the section function of the rule's file — setupRules
+// (rules_setup.go, CIS 1), serviceRules (rules_services.go, 2), networkRules
+// (rules_network.go, 3 and 4), sshRules and authRules (rules_access.go, 5),
+// loggingRules (rules_logging.go, 6), cloudRules (rules_cloud.go, section
+// "cloud": the cloud-baseline layer every profile includes).
 //
-// See catalog/example_rules.go for one rule per primitive.
+// Step 2, the rule, built with the helpers:
+//
+//	why(rule("sysctl-kernel-perf-event-paranoid", "1", "Unprivileged users cannot use perf events",
+//		perFamily{
+//			Deb:  sysctl("kernel.perf_event_paranoid", "3"),
+//			RHEL: sysctl("kernel.perf_event_paranoid", "2"),
+//		}),
+//		"perf exposes kernel addresses and timing to local attackers; Debian kernels accept 3 (no unprivileged use at all), RHEL kernels stop at 2")
+//
+//	late(rule("sudo-passwd-timeout", "5", "sudo asks for the password again after one minute",
+//		primitive.SudoersDefault{Setting: "passwd_timeout=1"}))
+//
+// rule(id, section, title, checks...) makes a Level 1 rule that passes when
+// every check passes. Wrappers set the rarer fields: why(r, rationale) the
+// one-line reason the reports show; late(r) for rules that touch sshd, sudo,
+// PAM or the firewall (their fix runs after all others, behind sshd -t /
+// visudo -c, so a bad change cannot lock the builder out half-way; sshRules
+// makes every rule of its list late); only(r,
+// "rhel", "debian-13") restricts the rule to families or platform ids;
+// auditOnly(r) reports and never fixes. Check shorthands: sysctl, pkg(apt,
+// dnf, present), present, absent, mode, unit, and sshd(key, value, default,
+// accept) with atMost, atLeast, between or oneOf as accept (nil: equal to
+// value). Combinators: perFamily{Deb, Ubuntu, RHEL} when the check differs
+// per family (Ubuntu falls back to Deb; a nil check is not applicable
+// there), perPlatform{"rhel-8": …} per platform id, when{Installed, Then}
+// for a check that applies only if a package is installed, anyOf for
+// alternatives. A control that cannot be automated is a rule with Manual set
+// to the reason and no checks. A rule that would lock the image builder or
+// first-boot users out gets a default waiver with its reason in
+// defaultWaivers (catalog.go). Rule ids are lower-case words joined by '-'.
+//
+// Step 3, publish the id: append it to catalog/rule-ids.txt (ids never
+// change once published; TestRuleIDsStable). Start it with a prefix that
+// mlpsFor (catalog.go) maps to a GB/T 22239 clause (sysctl-, pkg-, ssh-,
+// audit…), or extend mlpsFor: every rule needs one.
+//
+// Step 4, reference it from the CIS inventories, not from Go: in every
+// catalog/controls/cis_*.tsv whose benchmark has the control, name the id in
+// the last column of the control's row (mapping "rule"; several ids
+// comma-separated), as the row of sysctl-ip-forward in cis_debian12.tsv does
+// (tab-separated: control, title, level, assessment, mapping, rules):
+//
+//	3.3.1	IP forwarding off	L1	automated	rule	sysctl-ip-forward,sysctl-ipv6-forward
+//
+// catalog.New attaches the CIS references from these rows, and each profile
+// (debian-12 … rhel-9) includes exactly the rules its rows name. Rules of
+// section "cloud" need no row.
+//
+// Step 5, test:
+//
+//	go test ./hardening/catalog -count=1 -run 'Example|TestRuleIDsStable|TestInventoryRulesResolve|TestEveryRuleIsReferenced|TestCoverage'
+//
+// and, as root, TestRuleCases, which needs a passing and a failing case for
+// every rule: breakCheck (breakers_test.go) plants the violation for the
+// primitives and the catalog's check types; a new check type needs a case
+// there. The rule counts in catalog/README.md come from `-run TestCoverage
+// -v`.
+//
+// Missing a check type? Reusable ones go in hardening/primitive (see
+// Primitives); compositions only the catalog needs go in catalog/checks_*.go.
 //
 // # Results
 //
