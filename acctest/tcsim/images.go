@@ -409,6 +409,10 @@ func (s *Server) modifyImageSharePermission(rc *reqCtx) (any, *APIError) {
 		switch {
 		case perm == "SHARE" && !has:
 			im.SharedAccounts = append(im.SharedAccounts, a)
+			if im.ShareTimes == nil {
+				im.ShareTimes = map[string]string{}
+			}
+			im.ShareTimes[a] = timestamp(rc)
 		case perm == "CANCEL" && has:
 			kept := im.SharedAccounts[:0]
 			for _, x := range im.SharedAccounts {
@@ -417,6 +421,7 @@ func (s *Server) modifyImageSharePermission(rc *reqCtx) (any, *APIError) {
 				}
 			}
 			im.SharedAccounts = kept
+			delete(im.ShareTimes, a)
 		}
 	}
 	return nil, nil

@@ -188,8 +188,8 @@ func (s *Server) planLaunch(rc *reqCtx, rs *regionState, p *cvm.RunInstancesRequ
 		return nil, missingParam("Placement.Zone")
 	}
 	plan.zone = str(p.Placement.Zone)
-	if z, ok := strings.CutPrefix(plan.zone, rc.region+"-"); !ok || len(z) != 1 || z[0] < '1' || z[0] > '9' {
-		return nil, apiErr("InvalidZone.MismatchRegion", "The zone `%s` does not belong to the region %s.", plan.zone, rc.region)
+	if !validZone(rc.region, plan.zone) {
+		return nil, apiErr("InvalidZone.MismatchRegion", "The zone `%s` in Placement.Zone does not belong to the region %s; DescribeZones lists its zones.", plan.zone, rc.region)
 	}
 	imageID := str(p.ImageId)
 	if imageID == "" {

@@ -176,8 +176,8 @@ func (s *Server) createSubnet(rc *reqCtx) (any, *APIError) {
 		return nil, e
 	}
 	zone := str(p.Zone)
-	if !strings.HasPrefix(zone, rc.region+"-") {
-		return nil, apiErr("InvalidParameterValue.Zone", "The zone `%s` does not belong to the region %s.", zone, rc.region)
+	if !validZone(rc.region, zone) {
+		return nil, apiErr("InvalidParameterValue.Zone", "The zone `%s` in Zone does not belong to the region %s; DescribeZones lists its zones.", zone, rc.region)
 	}
 	tags, e := tagsOfVPC(p.Tags)
 	if e != nil {

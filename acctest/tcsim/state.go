@@ -42,6 +42,8 @@ type imageRec struct {
 	BackingRef     string   `json:"BackingRef"`
 	LoginUser      string   `json:"DefaultLoginUser"`
 	SharedAccounts []string `json:"SharedAccounts,omitempty"`
+	// ShareTimes is when each account was shared with (DescribeImageSharePermission's CreatedTime).
+	ShareTimes map[string]string `json:"ShareTimes,omitempty"`
 	SourceInstance string   `json:"SourceInstanceId,omitempty"`
 	Seq            int64    `json:"Seq"`
 }
