@@ -54,8 +54,9 @@ const usageText = `usage:
   harden cleanup  [--root DIR] [--remove-user NAME]
   harden profiles
   harden rules    [--profile ID]
+  harden vulns    --feed PATH [--root DIR] [--format text|json|junit|html] [--fail-on critical|high|medium|none]
   harden version
-exit codes: 0 all pass, 1 audit failures, 2 usage, 3 unsupported OS, 4 apply error (rolled back)
+exit codes: 0 all pass, 1 audit failures (vulns: fixable findings at or above --fail-on), 2 usage, 3 unsupported OS, 4 apply error (rolled back)
 `
 
 func run(ctx context.Context, args []string, e env) int {
@@ -90,6 +91,8 @@ func run(ctx context.Context, args []string, e env) int {
 		code, err = cmdProfiles(cat, args[1:], e)
 	case "rules":
 		code, err = cmdRules(cat, args[1:], e)
+	case "vulns":
+		code, err = cmdVulns(args[1:], e)
 	case "version", "--version", "-version":
 		fmt.Fprintf(e.stdout, "harden %s\n", version)
 		return exitOK

@@ -4,9 +4,17 @@
 //	harden audit [--profile ID] [--format text|json|junit|html] [--root DIR]
 //	harden profiles | rules [--profile ID]
 //	harden cleanup [--root DIR] [--remove-user NAME]
+//	harden vulns --feed PATH [--root DIR] [--format text|json|junit|html] [--fail-on critical|high|medium|none]
 //
-// Exit codes: 0 all pass, 1 audit failures, 2 usage, 3 unsupported OS,
-// 4 apply error (rolled back).
+// harden vulns matches the dpkg-installed packages of --root against a local
+// OSV advisory feed (.json file, directory or .zip; never downloaded) and
+// lists the CVEs present with their fixed version, severity and fix age; the
+// JSON report lists only findings and counts the rest in its summary. It
+// exits 1 when a fixable finding is at or above --fail-on (default high;
+// unfixed and unknown-severity findings never fail). See internal/vulns.
+//
+// Exit codes: 0 all pass, 1 audit failures or vulns findings at/above
+// --fail-on, 2 usage, 3 unsupported OS, 4 apply error (rolled back).
 package main
 
 import (

@@ -1,0 +1,317 @@
+package vulns
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	debversion "github.com/knqyf263/go-deb-version"
+	"github.com/ossf/osv-schema/bindings/go/osvschema"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+// Feed is an advisory feed indexed by ecosystem and package name. Only what
+// matching needs is kept, so that a full osv.dev export fits in memory.
+type Feed struct {
+	entries map[string][]entry // key: ecosystem + "\x00" + package name
+	// perEcosystem counts the advisories with at least one affected package
+	// in each ecosystem.
+	perEcosystem map[string]int
+	// Newest is the newest "modified" time of any advisory: the feed's date.
+	Newest time.Time
+	// Advisories is the number of advisories loaded (withdrawn ones excluded).
+	Advisories int
+}
+
+// Advisory is the part of an OSV record that a finding reports.
+type Advisory struct {
+	ID        string
+	CVEs      []string // the CVE ids it covers: id, aliases and upstream
+	Summary   string
+	Published time.Time
+	Modified  time.Time
+}
+
+type entry struct {
+	adv      *Advisory
+	severity string
+	ranges   [][]event
+}
+
+type eventKind int
+
+const (
+	introduced eventKind = iota
+	fixed
+	lastAffected
+)
+
+type event struct {
+	kind eventKind
+	raw  string
+	ver  debversion.Version
+}
+
+var unmarshal = protojson.UnmarshalOptions{DiscardUnknown: true}
+
+// LoadFeed loads an OSV feed from a .json file (one record or an array of
+// records), a directory tree of .json files, or a .zip of .json files such as
+// osv.dev's per-ecosystem all.zip exports.
+func LoadFeed(path string) (*Feed, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("load feed: %w", err)
+	}
+	f := newFeed()
+	switch {
+	case st.IsDir():
+		err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || !strings.HasSuffix(p, ".json") {
+				return nil
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return f.add(p, b)
+		})
+	case strings.HasSuffix(path, ".zip"):
+		err = f.addZip(path)
+	default:
+		var b []byte
+		if b, err = os.ReadFile(path); err == nil {
+			err = f.add(path, b)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load feed %s: %w", path, err)
+	}
+	if f.Advisories == 0 {
+		return nil, fmt.Errorf("load feed %s: no OSV advisories found (expected .json records, a directory of them or a .zip)", path)
+	}
+	return f, nil
+}
+
+// ParseFeed loads OSV records from one JSON document; name labels errors.
+func ParseFeed(name string, data []byte) (*Feed, error) {
+	f := newFeed()
+	if err := f.add(name, data); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func newFeed() *Feed {
+	return &Feed{entries: map[string][]entry{}, perEcosystem: map[string]int{}}
+}
+
+func (f *Feed) addZip(path string) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	for _, zf := range zr.File {
+		if zf.FileInfo().IsDir() || !strings.HasSuffix(zf.Name, ".json") {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return fmt.Errorf("%s: %w", zf.Name, err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", zf.Name, err)
+		}
+		if err := f.add(zf.Name, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// add decodes one JSON document: a single OSV record or an array of them.
+func (f *Feed) add(name string, data []byte) error {
+	data = bytes.TrimSpace(data)
+	if len(data) > 0 && data[0] == '[' {
+		var items []json.RawMessage
+		if err := json.Unmarshal(data, &items); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		for i, it := range items {
+			if err := f.addRecord(fmt.Sprintf("%s[%d]", name, i), it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return f.addRecord(name, data)
+}
+
+func (f *Feed) addRecord(name string, data []byte) error {
+	var v osvschema.Vulnerability
+	if err := unmarshal.Unmarshal(data, &v); err != nil {
+		return fmt.Errorf("%s: not an OSV record: %w", name, err)
+	}
+	if v.GetId() == "" {
+		return fmt.Errorf("%s: OSV record has no \"id\"", name)
+	}
+	if v.GetWithdrawn() != nil {
+		return nil // withdrawn advisories no longer apply
+	}
+	adv := &Advisory{ID: v.GetId(), CVEs: cves(&v), Summary: v.GetSummary()}
+	if t := v.GetPublished(); t != nil {
+		adv.Published = t.AsTime()
+	}
+	if t := v.GetModified(); t != nil {
+		adv.Modified = t.AsTime()
+		if adv.Modified.After(f.Newest) {
+			f.Newest = adv.Modified
+		}
+	}
+	f.Advisories++
+	seen := map[string]bool{}
+	for i, a := range v.GetAffected() {
+		eco, pkg := a.GetPackage().GetEcosystem(), a.GetPackage().GetName()
+		if eco == "" || pkg == "" {
+			continue
+		}
+		e := entry{adv: adv, severity: severity(&v, a)}
+		for j, r := range a.GetRanges() {
+			// Debian versions are only ordered in ECOSYSTEM ranges; GIT and
+			// SEMVER ranges describe upstream commits, not packages.
+			if r.GetType() != osvschema.Range_ECOSYSTEM {
+				continue
+			}
+			evs, err := parseEvents(r.GetEvents())
+			if err != nil {
+				return fmt.Errorf("%s: advisory %s: affected[%d].ranges[%d]: %w", name, adv.ID, i, j, err)
+			}
+			e.ranges = append(e.ranges, evs)
+		}
+		if len(e.ranges) == 0 {
+			continue
+		}
+		key := eco + "\x00" + pkg
+		f.entries[key] = append(f.entries[key], e)
+		if !seen[eco] {
+			seen[eco] = true
+			f.perEcosystem[eco]++
+		}
+	}
+	return nil
+}
+
+// parseEvents parses and sorts the events of one range in version order, as
+// the OSV evaluation algorithm requires.
+func parseEvents(in []*osvschema.Event) ([]event, error) {
+	var out []event
+	for k, e := range in {
+		var ev event
+		switch {
+		case e.GetIntroduced() != "":
+			ev = event{kind: introduced, raw: e.GetIntroduced()}
+		case e.GetFixed() != "":
+			ev = event{kind: fixed, raw: e.GetFixed()}
+		case e.GetLastAffected() != "":
+			ev = event{kind: lastAffected, raw: e.GetLastAffected()}
+		default:
+			continue // "limit" events only apply to GIT ranges
+		}
+		v, err := debversion.NewVersion(ev.raw)
+		if err != nil {
+			return nil, fmt.Errorf("events[%d]: %q is not a Debian version: %w", k, ev.raw, err)
+		}
+		ev.ver = v
+		out = append(out, ev)
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].ver.LessThan(out[b].ver) })
+	return out, nil
+}
+
+// cves lists the CVE ids an advisory covers. Debian's DSA/DLA records name
+// them in "upstream" or "aliases"; a record without any is reported by its id.
+func cves(v *osvschema.Vulnerability) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, id := range append(append([]string{v.GetId()}, v.GetAliases()...), v.GetUpstream()...) {
+		if strings.HasPrefix(id, "CVE-") && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{v.GetId()}
+	}
+	return out
+}
+
+// severity takes the first rating word found, most specific first. CVSS
+// vectors are not scored in this slice, so a record carrying only a vector is
+// "unknown".
+func severity(v *osvschema.Vulnerability, a *osvschema.Affected) string {
+	for _, s := range []*structpb.Struct{a.GetEcosystemSpecific(), a.GetDatabaseSpecific(), v.GetDatabaseSpecific()} {
+		for _, k := range []string{"severity", "urgency"} {
+			if r := normSeverity(s.GetFields()[k].GetStringValue()); r != "" {
+				return r
+			}
+		}
+	}
+	for _, s := range append(a.GetSeverity(), v.GetSeverity()...) {
+		if r := normSeverity(s.GetScore()); r != "" {
+			return r
+		}
+	}
+	return SeverityUnknown
+}
+
+// Severity ratings, normalised from the words Debian (urgency), Ubuntu and
+// GitHub (database_specific.severity) use.
+const (
+	SeverityCritical = "critical"
+	SeverityHigh     = "high"
+	SeverityMedium   = "medium"
+	SeverityLow      = "low"
+	SeverityUnknown  = "unknown"
+)
+
+func normSeverity(s string) string {
+	switch strings.TrimRight(strings.ToLower(strings.TrimSpace(s)), "*") {
+	case "critical":
+		return SeverityCritical
+	case "high", "important":
+		return SeverityHigh
+	case "medium", "moderate":
+		return SeverityMedium
+	case "low", "negligible", "unimportant":
+		return SeverityLow
+	}
+	return ""
+}
+
+func severityRank(s string) int {
+	switch s {
+	case SeverityCritical:
+		return 4
+	case SeverityHigh:
+		return 3
+	case SeverityMedium:
+		return 2
+	case SeverityLow:
+		return 1
+	}
+	return 0
+}
