@@ -2,6 +2,7 @@ package tcsim
 
 import (
 	"testing"
+	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
@@ -212,5 +213,51 @@ func TestConformanceCustomImageSizeIsSystemDisk(t *testing.T) {
 	}
 	if got := *out.Response.ImageSet[0].ImageSize; got != 80 {
 		t.Fatalf("custom image ImageSize = %d, want the system disk's 80 (the source image has 20)", got)
+	}
+}
+
+func TestConformanceDisassociateKeyPairsRunningIsAnOperation(t *testing.T) {
+	srv := StartForTest(t, WithDelays(Delays{Stop: 100 * time.Millisecond, Start: 100 * time.Millisecond}))
+	c, _ := sdkClients(t, srv)
+	imp := cvm.NewImportKeyPairRequest()
+	imp.KeyName, imp.ProjectId = common.StringPtr("ops"), common.Int64Ptr(0)
+	imp.PublicKey = common.StringPtr("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBx3HJpIKfXm6bXkCZvhnzDnHFzUJvQzbn0x5kvvvDw5 ops")
+	key, err := c.ImportKeyPair(imp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := runOne(t, srv, c, "img-9qrfy1xt", 0, "")
+	assoc := cvm.NewAssociateInstancesKeyPairsRequest()
+	assoc.InstanceIds, assoc.KeyIds = common.StringPtrs([]string{id}), []*string{key.Response.KeyId}
+	if _, err := c.AssociateInstancesKeyPairs(assoc); err != nil {
+		t.Fatal(err)
+	}
+	dis := cvm.NewDisassociateInstancesKeyPairsRequest()
+	dis.InstanceIds, dis.KeyIds, dis.ForceStop = assoc.InstanceIds, assoc.KeyIds, common.BoolPtr(true)
+	if _, err := c.DisassociateInstancesKeyPairs(dis); err != nil {
+		t.Fatal(err)
+	}
+	d := cvm.NewDescribeInstancesRequest()
+	d.InstanceIds = common.StringPtrs([]string{id})
+	out, err := c.DescribeInstances(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := out.Response.InstanceSet[0]
+	if *in.LatestOperation != "DisassociateInstancesKeyPairs" || *in.LatestOperationState != "OPERATING" || *in.InstanceState != "STOPPING" {
+		t.Fatalf("right after DisassociateInstancesKeyPairs on RUNNING: %s %s %s, want DisassociateInstancesKeyPairs OPERATING STOPPING",
+			*in.LatestOperation, *in.LatestOperationState, *in.InstanceState)
+	}
+	if len(in.LoginSettings.KeyIds) != 0 {
+		t.Fatalf("key ids after disassociate: %v", strs(in.LoginSettings.KeyIds))
+	}
+	stop := cvm.NewStopInstancesRequest()
+	stop.InstanceIds = d.InstanceIds
+	if _, err := c.StopInstances(stop); sdkCode(err) != "OperationDenied.InstanceOperationInProgress" {
+		t.Fatalf("StopInstances during the operation: %v, want OperationDenied.InstanceOperationInProgress", err)
+	}
+	final := waitState(t, srv, id, "RUNNING")
+	if final["LatestOperation"] != "DisassociateInstancesKeyPairs" || final["LatestOperationState"] != "SUCCESS" {
+		t.Fatalf("after the operation: %v %v, want DisassociateInstancesKeyPairs SUCCESS", final["LatestOperation"], final["LatestOperationState"])
 	}
 }

@@ -1,6 +1,7 @@
 package tcsim
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
@@ -239,8 +240,22 @@ func (s *Server) changeKeyAssociation(rc *reqCtx, instanceIDs, keyIDs []*string,
 			kp.KeyPair.AssociatedInstanceIds = sps(assoc)
 		}
 		rec.Instance.LoginSettings.KeyIds = sps(keys)
+		if !associate && str(rec.Instance.InstanceState) == "RUNNING" {
+			// The real API unbinds keys from a RUNNING instance by stopping it and starting it
+			// again afterwards: an operation clients can see (and must wait for), not an instant change.
+			startOperation(rec, "DisassociateInstancesKeyPairs", rc.requestID, "STOPPING")
+			s.async(s.opts.Delays.Stop+s.opts.Delays.Start, s.machineStep(rc.region, id, restartMachine, "RUNNING", "RUNNING"))
+		}
 	}
 	return nil, nil
+}
+
+// restartMachine stops and starts the backing machine (so sshd re-reads authorized keys).
+func restartMachine(ctx context.Context, m Machine) error {
+	if err := m.Stop(ctx); err != nil {
+		return err
+	}
+	return m.Start(ctx)
 }
 
 func (s *Server) associateKeyPairs(rc *reqCtx) (any, *APIError) {
