@@ -88,7 +88,7 @@ func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if id := m.ImageID.ValueString(); id != "" {
 		img, err := c.GetImage(ctx, id)
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("image_id"), "Image not found", fmt.Sprintf("image %s in %s: %v", id, c.Region(), err))
+			addLookupError(&resp.Diagnostics, path.Root("image_id"), "image_id "+id, c.Region(), err)
 			return
 		}
 		v = r.data.judge(ctx, img, pol)
@@ -101,7 +101,7 @@ func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		all.allowedOnly = false
 		found, err := r.data.search(ctx, c, all, pol)
 		if err != nil {
-			resp.Diagnostics.AddError("Search images", err.Error())
+			addLookupError(&resp.Diagnostics, path.Empty(), "images matching "+q.describe(), c.Region(), err)
 			return
 		}
 		matches, rejected := found, []verdict(nil)

@@ -121,8 +121,7 @@ func (r *imagePinResource) check(ctx context.Context, m *imagePinModel, diags di
 	m.Region = types.StringValue(c.Region())
 	img, err := c.GetImage(ctx, m.ImageID.ValueString())
 	if err != nil {
-		diags.diags().AddAttributeError(path.Root("image_id"), "Image not found",
-			fmt.Sprintf("image_id %s in %s: %v", m.ImageID.ValueString(), c.Region(), err))
+		addLookupError(diags.diags(), path.Root("image_id"), "image_id "+m.ImageID.ValueString(), c.Region(), err)
 		return verdict{}, false
 	}
 	return r.data.judge(ctx, img, r.data.enginePolicy(m.overrides())), true

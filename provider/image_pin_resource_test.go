@@ -109,7 +109,7 @@ func TestAccImagePin_modesAndExceptions(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      e.provider(exception("2026-11-22")) + pinConfig(centos),
-				ExpectError: errRe("Expired exception", centos, "expired on 2026-11-22", "today is 2026-11-23"), PlanOnly: true,
+				ExpectError: errRe("Image "+centos+" is not approved", "expired on 2026-11-22", "today is 2026-11-23"), PlanOnly: true,
 			},
 			{
 				Config:            e.provider(`mode = "warn"`) + pinConfig(centos),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -60,7 +61,7 @@ func (r *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	found, err := r.data.search(ctx, c, q, r.data.enginePolicy(policyOverrides{}))
 	if err != nil {
-		resp.Diagnostics.AddError("Search images", err.Error())
+		addLookupError(&resp.Diagnostics, path.Empty(), "images matching "+q.describe(), c.Region(), err)
 		return
 	}
 	ids := make([]string, len(found))

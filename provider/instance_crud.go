@@ -72,7 +72,7 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 func (r *instanceResource) judgeImage(ctx context.Context, c *tencent.Client, m instanceModel, diags *diag.Diagnostics) (verdict, bool) {
 	img, err := c.GetImage(ctx, m.ImageID.ValueString())
 	if err != nil {
-		diags.AddAttributeError(path.Root("image_id"), "Image not found", fmt.Sprintf("image_id %s in %s: %v", m.ImageID.ValueString(), c.Region(), err))
+		addLookupError(diags, path.Root("image_id"), "image_id "+m.ImageID.ValueString(), c.Region(), err)
 		return verdict{}, false
 	}
 	return r.data.judge(ctx, img, r.data.enginePolicy(m.overrides())), true
@@ -133,7 +133,8 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	id, err := c.RunInstance(ctx, in)
 	if err != nil {
-		resp.Diagnostics.AddError("Launch instance", fmt.Sprintf("run instance from %s in %s: %v", in.ImageID, in.Zone, err))
+		// err already says "run instance from <image> in <zone>".
+		resp.Diagnostics.AddError("Launch instance", err.Error())
 		r.sweep(c, token, plan, &resp.Diagnostics, &resp.State)
 		return
 	}

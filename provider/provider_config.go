@@ -120,8 +120,10 @@ func (p *hardenedProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"exceptions": schema.ListNestedAttribute{
 				Optional: true,
-				MarkdownDescription: "Images exempted from policy, each with a reason and an expiry date. An expired exception " +
-					"is an error, so exemptions cannot silently outlive their review.",
+				MarkdownDescription: "Images exempted from policy, each with a reason and an expiry date (inclusive). An expired exception " +
+					"no longer exempts its image and is itself a finding of that image (`exception_expired`: an error in " +
+					"`enforce`, a warning in `warn`, recorded in `audit`), so exemptions cannot silently outlive their review; " +
+					"it never blocks other resources or `terraform destroy`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"image_id": schema.StringAttribute{
 						Required:            true,
@@ -218,7 +220,6 @@ func (p *hardenedProvider) Configure(ctx context.Context, req provider.Configure
 	if v := cfg.AllowExtendedSupport; !v.IsNull() && !v.IsUnknown() {
 		policy.AllowExtended = v.ValueBool()
 	}
-	today := lifecycle.Day(p.clock())
 	if cfg.RequireHardened.ValueBool() && !cfg.TrustedKeys.IsUnknown() && len(cfg.TrustedKeys.Elements()) == 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("trusted_keys"), "Missing trusted_keys",
 			"require_hardened = true needs at least one key in trusted_keys to verify image provenance against.")
@@ -228,17 +229,10 @@ func (p *hardenedProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.AddWarning("Policy exceptions not yet known",
 			"exceptions is unknown during this plan; expiry is checked once it is known.")
 	}
-	for i, e := range exceptions {
-		if e.Expires.IsUnknown() || e.Expires.IsNull() {
-			continue
-		}
-		exp, err := lifecycle.ParseDate(e.Expires.ValueString())
-		if err == nil && exp.Before(today) {
-			resp.Diagnostics.AddAttributeError(path.Root("exceptions").AtListIndex(i).AtName("expires"), "Expired exception",
-				fmt.Sprintf("The exception for %s expired on %s (today is %s). Remove it or set a new expires date after review.",
-					e.ImageID.ValueString(), e.Expires.ValueString(), lifecycle.FormatDate(today)))
-		}
-	}
+	// Expiry is deliberately not checked here: an error at configure would
+	// block every plan, unrelated resources and even destroy, also in warn
+	// mode. An expired exception is a finding of the image it names, made
+	// by the policy engine (internal/policy) and reported per mode.
 	overrideModels, known := listOf[overrideModel](ctx, cfg.LifecycleOverrides, &resp.Diagnostics)
 	overrides, ok := overridesFrom(overrideModels)
 	if !ok || !known {

@@ -39,8 +39,6 @@ func TestAccProviderConfig_validation(t *testing.T) {
 			[]string{"Invalid image_id", `exceptions[0].image_id: "ami-123" is not a Tencent Cloud image id`}},
 		{"expires format", `exceptions = [{ image_id = "img-9qrfy1xt", reason = "ticket 1", expires = "next year" }]`,
 			[]string{"Invalid expires", `exceptions[0].expires: "next year" is not a date; use YYYY-MM-DD`}},
-		{"expired", `exceptions = [{ image_id = "img-9qrfy1xt", reason = "ticket 1", expires = "2026-11-22" }]`,
-			[]string{"Expired exception", "The exception for img-9qrfy1xt expired on 2026-11-22 (today is 2026-11-23)"}},
 		{"trusted key", fmt.Sprintf(`trusted_keys = [%q]`, key), []string{"Invalid trusted_keys", "is not an ed25519 public key; use PEM (BEGIN PUBLIC KEY)"}},
 		{"require hardened", `require_hardened = true`, []string{"Missing trusted_keys", "require_hardened = true needs at least one key in trusted_keys"}},
 		{"allowed_os family", `allowed_os = ["debian", "gentoo"]`, []string{"Invalid allowed_os", `allowed_os[1]: no known OS family in "gentoo"; use "<family>" or "<family> <version>"`}},

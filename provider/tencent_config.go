@@ -59,7 +59,9 @@ func tencentAttributes() map[string]schema.Attribute {
 	}
 	endpoint := func(svc string) schema.StringAttribute {
 		return schema.StringAttribute{Optional: true,
-			MarkdownDescription: fmt.Sprintf("`host[:port]` of the %s API instead of `%s.tencentcloudapi.com` (private endpoints, test emulators).", strings.ToUpper(svc), svc)}
+			MarkdownDescription: fmt.Sprintf("`host[:port]` of the %s API instead of `%s.tencentcloudapi.com` (private endpoints, test emulators); "+
+				"no scheme (set `protocol`) and no path.", strings.ToUpper(svc), svc),
+			Validators: []validator.String{endpointValidator}}
 	}
 	return map[string]schema.Attribute{
 		"secret_id": str("Tencent Cloud API SecretId. Falls back to `"+tencent.EnvSecretID+"`, then the shared profile, then `cam_role_name`. "+

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
 // stringCheck adapts a plain check function to validator.String. Every
@@ -30,6 +31,20 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+attrName(req.Path.String()),
 			fmt.Sprintf("%s: %s", req.Path, err))
 	}
+}
+
+// endpointValidator checks endpoint overrides at validate time: a bad one
+// would otherwise only fail at the first API call, after the whole retry
+// budget. The domain check does not know the provider's attribute names,
+// so the scheme advice is reworded here to name `protocol`.
+var endpointValidator = stringCheck{
+	desc: "host[:port] with a port between 1 and 65535, without scheme or path",
+	check: func(s string) error {
+		if i := strings.Index(s, "://"); i >= 0 {
+			return fmt.Errorf("%q must be host[:port] without %q; for plain HTTP set protocol = \"HTTP\" in the provider block", s, s[:i+3])
+		}
+		return tencent.CheckEndpoint(s)
+	},
 }
 
 // attrName is the last attribute name in a path such as

@@ -201,6 +201,11 @@ func Evaluate(in Input, p Policy, today time.Time) Decision {
 	case lifecycle.PhaseExtended:
 		if !p.Lifecycle.AllowExtended {
 			add(CodeExtended, true, "is not allowed: %s; set allow_extended_support = true to accept it.%s", st.Reason(), moveTo(st))
+		} else {
+			// Accepted, but the last support it has left also ends: say when,
+			// so the plan shows the deadline instead of passing silently.
+			add(CodeExtended, false, "is accepted with allow_extended_support, but only extended (paid/ESM/LTS) support is left%s.%s",
+				extendedEnd(st), moveTo(st))
 		}
 	case lifecycle.PhaseApproachingEOL:
 		add(CodeApproachingEOL, false, "is approaching end of support: %s.%s", st.Reason(), moveTo(st))
@@ -256,7 +261,8 @@ func Evaluate(in Input, p Policy, today time.Time) Decision {
 				label, lifecycle.FormatDate(e.Expires), e.Reason)})
 		} else if ok && expired {
 			d.Reasons = append(d.Reasons, Reason{Code: CodeExceptionExpired, Violation: true, Message: fmt.Sprintf(
-				"%s: its exception (%s) expired on %s (today is %s) and no longer allows it.",
+				"%s: its exception (%s) expired on %s (today is %s) and no longer allows it; fix the findings above, "+
+					"or renew the exception with a new expires date after review.",
 				label, e.Reason, lifecycle.FormatDate(e.Expires), lifecycle.FormatDate(today))})
 		}
 	}
@@ -329,6 +335,18 @@ func moveTo(st lifecycle.Status) string {
 		return " No release along its successor chain is supported today; choose a currently supported OS."
 	}
 	return ""
+}
+
+// extendedEnd is " until <date> (<n> days)" for the end of extended
+// support, or "" when the catalog has no date for it.
+func extendedEnd(st lifecycle.Status) string {
+	if st.Release.EOLExtended.IsZero() {
+		return ""
+	}
+	if st.DaysToExtendedEOL != nil {
+		return fmt.Sprintf(", which ends on %s (in %d days)", lifecycle.FormatDate(st.Release.EOLExtended), *st.DaysToExtendedEOL)
+	}
+	return fmt.Sprintf(", which ends on %s", lifecycle.FormatDate(st.Release.EOLExtended))
 }
 
 func selectorList(sel []Selector) string {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,11 +89,35 @@ type AssumeRole struct {
 }
 
 var (
-	regionRE   = regexp.MustCompile(`^[a-z]{2,4}-[a-z]+(-[a-z0-9]+)*$`)
-	roleArnRE  = regexp.MustCompile(`^qcs::cam::uin/[0-9]+:role(Name)?/.+$`)
-	sessionRE  = regexp.MustCompile(`^[\w+=,.@-]{2,128}$`)
-	endpointRE = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/.*)?$`)
+	regionRE  = regexp.MustCompile(`^[a-z]{2,4}-[a-z]+(-[a-z0-9]+)*$`)
+	roleArnRE = regexp.MustCompile(`^qcs::cam::uin/[0-9]+:role(Name)?/.+$`)
+	sessionRE = regexp.MustCompile(`^[\w+=,.@-]{2,128}$`)
+	hostRE    = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.\-]*[A-Za-z0-9])?$`)
 )
+
+// CheckEndpoint says why ep is not a usable endpoint override (host or host:port, port
+// 1-65535, no scheme, no path), or returns nil. It runs before any request because a bad
+// endpoint would otherwise only fail after the whole retry budget (~40 s). The texts do not
+// name the scheme setting: callers call it differently (provider "protocol", Packer "scheme").
+func CheckEndpoint(ep string) error {
+	if i := strings.Index(ep, "://"); i >= 0 {
+		return fmt.Errorf("%q must be host[:port] without %q; choose plain HTTP with the protocol/scheme setting instead", ep, ep[:i+3])
+	}
+	if i := strings.IndexAny(ep, "/?#"); i >= 0 {
+		return fmt.Errorf("%q must be host[:port] without a path (%q); the API path is always /", ep, ep[i:])
+	}
+	host, port, hasPort := strings.Cut(ep, ":")
+	if !hostRE.MatchString(host) {
+		return fmt.Errorf("%q is not host[:port]: %q is not a host name or IPv4 address", ep, host)
+	}
+	if hasPort {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 || strings.HasPrefix(port, "+") {
+			return fmt.Errorf("%q has port %q; use a port between 1 and 65535", ep, port)
+		}
+	}
+	return nil
+}
 
 // validate checks everything that does not need the environment; errors name the field and
 // the fix.
@@ -110,17 +136,20 @@ func (c *Config) validate() error {
 	default:
 		return fmt.Errorf("scheme %q is not supported; use \"https\" (default) or \"http\"", c.Scheme)
 	}
-	for svc, ep := range c.Endpoints {
+	// Sorted, so the endpoint an error reports is the same on every run.
+	svcs := make([]string, 0, len(c.Endpoints))
+	for svc := range c.Endpoints {
+		svcs = append(svcs, svc)
+	}
+	sort.Strings(svcs)
+	for _, svc := range svcs {
 		switch svc {
 		case ServiceCVM, ServiceVPC, ServiceSTS:
 		default:
 			return fmt.Errorf("endpoints: unknown service %q; use cvm, vpc or sts", svc)
 		}
-		if strings.Contains(ep, "://") {
-			return fmt.Errorf("endpoints[%s] = %q must be host[:port] without a scheme; set scheme = \"http\" for plain HTTP", svc, ep)
-		}
-		if !endpointRE.MatchString(ep) {
-			return fmt.Errorf("endpoints[%s] = %q is not a host[:port]", svc, ep)
+		if err := CheckEndpoint(c.Endpoints[svc]); err != nil {
+			return fmt.Errorf("endpoints.%s: %w", svc, err)
 		}
 	}
 	if c.MetadataURL != "" && !strings.HasPrefix(c.MetadataURL, "http://") && !strings.HasPrefix(c.MetadataURL, "https://") {

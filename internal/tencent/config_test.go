@@ -17,3 +17,11 @@ func TestConfigStringRedactsSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckEndpointAcceptsHostAndPort(t *testing.T) {
+	for _, ep := range []string{"127.0.0.1", "127.0.0.1:1", "localhost:65535", "cvm.internal.tencentcloudapi.com"} {
+		if err := CheckEndpoint(ep); err != nil {
+			t.Errorf("CheckEndpoint(%q) = %v, want nil", ep, err)
+		}
+	}
+}
