@@ -58,7 +58,8 @@ func (r *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	attrs["most_recent"] = schema.BoolAttribute{Optional: true,
 		MarkdownDescription: "When several images match, take the newest instead of failing. Public images have no creation time, so " +
 			"\"newest\" is decided by the parsed OS release first (e.g. Debian 13.1 over 13.0), then creation time where the API reports one, " +
-			"then image id, which makes the choice deterministic."}
+			"then image id, which makes the choice deterministic. Without `architecture`, only `x86_64` images are considered, " +
+			"so an ARM build of the same release is never picked by chance; set `architecture = \"arm\"` for ARM instance types."}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One Tencent Cloud CVM image, by id or by filters, with its OS support status (phase, end-of-life dates, days " +
 			"left, successor), its hardening provenance (verified against `trusted_keys`) and the image policy's decision. " +
@@ -97,6 +98,14 @@ func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		// Without an architecture, most_recent would break the tie between
+		// the x86_64 and ARM builds of one release by image id, i.e. by
+		// chance: default to x86_64, the architecture of every instance
+		// family except the SR/SA ARM ones.
+		defaultedArch := false
+		if m.MostRecent.ValueBool() && q.arch == "" && m.Architecture.IsNull() {
+			q.arch, defaultedArch = defaultArchitecture, true
+		}
 		all := q
 		all.allowedOnly = false
 		found, err := r.data.search(ctx, c, all, pol)
@@ -122,6 +131,9 @@ func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 				detail += fmt.Sprintf(" %d image(s) matched the filters but the image policy rejects them, e.g.:\n%s",
 					len(rejected), rejected[0].Decision.Summary())
 			}
+			if defaultedArch {
+				detail += " architecture defaulted to " + defaultArchitecture + " because most_recent is set; set architecture = \"arm\" for ARM images."
+			}
 			resp.Diagnostics.AddError("No matching image", detail)
 			return
 		case len(matches) > 1 && !m.MostRecent.ValueBool():
@@ -137,6 +149,10 @@ func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	m.Region = types.StringValue(c.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
+
+// defaultArchitecture is what most_recent selects when architecture is
+// not set.
+const defaultArchitecture = "x86_64"
 
 func idList(vs []verdict, max int) string {
 	ids := make([]string, 0, max)

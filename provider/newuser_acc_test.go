@@ -177,3 +177,26 @@ func TestAccNewUser_launchErrorOnce(t *testing.T) {
 		CheckDestroy: e.noInstancesLeft,
 	})
 }
+
+// TestAccNewUser_mostRecentDefaultsToX86: most_recent without architecture
+// picks an x86_64 build, never the ARM one of the same release (the tie
+// was broken by image id before); architecture = "arm" still selects ARM.
+func TestAccNewUser_mostRecentDefaultsToX86(t *testing.T) {
+	e := startSim(t)
+	ds := func(family, version, extra string) string {
+		return fmt.Sprintf("data \"hardened_image\" \"test\" {\n  os_family = %q\n  os_version = %q\n  most_recent = true\n  %s\n}\n", family, version, extra)
+	}
+	var steps []resource.TestStep
+	// Releases tcsim has in both architectures.
+	for _, r := range [][2]string{{"debian", "13"}, {"debian", "12"}, {"debian", "11"}, {"ubuntu", "24.04"}, {"ubuntu", "22.04"}, {"ubuntu", "20.04"}} {
+		steps = append(steps, resource.TestStep{
+			Config:            e.provider() + ds(r[0], r[1], ""),
+			ConfigStateChecks: []statecheck.StateCheck{expectAt(imageDSAddr, "architecture", knownvalue.StringExact("x86_64"))},
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		Config:            e.provider() + ds("debian", "13", `architecture = "arm"`),
+		ConfigStateChecks: []statecheck.StateCheck{expectAt(imageDSAddr, "os_name", knownvalue.StringExact("Debian 13.1 64位 ARM"))},
+	})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+}
