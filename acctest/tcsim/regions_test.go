@@ -89,9 +89,13 @@ func TestConformanceDescribeInstancesStatus(t *testing.T) {
 		code       string
 	}{
 		{"default limit 20", func(*cvm.DescribeInstancesStatusRequest) {}, 25, 20, ids[0], ""},
-		{"second page", func(r *cvm.DescribeInstancesStatusRequest) { r.Offset, r.Limit = common.Int64Ptr(20), common.Int64Ptr(20) }, 25, 5, ids[20], ""},
+		{"second page", func(r *cvm.DescribeInstancesStatusRequest) {
+			r.Offset, r.Limit = common.Int64Ptr(20), common.Int64Ptr(20)
+		}, 25, 5, ids[20], ""},
 		{"offset past end", func(r *cvm.DescribeInstancesStatusRequest) { r.Offset = common.Int64Ptr(99) }, 25, 0, "", ""},
-		{"by id", func(r *cvm.DescribeInstancesStatusRequest) { r.InstanceIds = common.StringPtrs([]string{ids[7], "ins-zzzzzzzz"}) }, 1, 1, ids[7], ""},
+		{"by id", func(r *cvm.DescribeInstancesStatusRequest) {
+			r.InstanceIds = common.StringPtrs([]string{ids[7], "ins-zzzzzzzz"})
+		}, 1, 1, ids[7], ""},
 		{"limit over 100", func(r *cvm.DescribeInstancesStatusRequest) { r.Limit = common.Int64Ptr(101) }, 0, 0, "", "InvalidParameterValue.LimitExceeded"},
 		{"negative offset", func(r *cvm.DescribeInstancesStatusRequest) { r.Offset = common.Int64Ptr(-1) }, 0, 0, "", "InvalidParameterValue"},
 		{"malformed id", func(r *cvm.DescribeInstancesStatusRequest) { r.InstanceIds = common.StringPtrs([]string{"i-1"}) }, 0, 0, "", "InvalidInstanceId.Malformed"},

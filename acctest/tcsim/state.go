@@ -43,9 +43,9 @@ type imageRec struct {
 	LoginUser      string   `json:"DefaultLoginUser"`
 	SharedAccounts []string `json:"SharedAccounts,omitempty"`
 	// ShareTimes is when each account was shared with (DescribeImageSharePermission's CreatedTime).
-	ShareTimes map[string]string `json:"ShareTimes,omitempty"`
-	SourceInstance string   `json:"SourceInstanceId,omitempty"`
-	Seq            int64    `json:"Seq"`
+	ShareTimes     map[string]string `json:"ShareTimes,omitempty"`
+	SourceInstance string            `json:"SourceInstanceId,omitempty"`
+	Seq            int64             `json:"Seq"`
 }
 
 // imageWire is the DescribeImages shape; CreatedTime and ImageCreator are JSON null for public
