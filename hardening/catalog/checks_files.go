@@ -289,8 +289,8 @@ func (h homeDirs) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) err
 }
 
 // dotFiles requires private dot files in interactive users' homes: no
-// .forward or .rhosts, .netrc and .bash_history 0600, other dot files not
-// writable by group or others.
+// .forward or .rhosts, .netrc and .bash_history 0600, other dot files 0740
+// or stricter (CIS: group may read, others nothing).
 type dotFiles struct{}
 
 func (dotFiles) Describe() string { return "dot files are private; no .forward, .rhosts" }
@@ -331,8 +331,8 @@ func (dotFiles) problems(t *engine.Target) ([]dotProblem, error) {
 					out = append(out, dotProblem{path: p, want: perm & 0o600})
 				}
 			default:
-				if perm&0o022 != 0 {
-					out = append(out, dotProblem{path: p, want: perm &^ 0o022})
+				if perm&0o037 != 0 {
+					out = append(out, dotProblem{path: p, want: perm &^ 0o037})
 				}
 			}
 		}

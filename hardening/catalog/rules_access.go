@@ -41,10 +41,9 @@ func maxStartupsOK(v string) bool {
 }
 
 const (
-	ciphers               = "aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr"
-	macs                  = "hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512,hmac-sha2-256"
-	kexBase               = "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp521,ecdh-sha2-nistp384,ecdh-sha2-nistp256,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256"
-	opensshDefaultCiphers = "chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com"
+	ciphers = "aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr"
+	macs    = "hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512,hmac-sha2-256"
+	kexBase = "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp521,ecdh-sha2-nistp384,ecdh-sha2-nistp256,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256"
 )
 
 var weakCiphers = listWithout("cbc", "arcfour", "3des", "blowfish", "cast128", "rijndael")
@@ -53,6 +52,10 @@ var weakKex = listWithout("group1-sha1", "group14-sha1", "group-exchange-sha1")
 
 // sshRules: CIS section 5.1 (sshd). All are ordered late and validated with
 // sshd -t; image mode never restarts sshd, so the builder's session survives.
+// Options CIS audits get no default (""): an unset key fails and the fix
+// writes it, because an auditor reads the configuration, not OpenSSH's
+// compiled-in defaults (which differ between versions; the Ciphers default
+// includes chacha20-poly1305).
 func sshRules() []*engine.Rule {
 	rs := []*engine.Rule{
 		rule("ssh-config-perms", "5", "sshd configuration is root-only",
@@ -72,12 +75,12 @@ func sshRules() []*engine.Rule {
 				RHEL: sshd("AllowGroups", "root wheel", "", nonEmpty),
 			}), "limits SSH to accounts that are meant to log in; waived by default for images because cloud-init creates the login user at first boot"),
 		rule("ssh-banner", "5", "sshd shows the login banner", sshd("Banner", "/etc/issue.net", "none", func(v string) bool { return v != "none" && v != "" })),
-		rule("ssh-ciphers", "5", "sshd offers strong ciphers only", sshd("Ciphers", ciphers, opensshDefaultCiphers, weakCiphers)),
+		rule("ssh-ciphers", "5", "sshd offers strong ciphers only", sshd("Ciphers", ciphers, "", weakCiphers)),
 		rule("ssh-client-alive", "5", "Idle SSH sessions are reaped",
 			sshd("ClientAliveInterval", "15", "0", between(1, 900)),
-			sshd("ClientAliveCountMax", "3", "3", between(1, 3))),
-		rule("ssh-hostbased-auth", "5", "Host-based SSH authentication is off", sshd("HostbasedAuthentication", "no", "no", nil)),
-		rule("ssh-ignore-rhosts", "5", "sshd ignores rhosts files", sshd("IgnoreRhosts", "yes", "yes", nil)),
+			sshd("ClientAliveCountMax", "3", "", between(1, 3))),
+		rule("ssh-hostbased-auth", "5", "Host-based SSH authentication is off", sshd("HostbasedAuthentication", "no", "", nil)),
+		rule("ssh-ignore-rhosts", "5", "sshd ignores rhosts files", sshd("IgnoreRhosts", "yes", "", nil)),
 		rule("ssh-kex", "5", "sshd offers strong key exchange only (hybrid post-quantum first where supported)",
 			perPlatform{
 				"debian-13": sshd("KexAlgorithms", "mlkem768x25519-sha256,sntrup761x25519-sha512@openssh.com,"+kexBase, "", firstHasPQ),
@@ -86,15 +89,15 @@ func sshRules() []*engine.Rule {
 				famRHEL:     sshd("KexAlgorithms", kexBase, "", weakKex),
 			}),
 		rule("ssh-login-grace-time", "5", "SSH login grace time is at most 60 seconds", sshd("LoginGraceTime", "60", "120", between(1, 60))),
-		rule("ssh-log-level", "5", "sshd logs at INFO or VERBOSE", sshd("LogLevel", "VERBOSE", "INFO", oneOf("info", "verbose"))),
+		rule("ssh-log-level", "5", "sshd logs at INFO or VERBOSE", sshd("LogLevel", "VERBOSE", "", oneOf("info", "verbose"))),
 		rule("ssh-macs", "5", "sshd offers strong MACs only", sshd("MACs", macs, "", weakMACs)),
 		rule("ssh-max-auth-tries", "5", "At most 4 SSH authentication attempts per connection", sshd("MaxAuthTries", "4", "6", between(1, 4))),
-		rule("ssh-max-sessions", "5", "At most 10 sessions per SSH connection", sshd("MaxSessions", "10", "10", between(1, 10))),
+		rule("ssh-max-sessions", "5", "At most 10 sessions per SSH connection", sshd("MaxSessions", "10", "", between(1, 10))),
 		rule("ssh-max-startups", "5", "Unauthenticated SSH connections are throttled", sshd("MaxStartups", "10:30:60", "10:30:100", maxStartupsOK)),
-		rule("ssh-permit-empty-passwords", "5", "No SSH login with an empty password", sshd("PermitEmptyPasswords", "no", "no", nil)),
+		rule("ssh-permit-empty-passwords", "5", "No SSH login with an empty password", sshd("PermitEmptyPasswords", "no", "", nil)),
 		why(rule("ssh-permit-root-login", "5", "No direct root login over SSH", sshd("PermitRootLogin", "no", "prohibit-password", nil)),
 			"written to the image only: the builder's running session is never restarted; instances log in as the cloud-init user and use sudo"),
-		rule("ssh-permit-user-environment", "5", "Users cannot pass environment to sshd", sshd("PermitUserEnvironment", "no", "no", nil)),
+		rule("ssh-permit-user-environment", "5", "Users cannot pass environment to sshd", sshd("PermitUserEnvironment", "no", "", nil)),
 		rule("ssh-use-pam", "5", "sshd uses PAM", sshd("UsePAM", "yes", "no", nil)),
 	}
 	for _, r := range rs {
@@ -117,6 +120,8 @@ var (
 		return primitive.PAMModule{Files: files, Type: "auth", Module: "pam_faillock.so", Discriminator: "preauth", Control: "requisite", NewArgs: []string{"preauth"}, Before: "^"}
 	}
 )
+
+var bashrcUmask = regexp.MustCompile(`^\s*umask\s+[0-7]{3,4}\b`)
 
 var weakHashes = []string{"md5", "bigcrypt", "sha256", "blowfish", "gost_yescrypt"}
 
@@ -174,7 +179,11 @@ func authRules() []*engine.Rule {
 				primitive.PAMModule{Files: pamAccountDeb, Type: "account", Module: "pam_faillock.so", Control: "required", Before: "^"},
 				primitive.PAMModule{Files: pamStacksRHEL, Type: "account", Module: "pam_faillock.so", Control: "required", Before: "^"})),
 			"key-based logins (the image builder's) never pass through PAM auth, so faillock cannot lock the builder out")),
+		// The package ships pam_pwquality.so: a stack naming a missing module
+		// makes passwd/chpasswd fail with "Module is unknown", so the rule
+		// that writes the PAM line installs it too.
 		late(rule("pam-pwquality-enabled", "5", "pam_pwquality checks new passwords",
+			pkg("libpam-pwquality", "libpwquality", true),
 			pamPerFamily(
 				primitive.PAMModule{Files: pamPasswordDeb, Type: "password", Module: "pam_pwquality.so", Control: "requisite", NewArgs: pwqualityDeb, Before: "^"},
 				primitive.PAMModule{Files: pamStacksRHEL, Type: "password", Module: "pam_pwquality.so", Control: "requisite", NewArgs: pwqualityRHEL, Before: "^"}))),
@@ -243,7 +252,15 @@ func authRules() []*engine.Rule {
 		rule("default-umask", "5", "The default umask is 027",
 			primitive.KeyValue{Path: "/etc/login.defs", Key: "UMASK", Value: "027", Accept: umaskOK},
 			umaskLines{Files: []string{"/etc/profile", "/etc/profile.d/*.sh", "/etc/bash.bashrc", "/etc/bashrc"}},
-			primitive.FileContent{Path: umaskProfile, Content: "# Managed by harden (CIS hardening).\numask 027\n"}),
+			primitive.FileContent{Path: umaskProfile, Content: "# Managed by harden (CIS hardening).\numask 027\n"},
+			// Interactive non-login shells read only the bashrc, never
+			// profile.d: it must set the umask itself. Together with
+			// umaskLines (no weaker value anywhere) the effective umask is
+			// 027 or stricter.
+			perFamily{
+				Deb:  lineRequired{Files: []string{"/etc/bash.bashrc"}, Pattern: bashrcUmask, Path: "/etc/bash.bashrc", Line: "umask 027", Perm: 0o644, What: "umask set in /etc/bash.bashrc"},
+				RHEL: lineRequired{Files: []string{"/etc/bashrc"}, Pattern: bashrcUmask, Path: "/etc/bashrc", Line: "umask 027", Perm: 0o644, What: "umask set in /etc/bashrc"},
+			}),
 	}
 	return rs
 }

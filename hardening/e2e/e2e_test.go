@@ -150,6 +150,7 @@ func testRealRoot(t *testing.T, release, profile string) {
 	if audit.Summary["pass"] == 0 {
 		t.Errorf("audit passes nothing: %v", audit.Summary)
 	}
+	testPasswordChange(t, session, profile)
 
 	// The session that ran apply still works, including sudo.
 	if out, err := runSSH(session, "sudo -n true && echo still-alive"); err != nil || !strings.Contains(out, "still-alive") {
