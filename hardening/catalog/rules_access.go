@@ -181,9 +181,12 @@ func authRules() []*engine.Rule {
 			"key-based logins (the image builder's) never pass through PAM auth, so faillock cannot lock the builder out")),
 		// The package ships pam_pwquality.so: a stack naming a missing module
 		// makes passwd/chpasswd fail with "Module is unknown", so the rule
-		// that writes the PAM line installs it too.
+		// that writes the PAM line installs it too. pwquality's dictcheck
+		// (on by default) rejects every password when the cracklib
+		// dictionary is missing, and apt installs no Recommends: so the
+		// dictionary package comes too.
 		late(rule("pam-pwquality-enabled", "5", "pam_pwquality checks new passwords",
-			pkg("libpam-pwquality", "libpwquality", true),
+			pkg("libpam-pwquality", "libpwquality", true), pkg("cracklib-runtime", "cracklib-dicts", true),
 			pamPerFamily(
 				primitive.PAMModule{Files: pamPasswordDeb, Type: "password", Module: "pam_pwquality.so", Control: "requisite", NewArgs: pwqualityDeb, Before: "^"},
 				primitive.PAMModule{Files: pamStacksRHEL, Type: "password", Module: "pam_pwquality.so", Control: "requisite", NewArgs: pwqualityRHEL, Before: "^"}))),
