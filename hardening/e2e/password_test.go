@@ -53,7 +53,7 @@ func testPasswordChange(t *testing.T, session *ssh.Client, profile string) {
 		t.Fatalf("%s: getent shadow: %v %s", profile, err, out)
 	}
 	fields := strings.Split(strings.TrimSpace(out), ":")
-	if len(fields) < 2 || !(strings.HasPrefix(fields[1], "$y$") || strings.HasPrefix(fields[1], "$6$")) {
+	if len(fields) < 2 || !strings.HasPrefix(fields[1], "$y$") && !strings.HasPrefix(fields[1], "$6$") {
 		t.Errorf("%s: password of %s not stored as yescrypt/sha512 after chpasswd: %q", profile, pwcheckUser, out)
 	}
 }
