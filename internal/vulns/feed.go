@@ -238,9 +238,16 @@ func parseEvents(in []*osvschema.Event) ([]event, error) {
 		ev.ver = v
 		out = append(out, ev)
 	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].ver.LessThan(out[b].ver) })
+	// Debian's records are nearly all {introduced "0", fixed X}: skip the
+	// sort (each dpkg comparison runs regular expressions) when already ordered.
+	if len(out) != 2 || !out[0].isZero() {
+		sort.SliceStable(out, func(a, b int) bool { return out[a].ver.LessThan(out[b].ver) })
+	}
 	return out, nil
 }
+
+// isZero reports an introduced "0" event, which precedes every version.
+func (e event) isZero() bool { return e.kind == introduced && e.raw == "0" }
 
 // cves lists the CVE ids an advisory covers. Debian's DSA/DLA records name
 // them in "upstream" or "aliases"; a record without any is reported by its id.

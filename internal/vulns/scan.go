@@ -163,7 +163,10 @@ func evaluate(ranges [][]event, v debversion.Version) (affected bool, fix string
 	for _, evs := range ranges {
 		in := false
 		for _, e := range evs {
-			c := e.ver.Compare(v)
+			c := -1 // introduced "0" precedes every version; no need to compare
+			if !e.isZero() {
+				c = e.ver.Compare(v)
+			}
 			if c > 0 {
 				if in && e.kind == fixed {
 					return true, e.raw, true
