@@ -48,7 +48,7 @@ func TestAccImagePin_eolFailsPlan(t *testing.T) {
 	}
 	steps = append(steps, resource.TestStep{
 		Config: e.provider() + pinConfig(e.id("FreeBSD 14.0 64位")), PlanOnly: true,
-		ExpectError: errRe(e.id("FreeBSD 14.0 64位"), "support status of", "is unknown", "lifecycle_overrides"),
+		ExpectError: errRe(e.id("FreeBSD 14.0 64位"), "not one of the families", "support status is unknown", "add an exception for the image"),
 	})
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
 }

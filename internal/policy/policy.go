@@ -210,12 +210,15 @@ func Evaluate(in Input, p Policy, today time.Time) Decision {
 	case lifecycle.PhaseApproachingEOL:
 		add(CodeApproachingEOL, false, "is approaching end of support: %s.%s", st.Reason(), moveTo(st))
 	case lifecycle.PhaseUnknown, "":
-		what := in.OS.Name()
 		if in.OS.Family == "" {
-			what = "its OS"
+			// lifecycle_overrides only take the known families, so advising
+			// one here would send the user into a validation error.
+			add(CodeUnknownOS, true, "is not allowed: its OS is not one of the families the lifecycle catalog knows (%s), so its support status is unknown; "+
+				"add an exception for the image (with a reason and an expires date), or use mode = \"warn\".", strings.Join(lifecycle.Families(), ", "))
+			break
 		}
 		add(CodeUnknownOS, true, "is not allowed: the support status of %s is unknown (not in the lifecycle catalog or no end-of-support date); "+
-			"add a lifecycle_overrides entry with its dates, or an exception.", what)
+			"add a lifecycle_overrides entry for family %q, version %q with its eol_standard date, or an exception.", in.OS.Name(), in.OS.Family, in.OS.Version)
 	}
 
 	if len(p.AllowedOS) > 0 && !allows(p.AllowedOS, in.OS) {

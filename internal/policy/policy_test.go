@@ -60,6 +60,7 @@ func TestEvaluate(t *testing.T) {
 		severity Severity
 		codes    []string
 		contains []string
+		excludes []string
 	}{
 		{name: "centos7 eol enforce", osName: "CentOS 7.9 64位", allowed: false, severity: SeverityError,
 			codes: []string{CodeEOL}, contains: []string{"img-00000001", "CentOS 7.9 64位", "2024-06-30", "Move to"}},
@@ -77,7 +78,10 @@ func TestEvaluate(t *testing.T) {
 		{name: "ubuntu 22.04 approaching warns", osName: "Ubuntu Server 22.04 LTS 64位", allowed: true,
 			severity: SeverityWarning, codes: []string{CodeApproachingEOL}},
 		{name: "debian 13 supported", osName: "Debian 13.1 64位", allowed: true, severity: SeverityNone},
-		{name: "unknown os", osName: "Plan9 4th edition", allowed: false, severity: SeverityError, codes: []string{CodeUnknownOS}},
+		{name: "unknown os family advises an exception, not an override", osName: "Kylin V10 64位", allowed: false, severity: SeverityError,
+			codes: []string{CodeUnknownOS}, contains: []string{"not one of the families", "ubuntu", "add an exception"}, excludes: []string{"lifecycle_overrides"}},
+		{name: "unknown release of a known family advises an override", osName: "Debian 15.0 64位", allowed: false, severity: SeverityError,
+			codes: []string{CodeUnknownOS}, contains: []string{`lifecycle_overrides entry for family "debian", version "15"`, "eol_standard"}},
 		{name: "allowed_os excludes family", osName: "Debian 13.1 64位", policy: Policy{AllowedOS: []Selector{{Family: "ubuntu"}}},
 			allowed: false, severity: SeverityError, codes: []string{CodeOSNotAllowed}, contains: []string{"Debian 13", "ubuntu"}},
 		{name: "allowed_os version match", osName: "Ubuntu Server 24.04 LTS 64位", policy: Policy{AllowedOS: []Selector{{"ubuntu", "24.04"}}},
@@ -144,6 +148,11 @@ func TestEvaluate(t *testing.T) {
 			for _, s := range tc.contains {
 				if !strings.Contains(d.Summary(), s) {
 					t.Errorf("summary lacks %q:\n%s", s, d.Summary())
+				}
+			}
+			for _, s := range tc.excludes {
+				if strings.Contains(d.Summary(), s) {
+					t.Errorf("summary contains %q:\n%s", s, d.Summary())
 				}
 			}
 		})
