@@ -67,13 +67,37 @@
 //	primitive.SSHDOption{Key, Value, Default, Accept}    effective sshd setting; 00- drop-in; sshd -t
 //	primitive.SudoersDefault{Setting}                    Defaults use_pty / logfile; visudo -c
 //	primitive.AuditRule{Line}                            /etc/audit/rules.d
+//	primitive.LineAbsent{Files, Pattern, What, Example}  no active line matches; fix comments it out
+//	primitive.LineRequired{Files, Pattern, Path, Line}   some active line matches; fix appends Line to Path
+//	primitive.FileExists{Path, Content, Perm}            file exists (created, never overwritten)
+//	primitive.GlobMode{Patterns, Max, Owner, Group}      FileMode over every glob match
+//	primitive.SystemdConf{Main, Section, Key, Value}     systemd daemon setting, drop-in precedence
+//	primitive.FstabMount{Mount, Opt, Create}             /etc/fstab mount option (never remounts)
+//	primitive.GrubCmdline{Add, Remove}                   kernel parameters in GRUB / BLS sources
 //	primitive.Func{Desc, AuditFn, FixFn}                 Go escape hatch (scans, audit-only checks)
 //	primitive.Shell{Desc, CheckScript, FixScript}        shell escape hatch: exit 0 pass, 1 fail
 //
-// Missing a primitive? Add it in a new file in hardening/primitive: a value
-// type implementing engine.Check, whose Audit only reads and whose Fix only
-// records into the Plan, idempotent by construction (write the desired
-// state, not a delta).
+// # Where a check type goes
+//
+// One rule decides the home of a check type (a type implementing
+// engine.Check):
+//
+//   - hardening/primitive when it is parameterised by its subject and
+//     desired state (a path, glob, key, value, unit, package, module, mount
+//     point, pattern) and holds no policy of its own, so a rule of any
+//     profile could use it by filling in fields. All the types listed above.
+//   - hardening/catalog (checks_*.go) when it hard-codes one control's
+//     subject or policy (which files, which accounts, which thresholds:
+//     rootAccess, limitsCoreZero, minerCheck, the account scans, the firewall
+//     configurations), or when it is a combinator speaking the catalog's
+//     family/platform vocabulary (perFamily, perPlatform, when, anyOf,
+//     onArch in helpers.go and arch.go).
+//
+// A new primitive is a value type in its own file in hardening/primitive,
+// whose Audit only reads and whose Fix only records into the Plan,
+// idempotent by construction (write the desired state, not a delta); its
+// violation goes in breakCheck (catalog/breakers_test.go), a catalog check
+// type's in breakLocal (catalog/breakers_local_test.go).
 //
 // # Writing a rule
 //
@@ -142,12 +166,11 @@
 //
 // and, as root, TestRuleCases, which needs a passing and a failing case for
 // every rule: breakCheck (breakers_test.go) plants the violation for the
-// primitives and the catalog's check types; a new check type needs a case
-// there. The rule counts in catalog/README.md come from `-run TestCoverage
+// primitives and breakLocal (breakers_local_test.go) for the catalog's
+// check types; a new check type needs a case there. The rule counts in catalog/README.md come from `-run TestCoverage
 // -v`.
 //
-// Missing a check type? Reusable ones go in hardening/primitive (see
-// Primitives); compositions only the catalog needs go in catalog/checks_*.go.
+// Missing a check type? See "Where a check type goes" above.
 //
 // # Results
 //

@@ -34,70 +34,11 @@ func (b breaker) passwordUser() string {
 	return ""
 }
 
-// breakLocal plants violations for the catalog's own check types.
+// breakLocal plants violations for the catalog's own check types
+// (checks_*.go); breakCheck covers the primitives.
 func (b breaker) breakLocal(ctx context.Context, c engine.Check) bool {
 	b.t.Helper()
 	switch c := c.(type) {
-	case lineAbsent:
-		b.appendLine(plantPath(c.Files[0]), c.Example)
-	case lineRequired:
-		b.editLines(c.Files, func(l string) (string, bool) {
-			return "# broken: " + l, c.Pattern.MatchString(strings.TrimSpace(l))
-		})
-	case fileExists:
-		_ = os.Remove(b.host(c.Path))
-	case globMode:
-		matches := b.glob(c.Patterns)
-		if len(matches) == 0 {
-			matches = []string{plantPath(c.Patterns[0])}
-			b.write(matches[0], "planted\n", 0o666)
-		}
-		for _, m := range matches {
-			if c.Skip != nil && c.Skip(m) {
-				continue
-			}
-			_ = os.Chmod(b.host(m), 0o777)
-		}
-	case systemdConf:
-		bad := badValue(c.Accept, c.Value, "volatile", "auto")
-		// The vendor main file sets a bad value and our drop-in is gone.
-		_ = os.Remove(b.host(c.dropInDirs()[0] + "/" + systemdDropInName))
-		b.write(c.Main, "["+c.Section+"]\n"+c.Key+"="+bad+"\n", 0o644)
-		// A vendor drop-in sorting before ours must not matter.
-		b.write(c.dropInDirs()[2]+"/50-vendor.conf", "["+c.Section+"]\n"+c.Key+"="+bad+"\n", 0o644)
-	case fstabMount:
-		b.editLines([]string{fstab}, func(l string) (string, bool) {
-			f := strings.Fields(l)
-			if len(f) < 4 || strings.HasPrefix(f[0], "#") || f[1] != c.Mount {
-				return "", false
-			}
-			if c.Opt == "" {
-				return "\x00", true
-			}
-			var opts []string
-			for _, o := range strings.Split(f[3], ",") {
-				if o != c.Opt {
-					opts = append(opts, o)
-				}
-			}
-			f[3] = strings.Join(opts, ",")
-			return strings.Join(f, "\t"), true
-		})
-	case grubCmdline:
-		if b.read("/etc/default/grub") == "" {
-			return false
-		}
-		b.editLines([]string{"/etc/default/grub", "/etc/default/grub.d/*.cfg", "/boot/loader/entries/*.conf"}, func(l string) (string, bool) {
-			nl := l
-			for _, a := range c.Add {
-				nl = strings.ReplaceAll(nl, " "+a, "")
-				nl = strings.ReplaceAll(nl, `"`+a, `"`)
-			}
-			if strings.HasPrefix(nl, "GRUB_CMDLINE_LINUX=") && len(c.Remove) > 0 {
-				nl = strings.TrimSuffix(nl, `"`) + " " + c.Remove[0] + `"`
-			}
-			return nl, nl != l
-		})
 	case banner:
 		b.write(c.Path, "Debian GNU/Linux \\r \\m\n", 0o644)
 	case limitsCoreZero:
@@ -189,7 +130,7 @@ func (b breaker) breakLocal(ctx context.Context, c engine.Check) bool {
 	case minerCheck:
 		b.plantMiner(c.Kind)
 	default:
-		b.t.Errorf("no breaker for check type %T (%s): add one to breakers_local_test.go", c, c.Describe())
+		b.t.Errorf("no breaker for check type %T (%s): add one to breakCheck (breakers_test.go) for a primitive or to breakLocal (breakers_local_test.go) for a catalog check type", c, c.Describe())
 		return false
 	}
 	return true

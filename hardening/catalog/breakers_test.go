@@ -90,7 +90,7 @@ func (b breaker) editLines(files []string, fn func(line string) (string, bool)) 
 }
 
 func (b breaker) glob(patterns []string) []string {
-	out, err := expand(b.tg, patterns)
+	out, err := primitive.Expand(b.tg, patterns)
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -291,6 +291,66 @@ func (b breaker) breakCheck(c engine.Check) bool {
 			default:
 				return "\x00", true
 			}
+		})
+	case primitive.LineAbsent:
+		b.appendLine(plantPath(c.Files[0]), c.Example)
+	case primitive.LineRequired:
+		b.editLines(c.Files, func(l string) (string, bool) {
+			return "# broken: " + l, c.Pattern.MatchString(strings.TrimSpace(l))
+		})
+	case primitive.FileExists:
+		_ = os.Remove(b.host(c.Path))
+	case primitive.GlobMode:
+		matches := b.glob(c.Patterns)
+		if len(matches) == 0 {
+			matches = []string{plantPath(c.Patterns[0])}
+			b.write(matches[0], "planted\n", 0o666)
+		}
+		for _, m := range matches {
+			if c.Skip != nil && c.Skip(m) {
+				continue
+			}
+			_ = os.Chmod(b.host(m), 0o777)
+		}
+	case primitive.SystemdConf:
+		bad := badValue(c.Accept, c.Value, "volatile", "auto")
+		// The vendor main file sets a bad value and our drop-in is gone.
+		_ = os.Remove(b.host(c.DropInDirs()[0] + "/" + primitive.SystemdDropInName))
+		b.write(c.Main, "["+c.Section+"]\n"+c.Key+"="+bad+"\n", 0o644)
+		// A vendor drop-in sorting before ours must not matter.
+		b.write(c.DropInDirs()[2]+"/50-vendor.conf", "["+c.Section+"]\n"+c.Key+"="+bad+"\n", 0o644)
+	case primitive.FstabMount:
+		b.editLines([]string{primitive.Fstab}, func(l string) (string, bool) {
+			f := strings.Fields(l)
+			if len(f) < 4 || strings.HasPrefix(f[0], "#") || f[1] != c.Mount {
+				return "", false
+			}
+			if c.Opt == "" {
+				return "\x00", true
+			}
+			var opts []string
+			for _, o := range strings.Split(f[3], ",") {
+				if o != c.Opt {
+					opts = append(opts, o)
+				}
+			}
+			f[3] = strings.Join(opts, ",")
+			return strings.Join(f, "\t"), true
+		})
+	case primitive.GrubCmdline:
+		if b.read("/etc/default/grub") == "" {
+			return false
+		}
+		b.editLines([]string{"/etc/default/grub", "/etc/default/grub.d/*.cfg", "/boot/loader/entries/*.conf"}, func(l string) (string, bool) {
+			nl := l
+			for _, a := range c.Add {
+				nl = strings.ReplaceAll(nl, " "+a, "")
+				nl = strings.ReplaceAll(nl, `"`+a, `"`)
+			}
+			if strings.HasPrefix(nl, "GRUB_CMDLINE_LINUX=") && len(c.Remove) > 0 {
+				nl = strings.TrimSuffix(nl, `"`) + " " + c.Remove[0] + `"`
+			}
+			return nl, nl != l
 		})
 	default:
 		return b.breakLocal(ctx, c)

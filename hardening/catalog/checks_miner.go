@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/primitive"
 )
 
 // minerNames are executable or file names used by common miners and the
@@ -114,14 +115,14 @@ func (m minerCheck) hits(t *engine.Target) ([]string, error) {
 		}
 		return hits, grep(files, poolPattern)
 	case minerCron:
-		files, err := expand(t, []string{"/etc/crontab", "/etc/cron.d/*", "/etc/cron.hourly/*", "/etc/cron.daily/*", "/etc/cron.weekly/*",
+		files, err := primitive.Expand(t, []string{"/etc/crontab", "/etc/cron.d/*", "/etc/cron.hourly/*", "/etc/cron.daily/*", "/etc/cron.weekly/*",
 			"/etc/cron.monthly/*", "/var/spool/cron/crontabs/*", "/var/spool/cron/*", "/etc/anacrontab"})
 		if err != nil {
 			return nil, err
 		}
 		return hits, grep(files, regexp.MustCompile(dropperPattern.String()+`|`+poolPattern.String()))
 	case minerSystemd:
-		files, err := expand(t, []string{"/etc/systemd/system/*.service", "/etc/systemd/system/*.timer", "/usr/lib/systemd/system/*.service",
+		files, err := primitive.Expand(t, []string{"/etc/systemd/system/*.service", "/etc/systemd/system/*.timer", "/usr/lib/systemd/system/*.service",
 			"/lib/systemd/system/*.service", "/etc/init.d/*", "/etc/rc.local"})
 		if err != nil {
 			return nil, err

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/primitive"
 )
 
 const (
@@ -37,7 +38,7 @@ func (u umaskLines) Describe() string {
 }
 
 func (u umaskLines) weak(t *engine.Target) (map[string][]int, []string, error) {
-	files, err := expand(t, u.Files)
+	files, err := primitive.Expand(t, u.Files)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -107,7 +108,7 @@ var shellStartup = []string{"/etc/profile", "/etc/profile.d/*.sh", "/etc/bash.ba
 func (tmoutConfigured) Describe() string { return "TMOUT ≤ 900, readonly and exported" }
 
 func (tmoutConfigured) Audit(ctx context.Context, t *engine.Target) engine.Finding {
-	files, err := expand(t, shellStartup)
+	files, err := primitive.Expand(t, shellStartup)
 	if err != nil {
 		return engine.Errorf("%v", err)
 	}
@@ -145,7 +146,7 @@ func (tmoutConfigured) Fix(ctx context.Context, t *engine.Target, p *engine.Plan
 	p.Step("shell idle timeout", func(ctx context.Context, t *engine.Target, tx *engine.Tx) error {
 		return tx.WriteFile(tmoutProfile, []byte(tmoutContent), 0o644)
 	})
-	return lineAbsent{Files: shellStartup, Pattern: tmoutAssign, What: "TMOUT of 0 or more than 900 seconds",
+	return primitive.LineAbsent{Files: shellStartup, Pattern: tmoutAssign, What: "TMOUT of 0 or more than 900 seconds",
 		Keep: func(l string) bool {
 			m := tmoutAssign.FindStringSubmatch(l)
 			n, _ := strconv.Atoi(m[1])
@@ -165,7 +166,7 @@ func (rootPath) Describe() string {
 }
 
 func (rootPath) Audit(ctx context.Context, t *engine.Target) engine.Finding {
-	files, err := expand(t, []string{"/etc/environment", "/root/.profile", "/root/.bashrc", "/root/.bash_profile", "/etc/login.defs"})
+	files, err := primitive.Expand(t, []string{"/etc/environment", "/root/.profile", "/root/.bashrc", "/root/.bash_profile", "/etc/login.defs"})
 	if err != nil {
 		return engine.Errorf("%v", err)
 	}

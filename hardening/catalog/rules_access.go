@@ -60,15 +60,15 @@ func sshRules() []*engine.Rule {
 	rs := []*engine.Rule{
 		rule("ssh-config-perms", "5", "sshd configuration is root-only",
 			mode("/etc/ssh/sshd_config", 0o600, "root", "root"),
-			globMode{Patterns: []string{"/etc/ssh/sshd_config.d/*.conf"}, Max: 0o600, Owner: "root", Group: "root", FilesOnly: true},
+			primitive.GlobMode{Patterns: []string{"/etc/ssh/sshd_config.d/*.conf"}, Max: 0o600, Owner: "root", Group: "root", FilesOnly: true},
 			mode("/etc/sysconfig/sshd", 0o600, "root", "root")),
 		rule("ssh-host-private-keys-perms", "5", "SSH host private keys are readable by root only",
 			perFamily{
-				Deb:  globMode{Patterns: []string{"/etc/ssh/ssh_host_*_key"}, Max: 0o600, Owner: "root", Group: "root"},
-				RHEL: globMode{Patterns: []string{"/etc/ssh/ssh_host_*_key"}, Max: 0o640, Owner: "root", Group: "root|ssh_keys"},
+				Deb:  primitive.GlobMode{Patterns: []string{"/etc/ssh/ssh_host_*_key"}, Max: 0o600, Owner: "root", Group: "root"},
+				RHEL: primitive.GlobMode{Patterns: []string{"/etc/ssh/ssh_host_*_key"}, Max: 0o640, Owner: "root", Group: "root|ssh_keys"},
 			}),
 		rule("ssh-host-public-keys-perms", "5", "SSH host public keys are not writable by others",
-			globMode{Patterns: []string{"/etc/ssh/ssh_host_*_key.pub"}, Max: 0o644, Owner: "root", Group: "root"}),
+			primitive.GlobMode{Patterns: []string{"/etc/ssh/ssh_host_*_key.pub"}, Max: 0o644, Owner: "root", Group: "root"}),
 		why(rule("ssh-access-restricted", "5", "sshd admits only members of the admin groups",
 			perFamily{
 				Deb:  sshd("AllowGroups", "root sudo", "", nonEmpty),
@@ -154,7 +154,7 @@ func authRules() []*engine.Rule {
 		late(rule("sudo-logfile", "5", "sudo keeps its own log file", primitive.SudoersDefault{Setting: `logfile="/var/log/sudo.log"`,
 			Accept: func(s string) bool { return strings.HasPrefix(strings.ReplaceAll(s, " ", ""), "logfile=") }})),
 		late(rule("sudo-authenticate", "5", "sudo never disables authentication globally",
-			lineAbsent{Files: []string{"/etc/sudoers", "/etc/sudoers.d/*"}, Pattern: regexp.MustCompile(`^Defaults\b.*!authenticate`), What: "Defaults !authenticate", Example: "Defaults !authenticate"})),
+			primitive.LineAbsent{Files: []string{"/etc/sudoers", "/etc/sudoers.d/*"}, Pattern: regexp.MustCompile(`^Defaults\b.*!authenticate`), What: "Defaults !authenticate", Example: "Defaults !authenticate"})),
 		late(rule("sudo-timestamp-timeout", "5", "sudo caches credentials for at most 15 minutes", primitive.SudoersDefault{Setting: "timestamp_timeout=15",
 			Accept: func(s string) bool {
 				_, v, _ := strings.Cut(s, "=")
@@ -162,7 +162,7 @@ func authRules() []*engine.Rule {
 			}})),
 		late(rule("su-restricted", "5", "su is limited to the empty group sugroup",
 			groupEmpty{Name: "sugroup", Create: true},
-			lineRequired{Files: []string{"/etc/pam.d/su"}, Pattern: regexp.MustCompile(`^auth\s+required\s+pam_wheel\.so\b.*\buse_uid\b.*\bgroup=sugroup\b`),
+			primitive.LineRequired{Files: []string{"/etc/pam.d/su"}, Pattern: regexp.MustCompile(`^auth\s+required\s+pam_wheel\.so\b.*\buse_uid\b.*\bgroup=sugroup\b`),
 				Path: "/etc/pam.d/su", Line: "auth       required   pam_wheel.so use_uid group=sugroup", What: "pam_wheel restricting su to sugroup"})),
 
 		rule("pkg-pam-present", "5", "PAM and its modules are installed",
@@ -222,7 +222,7 @@ func authRules() []*engine.Rule {
 		rule("pwquality-dictcheck", "5", "Dictionary words are rejected", pwq("dictcheck", "1", func(s string) bool { return s != "0" })),
 		rule("pwquality-enforcing", "5", "Weak passwords are rejected, not only warned about", pwq("enforcing", "1", func(s string) bool { return s != "0" })),
 		rule("pwquality-enforce-root", "5", "Password quality applies to root too",
-			lineRequired{Files: []string{"/etc/security/pwquality.conf", "/etc/security/pwquality.conf.d/*.conf"}, Pattern: regexp.MustCompile(`^enforce_for_root\s*$`),
+			primitive.LineRequired{Files: []string{"/etc/security/pwquality.conf", "/etc/security/pwquality.conf.d/*.conf"}, Pattern: regexp.MustCompile(`^enforce_for_root\s*$`),
 				Path: "/etc/security/pwquality.conf", Line: "enforce_for_root", What: "enforce_for_root in pwquality.conf"}),
 
 		why(rule("login-pass-max-days", "5", "Passwords expire within 365 days",
@@ -261,8 +261,8 @@ func authRules() []*engine.Rule {
 			// umaskLines (no weaker value anywhere) the effective umask is
 			// 027 or stricter.
 			perFamily{
-				Deb:  lineRequired{Files: []string{"/etc/bash.bashrc"}, Pattern: bashrcUmask, Path: "/etc/bash.bashrc", Line: "umask 027", Perm: 0o644, What: "umask set in /etc/bash.bashrc"},
-				RHEL: lineRequired{Files: []string{"/etc/bashrc"}, Pattern: bashrcUmask, Path: "/etc/bashrc", Line: "umask 027", Perm: 0o644, What: "umask set in /etc/bashrc"},
+				Deb:  primitive.LineRequired{Files: []string{"/etc/bash.bashrc"}, Pattern: bashrcUmask, Path: "/etc/bash.bashrc", Line: "umask 027", Perm: 0o644, What: "umask set in /etc/bash.bashrc"},
+				RHEL: primitive.LineRequired{Files: []string{"/etc/bashrc"}, Pattern: bashrcUmask, Path: "/etc/bashrc", Line: "umask 027", Perm: 0o644, What: "umask set in /etc/bashrc"},
 			}),
 	}
 	return rs

@@ -65,12 +65,12 @@ func cloudRules() []*engine.Rule {
 				RHEL: present("dnf-automatic"),
 			},
 			perFamily{
-				Deb: lineRequired{Files: []string{"/etc/apt/apt.conf.d/*"}, Pattern: regexp.MustCompile(`^APT::Periodic::Update-Package-Lists\s+"1";`),
+				Deb: primitive.LineRequired{Files: []string{"/etc/apt/apt.conf.d/*"}, Pattern: regexp.MustCompile(`^APT::Periodic::Update-Package-Lists\s+"1";`),
 					Path: "/etc/apt/apt.conf.d/20auto-upgrades", Line: `APT::Periodic::Update-Package-Lists "1";`, What: "daily package list refresh"},
 				RHEL: primitive.KeyValue{Path: "/etc/dnf/automatic.conf", Key: "apply_updates", Value: "yes", Sep: " = ", Accept: oneOf("yes", "true", "1")},
 			},
 			perFamily{
-				Deb: lineRequired{Files: []string{"/etc/apt/apt.conf.d/*"}, Pattern: regexp.MustCompile(`^APT::Periodic::Unattended-Upgrade\s+"1";`),
+				Deb: primitive.LineRequired{Files: []string{"/etc/apt/apt.conf.d/*"}, Pattern: regexp.MustCompile(`^APT::Periodic::Unattended-Upgrade\s+"1";`),
 					Path: "/etc/apt/apt.conf.d/20auto-upgrades", Line: `APT::Periodic::Unattended-Upgrade "1";`, What: "daily unattended upgrade"},
 				RHEL: primitive.KeyValue{Path: "/etc/dnf/automatic.conf", Key: "upgrade_type", Value: "security", Sep: " = "},
 			},

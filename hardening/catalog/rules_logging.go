@@ -9,7 +9,7 @@ import (
 )
 
 func journald(key, value string, accept func(string) bool) engine.Check {
-	return systemdConf{Main: "/etc/systemd/journald.conf", Section: "Journal", Key: key, Value: value, Accept: accept}
+	return primitive.SystemdConf{Main: "/etc/systemd/journald.conf", Section: "Journal", Key: key, Value: value, Accept: accept}
 }
 
 // loggingRules: CIS section 6 (AIDE, journald, rsyslog, log files) and 7
@@ -20,7 +20,7 @@ func loggingRules() []*engine.Rule {
 	auditTools := []string{"auditctl", "auditd", "ausearch", "aureport", "autrace", "augenrules"}
 	var toolChecks []engine.Check
 	for _, tool := range auditTools {
-		toolChecks = append(toolChecks, when{Installed: aide, Then: lineRequired{
+		toolChecks = append(toolChecks, when{Installed: aide, Then: primitive.LineRequired{
 			Files:   []string{"/etc/aide.conf", "/etc/aide.conf.d/*.conf"},
 			Pattern: regexp.MustCompile(`^/usr/sbin/` + tool + `\s+\S*sha512`),
 			Path:    "/etc/aide.conf", Line: "/usr/sbin/" + tool + " p+i+n+u+g+s+b+acl+xattrs+sha512", What: "AIDE watches /usr/sbin/" + tool}})
@@ -50,11 +50,11 @@ func loggingRules() []*engine.Rule {
 		rule("rsyslog-enabled", "6", "rsyslog is enabled where it is installed",
 			when{Installed: rsyslog, Then: unit("rsyslog.service", primitive.Enabled)}),
 		rule("rsyslog-file-create-mode", "6", "rsyslog creates log files 0640 or stricter",
-			when{Installed: rsyslog, Then: lineRequired{Files: []string{"/etc/rsyslog.conf", "/etc/rsyslog.d/*.conf"},
+			when{Installed: rsyslog, Then: primitive.LineRequired{Files: []string{"/etc/rsyslog.conf", "/etc/rsyslog.d/*.conf"},
 				Pattern: regexp.MustCompile(`^\$FileCreateMode\s+0[0-6][0-4]0\b`), Path: "/etc/rsyslog.d/60-hardened-cis.conf",
 				Line: "$FileCreateMode 0640", What: "$FileCreateMode 0640"}}),
 		rule("rsyslog-no-remote-input", "6", "rsyslog does not accept logs from the network",
-			lineAbsent{Files: []string{"/etc/rsyslog.conf", "/etc/rsyslog.d/*.conf"},
+			primitive.LineAbsent{Files: []string{"/etc/rsyslog.conf", "/etc/rsyslog.d/*.conf"},
 				Pattern: regexp.MustCompile(`(?i)(module\s*\(\s*load\s*=\s*"im(tcp|udp|relp)"|\$ModLoad\s+im(tcp|udp)|input\s*\(\s*type\s*=\s*"im(tcp|udp|relp)"|\$(InputTCPServerRun|UDPServerRun))`),
 				What:    "rsyslog network input", Example: `module(load="imtcp")`}),
 		rule("logfiles-perms", "6", "Log files are readable by their owner and group only", logFiles{}),
@@ -118,7 +118,7 @@ func (aidePeriodic) Audit(ctx context.Context, t *engine.Target) engine.Finding 
 			return engine.Pass("%s is enabled", u)
 		}
 	}
-	files, err := expand(t, []string{"/etc/crontab", "/etc/cron.d/*", "/etc/cron.daily/*", "/var/spool/cron/crontabs/root", "/var/spool/cron/root"})
+	files, err := primitive.Expand(t, []string{"/etc/crontab", "/etc/cron.d/*", "/etc/cron.daily/*", "/var/spool/cron/crontabs/root", "/var/spool/cron/root"})
 	if err != nil {
 		return engine.Errorf("%v", err)
 	}

@@ -30,8 +30,8 @@ func setupRules() []*engine.Rule {
 	shm := "tmpfs\t/dev/shm\ttmpfs\tdefaults\t0\t0"
 	varTmp := "/var/tmp\t/var/tmp\tnone\tbind\t0\t0"
 	rs = append(rs,
-		rule("mount-tmp-separate", "1", "/tmp is a separate tmpfs mount", fstabMount{Mount: "/tmp", Create: tmp}),
-		rule("mount-dev-shm-separate", "1", "/dev/shm is a separate tmpfs mount", fstabMount{Mount: "/dev/shm", Create: shm}),
+		rule("mount-tmp-separate", "1", "/tmp is a separate tmpfs mount", primitive.FstabMount{Mount: "/tmp", Create: tmp}),
+		rule("mount-dev-shm-separate", "1", "/dev/shm is a separate tmpfs mount", primitive.FstabMount{Mount: "/dev/shm", Create: shm}),
 	)
 	for _, m := range []struct{ id, path, create string }{
 		{"tmp", "/tmp", tmp}, {"dev-shm", "/dev/shm", shm}, {"home", "/home", ""}, {"var", "/var", ""},
@@ -42,7 +42,7 @@ func setupRules() []*engine.Rule {
 			opts = opts[:2] // CIS does not ask for noexec here
 		}
 		for _, o := range opts {
-			r := rule("mount-"+m.id+"-"+o, "1", m.path+" is mounted "+o, fstabMount{Mount: m.path, Opt: o, Create: m.create})
+			r := rule("mount-"+m.id+"-"+o, "1", m.path+" is mounted "+o, primitive.FstabMount{Mount: m.path, Opt: o, Create: m.create})
 			if m.id == "tmp" && o == "noexec" {
 				// Packer uploads provisioner scripts to /tmp: fstab only, never remounted.
 				late(r)
@@ -56,19 +56,19 @@ func setupRules() []*engine.Rule {
 		only(rule("apt-keys-perms", "1", "APT signing keys are root-owned and not writable by others",
 			mode("/etc/apt/trusted.gpg.d", 0o755, "root", "root"),
 			mode("/usr/share/keyrings", 0o755, "root", "root"),
-			globMode{Patterns: []string{"/etc/apt/trusted.gpg.d/*", "/usr/share/keyrings/*", "/etc/apt/keyrings/*"}, Max: 0o644, Owner: "root", Group: "root", FilesOnly: true},
+			primitive.GlobMode{Patterns: []string{"/etc/apt/trusted.gpg.d/*", "/usr/share/keyrings/*", "/etc/apt/keyrings/*"}, Max: 0o644, Owner: "root", Group: "root", FilesOnly: true},
 		), famDebian, famUbuntu),
 		only(rule("apt-auth-perms", "1", "APT credentials are readable by root only",
 			mode("/etc/apt/auth.conf.d", 0o755, "root", "root"),
-			globMode{Patterns: []string{"/etc/apt/auth.conf.d/*", "/etc/apt/auth.conf"}, Max: 0o640, Owner: "root", Group: "root", FilesOnly: true},
+			primitive.GlobMode{Patterns: []string{"/etc/apt/auth.conf.d/*", "/etc/apt/auth.conf"}, Max: 0o640, Owner: "root", Group: "root", FilesOnly: true},
 		), famDebian, famUbuntu),
 		only(rule("apt-sources-perms", "1", "APT source lists are root-owned and not writable by others",
 			mode("/etc/apt/sources.list.d", 0o755, "root", "root"),
-			globMode{Patterns: []string{"/etc/apt/sources.list.d/*", "/etc/apt/sources.list"}, Max: 0o644, Owner: "root", Group: "root", FilesOnly: true},
+			primitive.GlobMode{Patterns: []string{"/etc/apt/sources.list.d/*", "/etc/apt/sources.list"}, Max: 0o644, Owner: "root", Group: "root", FilesOnly: true},
 		), famDebian, famUbuntu),
 		only(rule("dnf-gpgcheck-enabled", "1", "dnf verifies package signatures for every repository",
 			primitive.KeyValue{Path: "/etc/dnf/dnf.conf", Key: "gpgcheck", Value: "1", Sep: "=", Accept: oneOf("1", "true", "yes")},
-			lineAbsent{Files: []string{"/etc/yum.repos.d/*.repo"}, Pattern: regexp.MustCompile(`^gpgcheck\s*=\s*(0|false|no)\s*$`), What: "repository with gpgcheck disabled", Example: "gpgcheck=0"},
+			primitive.LineAbsent{Files: []string{"/etc/yum.repos.d/*.repo"}, Pattern: regexp.MustCompile(`^gpgcheck\s*=\s*(0|false|no)\s*$`), What: "repository with gpgcheck disabled", Example: "gpgcheck=0"},
 		), famRHEL),
 	)
 
@@ -77,14 +77,14 @@ func setupRules() []*engine.Rule {
 		only(rule("apparmor-installed", "1", "AppArmor and its utilities are installed",
 			present("apparmor"), present("apparmor-utils")), famDebian, famUbuntu),
 		only(rule("apparmor-bootloader", "1", "The kernel command line enables AppArmor",
-			grubCmdline{Add: []string{"apparmor=1", "security=apparmor"}}), famDebian, famUbuntu),
+			primitive.GrubCmdline{Add: []string{"apparmor=1", "security=apparmor"}}), famDebian, famUbuntu),
 		only(rule("apparmor-profiles-enforced", "1", "No AppArmor profile is disabled",
 			apparmorNoneDisabled{}), famDebian, famUbuntu),
 		only(rule("sysctl-apparmor-restrict-unconfined", "1", "Unprivileged unconfined processes are restricted by AppArmor",
 			sysctl("kernel.apparmor_restrict_unprivileged_unconfined", "1")), famDebian, famUbuntu),
 		only(rule("selinux-installed", "1", "SELinux libraries are installed", present("libselinux")), famRHEL),
 		only(rule("selinux-bootloader", "1", "The kernel command line does not disable SELinux",
-			grubCmdline{Remove: []string{"selinux=0", "enforcing=0"}}), famRHEL),
+			primitive.GrubCmdline{Remove: []string{"selinux=0", "enforcing=0"}}), famRHEL),
 		only(rule("selinux-policy-targeted", "1", "SELinux uses the targeted policy",
 			primitive.KeyValue{Path: "/etc/selinux/config", Key: "SELINUXTYPE", Value: "targeted", Sep: "=", Accept: oneOf("targeted", "mls")}), famRHEL),
 		only(why(rule("selinux-not-disabled", "1", "SELinux is enforcing or permissive",
@@ -108,9 +108,9 @@ func setupRules() []*engine.Rule {
 		rule("sysctl-kernel-kptr-restrict", "1", "Kernel pointers are hidden from unprivileged users", sysctl("kernel.kptr_restrict", "1")),
 		rule("limits-core-hard-zero", "1", "The hard core file size limit is zero", limitsCoreZero{}),
 		rule("coredump-storage-none", "1", "systemd-coredump stores no core dumps",
-			systemdConf{Main: "/etc/systemd/coredump.conf", Section: "Coredump", Key: "Storage", Value: "none"}),
+			primitive.SystemdConf{Main: "/etc/systemd/coredump.conf", Section: "Coredump", Key: "Storage", Value: "none"}),
 		rule("coredump-process-size-max", "1", "systemd-coredump processes no core dumps",
-			systemdConf{Main: "/etc/systemd/coredump.conf", Section: "Coredump", Key: "ProcessSizeMax", Value: "0"}),
+			primitive.SystemdConf{Main: "/etc/systemd/coredump.conf", Section: "Coredump", Key: "ProcessSizeMax", Value: "0"}),
 		rule("pkg-prelink-absent", "1", "prelink is not installed", absent("prelink")),
 		rule("apport-disabled", "1", "Apport crash reporting is disabled",
 			perFamily{Ubuntu: when{Installed: []string{"apport"},
@@ -128,7 +128,7 @@ func setupRules() []*engine.Rule {
 		only(rule("crypto-policy-no-ssh-cbc", "1", "The system crypto policy rejects CBC ciphers for SSH",
 			cryptoPolicy{Module: "NO-SSHCBC", Content: "cipher@SSH = -*-CBC\n"}), famRHEL),
 		only(rule("sshd-crypto-policy-not-overridden", "1", "sshd follows the system crypto policy",
-			lineAbsent{Files: []string{"/etc/sysconfig/sshd"}, Pattern: regexp.MustCompile(`^CRYPTO_POLICY\s*=`), What: "CRYPTO_POLICY override in /etc/sysconfig/sshd", Example: "CRYPTO_POLICY=-oCiphers=aes128-cbc"}), famRHEL),
+			primitive.LineAbsent{Files: []string{"/etc/sysconfig/sshd"}, Pattern: regexp.MustCompile(`^CRYPTO_POLICY\s*=`), What: "CRYPTO_POLICY override in /etc/sysconfig/sshd", Example: "CRYPTO_POLICY=-oCiphers=aes128-cbc"}), famRHEL),
 	)
 
 	// Banners.
