@@ -178,6 +178,10 @@
 // returns not_applicable when its subject is absent (e.g. sshd options when
 // openssh-server is not installed).
 //
+// Every report carries each rule's rationale (what the rule protects
+// against): HTML under the title of every rule, JSON as "rationale", text
+// on a "why:" line under each problem.
+//
 // # The harden bundle
 //
 //	harden apply [--profile ID] [--waive RULE[=reason][,RULE…]] [--waivers FILE] [--root DIR]

@@ -136,7 +136,7 @@ th{background:#fafafa}td.id{font-family:ui-monospace,monospace;white-space:nowra
 .st{font-weight:600;border-radius:4px;padding:.05rem .4rem;white-space:nowrap}
 .pass,.fixed{background:#e3f6e8;color:#16632f}.fail,.error{background:#fde5e5;color:#9b1c1c}
 .waived,.manual{background:#fff4d6;color:#7a5600}.not_applicable{background:#eee;color:#555}
-.detail{color:#444;font-size:.92em;word-break:break-word}.ok{color:#16632f}
+.detail{color:#444;font-size:.92em;word-break:break-word}.why{color:#555;font-size:.85em;font-style:italic}.ok{color:#16632f}
 details{margin-top:.3rem}summary{cursor:pointer;color:#555}ul{margin:.3rem 0;padding-left:1.2rem}
 </style></head><body>
 <h1>CIS hardening {{.R.Command}}: {{.R.Profile}}</h1>
@@ -155,7 +155,7 @@ details{margin-top:.3rem}summary{cursor:pointer;color:#555}ul{margin:.3rem 0;pad
 {{with .R.BuilderException}}<p class="st waived">Builder exception: {{.}}</p>{{end}}
 <h2>Failed rules</h2>
 {{if .Problems}}<table><tr><th>Rule</th><th>Status</th><th>CIS</th><th>Title and detail</th></tr>
-{{range .Problems}}<tr><td class="id">{{.ID}}</td><td><span class="st {{.Status}}">{{.Status}}</span></td><td title="{{refs .}}">{{join .CIS ", "}}</td><td>{{.Title}}<div class="detail">{{.Detail}}</div>{{if gt (len .Checks) 1}}<details><summary>{{len .Checks}} checks</summary><ul>{{range .Checks}}<li><span class="st {{.Status}}">{{.Status}}</span> {{.Check}}{{with .Detail}} — <span class="detail">{{.}}</span>{{end}}</li>{{end}}</ul></details>{{end}}</td></tr>
+{{range .Problems}}<tr><td class="id">{{.ID}}</td><td><span class="st {{.Status}}">{{.Status}}</span></td><td title="{{refs .}}">{{join .CIS ", "}}</td><td>{{.Title}}{{with .Rationale}}<div class="why">Why: {{.}}</div>{{end}}<div class="detail">{{.Detail}}</div>{{if gt (len .Checks) 1}}<details><summary>{{len .Checks}} checks</summary><ul>{{range .Checks}}<li><span class="st {{.Status}}">{{.Status}}</span> {{.Check}}{{with .Detail}} — <span class="detail">{{.}}</span>{{end}}</li>{{end}}</ul></details>{{end}}</td></tr>
 {{end}}</table>{{else}}<p class="ok">No failed rules.</p>{{end}}
 <h2>By section</h2>
 <table><tr><th>Section</th><th>Pass/fixed</th><th>Fail/error</th><th>Other</th></tr>
@@ -163,7 +163,7 @@ details{margin-top:.3rem}summary{cursor:pointer;color:#555}ul{margin:.3rem 0;pad
 </table>
 {{range .Sections}}<h2>{{.Title}}</h2>
 <table><tr><th>Rule</th><th>Status</th><th>CIS</th><th>Level</th><th>Title and detail</th></tr>
-{{range .Rules}}<tr><td class="id">{{.ID}}</td><td><span class="st {{.Status}}">{{.Status}}</span></td><td title="{{refs .}}">{{join .CIS ", "}}</td><td>L{{.Level}}</td><td>{{.Title}}{{if .WaiverReason}}<div class="detail">Waived: {{.WaiverReason}}</div>{{else if ne .Status "pass"}}<div class="detail">{{.Detail}}</div>{{end}}</td></tr>
+{{range .Rules}}<tr><td class="id">{{.ID}}</td><td><span class="st {{.Status}}">{{.Status}}</span></td><td title="{{refs .}}">{{join .CIS ", "}}</td><td>L{{.Level}}</td><td>{{.Title}}{{with .Rationale}}<div class="why">Why: {{.}}</div>{{end}}{{if .WaiverReason}}<div class="detail">Waived: {{.WaiverReason}}</div>{{else if ne .Status "pass"}}<div class="detail">{{.Detail}}</div>{{end}}</td></tr>
 {{end}}</table>{{end}}
 {{with .R.Changes}}<h2>Changes</h2>
 <p>Installed: {{join .Installed ", "}}{{if not .Installed}}none{{end}} · Removed: {{join .Removed ", "}}{{if not .Removed}}none{{end}} · Files changed: {{len .Files}}</p>

@@ -34,6 +34,8 @@ type RuleResult struct {
 	Title   string        `json:"title"`
 	Section string        `json:"section"`
 	Level   int           `json:"level"`
+	// Rationale says in one line what the rule protects against.
+	Rationale string `json:"rationale,omitempty"`
 	// References lists every CIS reference of the rule (all benchmarks).
 	References   []engine.CISRef      `json:"references,omitempty"`
 	MLPS         []string             `json:"mlps,omitempty"`
@@ -123,7 +125,7 @@ func New(m Meta, results []engine.Result) *Report {
 	for _, res := range results {
 		rr := RuleResult{
 			ID: res.Rule.ID, Status: res.Status, Detail: res.Detail, Title: res.Rule.Title,
-			Section: res.Rule.Section, Level: res.Rule.Level, References: res.Rule.CIS, MLPS: res.Rule.MLPS,
+			Rationale: res.Rule.Rationale, Section: res.Rule.Section, Level: res.Rule.Level, References: res.Rule.CIS, MLPS: res.Rule.MLPS,
 			WaiverReason: res.WaiverReason, AuditOnly: res.Rule.AuditOnly, Checks: res.Checks, CIS: []string{},
 		}
 		for _, c := range res.Rule.CISFor(bench) {

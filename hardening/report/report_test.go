@@ -20,9 +20,13 @@ func sample() *Report {
 		r.CIS = append(r.CIS, engine.CISRef{Benchmark: "cis-rhel-9", Control: "9.9.9"})
 		return r
 	}
+	failing := rule("b-fail", "5", "5.1.16")
+	failing.Rationale = "limits password guessing per connection"
+	passing := rule("a-pass", "1", "1.1.1.1")
+	passing.Rationale = "a separate /tmp keeps <temporary> files off the root file system"
 	results := []engine.Result{
-		{Rule: rule("a-pass", "1", "1.1.1.1"), Status: engine.StatusPass, Detail: "ok"},
-		{Rule: rule("b-fail", "5", "5.1.16"), Status: engine.StatusFail, Detail: "MaxAuthTries is 6 <script>", Checks: []engine.CheckResult{
+		{Rule: passing, Status: engine.StatusPass, Detail: "ok"},
+		{Rule: failing, Status: engine.StatusFail, Detail: "MaxAuthTries is 6 <script>", Checks: []engine.CheckResult{
 			{Check: "sshd MaxAuthTries 4", Status: engine.StatusFail, Detail: "MaxAuthTries is 6"},
 			{Check: "sshd LoginGraceTime 60", Status: engine.StatusPass}}},
 		{Rule: rule("c-waived", "3", "3.3.1"), Status: engine.StatusWaived, Detail: "waived: legacy", WaiverReason: "legacy router"},
@@ -77,6 +81,12 @@ func TestJSONContract(t *testing.T) {
 		if m["id"] == "c-waived" && m["waiver_reason"] != "legacy router" {
 			t.Errorf("waiver reason missing: %v", m)
 		}
+		if m["id"] == "b-fail" && m["rationale"] != "limits password guessing per connection" {
+			t.Errorf("rationale missing: %v", m)
+		}
+		if _, ok := m["rationale"]; m["id"] == "c-waived" && ok {
+			t.Errorf("a rule without a rationale must omit the field: %v", m)
+		}
 		if m["id"] == "d-manual" && len(m["cis"].([]any)) != 0 {
 			t.Errorf("cis must be an empty list, not null: %v", m["cis"])
 		}
@@ -108,7 +118,8 @@ func TestHTMLAndText(t *testing.T) {
 	page := h.String()
 	for _, want := range []string{"<!DOCTYPE html>", "Failed rules", "5 Access, authentication and authorization",
 		"legacy router", "partitioning is fixed by the image", "cis-debian-12 v1.1.0 5.1.16", "&lt;script&gt;",
-		"<summary>2 checks</summary>", "sshd LoginGraceTime 60"} {
+		"<summary>2 checks</summary>", "sshd LoginGraceTime 60",
+		"Why: limits password guessing per connection", "Why: a separate /tmp keeps &lt;temporary&gt; files"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("html lacks %q", want)
 		}
@@ -125,6 +136,9 @@ func TestHTMLAndText(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(txt.String(), "\n")
+	if !strings.Contains(txt.String(), "   why: limits password guessing per connection\n") || strings.Contains(txt.String(), "why: a separate /tmp") {
+		t.Errorf("text report must give the rationale of problems only:\n%s", txt.String())
+	}
 	if !strings.HasPrefix(lines[3], "FAIL") || !strings.Contains(txt.String(), "7 rules: 1 pass, 1 fixed, 1 fail, 1 error, 1 waived, 1 manual, 1 not applicable") {
 		t.Errorf("text report:\n%s", txt.String())
 	}

@@ -43,6 +43,11 @@ func Text(w io.Writer, r *Report) error {
 		if rr.Status != "pass" && rr.Detail != "" {
 			fmt.Fprintf(b, "%-14s   %s\n", "", rr.Detail)
 		}
+		// The reason comes with every problem, so a reader of a failed
+		// build log knows what is at stake without opening the catalog.
+		if rr.Status != "pass" && rr.Rationale != "" {
+			fmt.Fprintf(b, "%-14s   why: %s\n", "", rr.Rationale)
+		}
 	}
 	if c := r.Changes; c != nil {
 		fmt.Fprintf(b, "\nchanges: %d files, installed %v, removed %v\n", len(c.Files), c.Installed, c.Removed)
