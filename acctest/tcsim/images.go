@@ -252,7 +252,7 @@ func (s *Server) deleteImages(rc *reqCtx) (any, *APIError) {
 			return nil, apiErr("InvalidImageId.IncorrectState", "The image `%s` is %s and cannot be deleted now.", id, im.ImageState)
 		}
 		if len(im.SharedAccounts) > 0 {
-			return nil, apiErr("InvalidImageId.IsShared", "The image `%s` is shared with %d accounts; cancel the sharing first.", id, len(im.SharedAccounts))
+			return nil, apiErr("InvalidImageId.InShared", "The image `%s` is shared with %d accounts; cancel the sharing first.", id, len(im.SharedAccounts))
 		}
 	}
 	if p.DryRun != nil && *p.DryRun {
@@ -371,6 +371,9 @@ func (s *Server) syncImages(rc *reqCtx) (any, *APIError) {
 
 var accountIDRE = regexp.MustCompile(`^[0-9]{5,20}$`)
 
+// maxImageShares is the API's limit of accounts per custom image.
+const maxImageShares = 500
+
 func (s *Server) modifyImageSharePermission(rc *reqCtx) (any, *APIError) {
 	var p cvm.ModifyImageSharePermissionRequestParams
 	if e := rc.decode(&p); e != nil {
@@ -402,7 +405,20 @@ func (s *Server) modifyImageSharePermission(rc *reqCtx) (any, *APIError) {
 		return nil, e
 	}
 	if im.ImageState != "NORMAL" {
-		return nil, apiErr("InvalidImageId.IncorrectState", "The image `%s` is %s; only NORMAL images can be shared.", im.ImageID, im.ImageState)
+		return nil, apiErr("InvalidParameterValue.InvalidImageState", "The image `%s` is %s; only NORMAL images can be shared.", im.ImageID, im.ImageState)
+	}
+	// The real API refuses the whole request when one account already has the image.
+	added := 0
+	for _, a := range accounts {
+		if perm == "SHARE" && contains(im.SharedAccounts, a) {
+			return nil, apiErr("FailedOperation.AccountAlreadyExists", "The image `%s` is already shared with account `%s`.", im.ImageID, a)
+		}
+		if perm == "SHARE" {
+			added++
+		}
+	}
+	if len(im.SharedAccounts)+added > maxImageShares {
+		return nil, apiErr("InvalidParameterValue.LimitExceeded", "An image can be shared with at most %d accounts; `%s` already has %d.", maxImageShares, im.ImageID, len(im.SharedAccounts))
 	}
 	for _, a := range accounts {
 		has := contains(im.SharedAccounts, a)

@@ -159,6 +159,27 @@ func TestConformanceDescribeImageSharePermission(t *testing.T) {
 	if got := describe(); len(got) != 1 || *got[0].AccountId != "100000000888" {
 		t.Fatalf("after CANCEL: %v", got)
 	}
+	// ModifyImageSharePermission refuses with the SDK's error codes (and changes nothing).
+	for _, tc := range []struct {
+		name, perm string
+		accounts   []string
+		want       string
+	}{
+		{"already shared", "SHARE", []string{"100000000999", "100000000888"}, "FailedOperation.AccountAlreadyExists"},
+		{"own account", "SHARE", []string{"100000000001"} /* tcsim's default OwnerUin */, "FailedOperation.AccountIsYourSelf"},
+		{"malformed account", "SHARE", []string{"12ab"}, "InvalidAccountId.NotFound"},
+		{"bad permission", "LEND", []string{"100000000999"}, "InvalidParameterValue"},
+		{"no accounts", "SHARE", nil, "MissingParameter"},
+	} {
+		req := cvm.NewModifyImageSharePermissionRequest()
+		req.ImageId, req.Permission, req.AccountIds = imageID, common.StringPtr(tc.perm), common.StringPtrs(tc.accounts)
+		if _, err := c.ModifyImageSharePermission(req); sdkCode(err) != tc.want {
+			t.Fatalf("%s: %v, want %s", tc.name, err, tc.want)
+		}
+	}
+	if got := describe(); len(got) != 1 {
+		t.Fatalf("a refused request changed the shares: %v", got)
+	}
 	for _, tc := range []struct{ image, want string }{
 		{"", "MissingParameter"},
 		{"img-zzzzzzzz", "InvalidImageId.NotFound"},

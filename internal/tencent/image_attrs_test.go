@@ -1,6 +1,7 @@
 package tencent
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -36,11 +37,22 @@ func TestImageAttributesSharingAndKeyAssociation(t *testing.T) {
 	if err := c.ShareImage(ctx, img, []string{"100000000777"}, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.DeleteImages(ctx, img); ErrorCode(err) != "InvalidImageId.IsShared" {
+	if err := c.DeleteImages(ctx, img); ErrorCode(err) != "InvalidImageId.InShared" {
 		t.Fatalf("deleting a shared image: %v", err)
 	}
-	if err := c.ShareImage(ctx, img, []string{"100000000777"}, false); err != nil {
+	// Sharing again with one account that already has the image: the API would refuse the
+	// whole request (FailedOperation.AccountAlreadyExists); the client shares only the new one.
+	if err := c.ShareImage(ctx, img, []string{"100000000777", "100000000888"}, true); err != nil {
 		t.Fatal(err)
+	}
+	if got, err := c.ImageShares(ctx, img); err != nil || strings.Join(got, ",") != "100000000777,100000000888" {
+		t.Fatalf("DescribeImageSharePermission after sharing: %v %v", got, err)
+	}
+	if err := c.ShareImage(ctx, img, []string{"100000000777", "100000000888"}, false); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.ImageShares(ctx, img); err != nil || len(got) != 0 {
+		t.Fatalf("DescribeImageSharePermission after cancelling: %v %v", got, err)
 	}
 	key, err := c.ImportKeyPair(ctx, "ops", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBx3HJpIKfXm6bXkCZvhnzDnHFzUJvQzbn0x5kvvvDw5 ops", nil)
 	if err != nil {

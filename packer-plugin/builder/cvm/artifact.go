@@ -3,7 +3,6 @@ package cvm
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	registryimage "github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
@@ -19,8 +18,10 @@ type Artifact struct {
 	SourceImageID string
 	SourceOsName  string
 	Copies        map[string][]string // region → image ids
-	Provenance    *provenance.Signed
-	StateData     map[string]interface{}
+	// SharedAccounts the image and every copy are shared with (share_accounts).
+	SharedAccounts []string
+	Provenance     *provenance.Signed
+	StateData      map[string]interface{}
 
 	client *tencent.Client
 }
@@ -39,14 +40,7 @@ func (a *Artifact) Id() string {
 	return strings.Join(parts, ",")
 }
 
-func (a *Artifact) regions() []string {
-	rs := make([]string, 0, len(a.Copies))
-	for r := range a.Copies {
-		rs = append(rs, r)
-	}
-	sort.Strings(rs)
-	return rs
-}
+func (a *Artifact) regions() []string { return sortedRegions(a.Copies) }
 
 func (a *Artifact) String() string {
 	s := fmt.Sprintf("Hardened image %s in %s (from %s, %s)", a.ImageID, a.Region, a.SourceImageID, a.SourceOsName)
@@ -55,6 +49,13 @@ func (a *Artifact) String() string {
 	}
 	for _, r := range a.regions() {
 		s += fmt.Sprintf("\nCopy in %s: %s", r, strings.Join(a.Copies[r], ", "))
+	}
+	if len(a.SharedAccounts) > 0 {
+		what := "Image"
+		if len(a.Copies) > 0 {
+			what = "Image and copies"
+		}
+		s += fmt.Sprintf("\n%s shared with: %s", what, strings.Join(a.SharedAccounts, ", "))
 	}
 	return s
 }
@@ -69,6 +70,9 @@ func (a *Artifact) State(name string) interface{} {
 
 func (a *Artifact) labels() map[string]interface{} {
 	l := map[string]interface{}{"source_os_name": a.SourceOsName}
+	if len(a.SharedAccounts) > 0 {
+		l["shared_accounts"] = strings.Join(a.SharedAccounts, ",")
+	}
 	if p := a.Provenance; p != nil {
 		for k, v := range p.Tags() {
 			if !strings.HasPrefix(k, provenance.TagPrefix+"sig-") {
@@ -105,6 +109,12 @@ func (a *Artifact) Destroy() error {
 		return fmt.Errorf("artifact %s has no client to delete it with", a.ImageID)
 	}
 	ctx := context.Background()
+	// A shared image cannot be deleted (InvalidImageId.InShared): withdraw the shares first.
+	if len(a.SharedAccounts) > 0 {
+		if err := a.client.ShareImage(ctx, a.ImageID, a.SharedAccounts, false); err != nil {
+			return fmt.Errorf("delete image %s in %s: %w", a.ImageID, a.Region, err)
+		}
+	}
 	if err := a.client.DeleteImages(ctx, a.ImageID); err != nil {
 		return fmt.Errorf("delete image %s in %s: %w", a.ImageID, a.Region, err)
 	}
@@ -112,6 +122,14 @@ func (a *Artifact) Destroy() error {
 		rc, err := a.client.ForRegion(r)
 		if err != nil {
 			return err
+		}
+		for _, id := range a.Copies[r] {
+			if len(a.SharedAccounts) == 0 {
+				continue
+			}
+			if err := rc.ShareImage(ctx, id, a.SharedAccounts, false); err != nil {
+				return fmt.Errorf("delete image copy %s in %s: %w", id, r, err)
+			}
 		}
 		if err := rc.DeleteImages(ctx, a.Copies[r]...); err != nil {
 			return fmt.Errorf("delete image copies in %s: %w", r, err)

@@ -96,6 +96,7 @@ func (b *Builder) Run(ctx context.Context, u packersdk.Ui, hook packersdk.Hook) 
 		&stepStopInstance{Timeout: c.StateTimeout},
 		&stepCreateImage{Config: c, SigningKey: key, Now: now},
 		&stepCopyImage{Regions: c.ImageCopyRegions, Timeout: c.StateTimeout},
+		&stepShareImage{Accounts: c.ShareAccounts},
 	}
 	b.runner = commonsteps.NewRunner(steps, c.PackerConfig, u)
 	b.runner.Run(ctx, state)
@@ -124,6 +125,10 @@ func (b *Builder) Run(ctx context.Context, u packersdk.Ui, hook packersdk.Hook) 
 	}
 	if cp, ok := state.GetOk(stateCopies); ok {
 		a.Copies = cp.(map[string][]string)
+	}
+	if sh, ok := state.GetOk(stateShares); ok {
+		a.SharedAccounts = sh.([]string)
+		a.StateData["shared_accounts"] = a.SharedAccounts
 	}
 	return a, nil
 }

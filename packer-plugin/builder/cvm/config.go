@@ -52,6 +52,10 @@ type Config struct {
 	ImageTags map[string]string `mapstructure:"image_tags"`
 	// Copy the finished image to these regions (SyncImages).
 	ImageCopyRegions []string `mapstructure:"image_copy_regions"`
+	// Share the image and each of its copies with these accounts
+	// (ModifyImageSharePermission): 12-digit account ids (UINs). On a failed or
+	// cancelled build the shares are withdrawn before the images are deleted.
+	ShareAccounts []string `mapstructure:"share_accounts"`
 	// Ed25519 private key (PKCS#8 PEM or OpenSSH) that signs the provenance.
 	// Without it the provenance is stamped unsigned, and the build says so.
 	SigningKeyFile string `mapstructure:"signing_key_file"`
@@ -105,7 +109,28 @@ type Config struct {
 // DefaultProvenancePath is where hardened-cis writes the provenance input.
 const DefaultProvenancePath = "/var/lib/hardened/provenance.json"
 
-var imageNameRe = regexp.MustCompile(`^[\p{L}\p{N}._\-() ]{1,60}$`)
+var (
+	imageNameRe = regexp.MustCompile(`^[\p{L}\p{N}._\-() ]{1,60}$`)
+	// accountIDRe: a Tencent Cloud account id (UIN) as ModifyImageSharePermission takes it.
+	accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
+)
+
+// validateShareAccounts checks share_accounts before any API call, so a typo
+// fails the build at once instead of after the image was made.
+func validateShareAccounts(ids []string) []error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, a := range ids {
+		switch {
+		case !accountIDRe.MatchString(a):
+			errs = append(errs, fmt.Errorf("share_accounts[%d] = %q is not an account id: use the 12-digit account id (UIN) shown in the CAM console, e.g. \"100012345678\"", i, a))
+		case seen[a]:
+			errs = append(errs, fmt.Errorf("share_accounts[%d] = %q is listed twice: list each account once", i, a))
+		}
+		seen[a] = true
+	}
+	return errs
+}
 
 // Prepare decodes raws into c and validates it. Warnings come back separately.
 func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
@@ -235,6 +260,7 @@ func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
 			add(fmt.Errorf("image_copy_regions contains the build region %q: list only other regions", r))
 		}
 	}
+	add(validateShareAccounts(c.ShareAccounts)...)
 
 	// The communicator: SSH with a temporary key pair unless the user brings one.
 	if c.Comm.Type == "" {

@@ -94,6 +94,7 @@ type FlatConfig struct {
 	ImageFamily               *string                      `mapstructure:"image_family" cty:"image_family" hcl:"image_family"`
 	ImageTags                 map[string]string            `mapstructure:"image_tags" cty:"image_tags" hcl:"image_tags"`
 	ImageCopyRegions          []string                     `mapstructure:"image_copy_regions" cty:"image_copy_regions" hcl:"image_copy_regions"`
+	ShareAccounts             []string                     `mapstructure:"share_accounts" cty:"share_accounts" hcl:"share_accounts"`
 	SigningKeyFile            *string                      `mapstructure:"signing_key_file" cty:"signing_key_file" hcl:"signing_key_file"`
 	Zone                      *string                      `mapstructure:"zone" required:"true" cty:"zone" hcl:"zone"`
 	InstanceType              *string                      `mapstructure:"instance_type" cty:"instance_type" hcl:"instance_type"`
@@ -210,6 +211,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"image_family":                 &hcldec.AttrSpec{Name: "image_family", Type: cty.String, Required: false},
 		"image_tags":                   &hcldec.AttrSpec{Name: "image_tags", Type: cty.Map(cty.String), Required: false},
 		"image_copy_regions":           &hcldec.AttrSpec{Name: "image_copy_regions", Type: cty.List(cty.String), Required: false},
+		"share_accounts":               &hcldec.AttrSpec{Name: "share_accounts", Type: cty.List(cty.String), Required: false},
 		"signing_key_file":             &hcldec.AttrSpec{Name: "signing_key_file", Type: cty.String, Required: false},
 		"zone":                         &hcldec.AttrSpec{Name: "zone", Type: cty.String, Required: false},
 		"instance_type":                &hcldec.AttrSpec{Name: "instance_type", Type: cty.String, Required: false},

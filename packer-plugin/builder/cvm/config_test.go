@@ -75,6 +75,13 @@ func TestConfigPrepare(t *testing.T) {
 			errs: []string{"reserved prefix"}},
 		{name: "copy to own region", mod: func(m map[string]interface{}) { m["image_copy_regions"] = []string{"ap-guangzhou"} },
 			errs: []string{"image_copy_regions"}},
+		{name: "share accounts", mod: func(m map[string]interface{}) { m["share_accounts"] = []string{"100012345678", "200012345678"} }},
+		{name: "share account too short", mod: func(m map[string]interface{}) { m["share_accounts"] = []string{"100012345678", "12345"} },
+			errs: []string{`share_accounts[1] = "12345"`, "12-digit"}},
+		{name: "share account not digits", mod: func(m map[string]interface{}) { m["share_accounts"] = []string{"team-a"} },
+			errs: []string{`share_accounts[0] = "team-a"`}},
+		{name: "share account twice", mod: func(m map[string]interface{}) { m["share_accounts"] = []string{"100012345678", "100012345678"} },
+			errs: []string{"share_accounts[1]", "listed twice"}},
 		{name: "private ip without public", mod: func(m map[string]interface{}) {
 			m["associate_public_ip_address"] = false
 			m["ssh_interface"] = "public_ip"

@@ -26,6 +26,7 @@ const (
 	stateImageID    = "image_id"
 	stateProvenance = "provenance" // provenance.Signed
 	stateCopies     = "image_copies"
+	stateShares     = "image_shares" // []string accounts
 	stateBuildName  = "build_name"
 )
 

@@ -3,6 +3,7 @@ package cvm
 import (
 	"context"
 	"crypto/ed25519"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 )
 
 // TestCreateSignedImageAndCopy: the image carries provenance that verifies,
-// copies land in the other region, and a failed build removes the copies.
+// copies land in the other region, image and copies are shared with
+// share_accounts, and a cancelled build withdraws the shares and removes the images.
 func TestCreateSignedImageAndCopy(t *testing.T) {
 	srv, cl, state := testState(t)
 	ctx := context.Background()
@@ -67,7 +69,31 @@ func TestCreateSignedImageAndCopy(t *testing.T) {
 	if n := len(srv.Resources("ap-shanghai").PrivateImages); n != 1 {
 		t.Fatalf("%d images in ap-shanghai", n)
 	}
+
+	// share_accounts: the image and its copy, each through its own region (DescribeImageSharePermission).
+	accounts := []string{"100012345678", "200012345678"}
+	sh := &stepShareImage{Accounts: accounts}
+	mustContinue(t, sh.Run(ctx, state), state)
+	shanghai, err := cl.ForRegion("ap-shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cl *tencent.Client
+		id string
+	}{{cl, imageID}, {shanghai, copies["ap-shanghai"][0]}} {
+		if got, err := tc.cl.ImageShares(ctx, tc.id); err != nil || strings.Join(got, ",") != strings.Join(accounts, ",") {
+			t.Fatalf("shares of %s in %s: %v %v", tc.id, tc.cl.Region(), got, err)
+		}
+	}
+	a := &Artifact{ImageID: imageID, Region: testRegion, Copies: copies, SharedAccounts: state.Get(stateShares).([]string)}
+	if str := a.String(); !strings.Contains(str, "Image and copies shared with: 100012345678, 200012345678") {
+		t.Errorf("artifact String() does not list the shares:\n%s", str)
+	}
+
+	// A cancelled build withdraws the shares first: tcsim (like the API) refuses to delete a shared image.
 	state.Put(multistep.StateCancelled, true)
+	sh.Cleanup(state)
 	cp.Cleanup(state)
 	ci.Cleanup(state)
 	if n := len(srv.Resources("ap-shanghai").PrivateImages) + len(srv.Resources(testRegion).PrivateImages); n != 0 {
