@@ -2,7 +2,11 @@
 // Tencent Cloud tags: which CIS profile was applied, what the audit said,
 // which base image and OS it came from (and when that OS reaches end of life),
 // when and by which builder and bundle it was built, and a hash of the
-// installed package set.
+// installed package set; optionally when updates last changed it and the
+// vulnerability scan at build time (feed date, fixable and unfixed counts by
+// severity, oldest missing fix, and the fixable CVEs left in the image).
+// Those fields are optional and only listed in the canonical encoding when
+// present, so records signed before they existed still verify.
 //
 // The record is signed with ed25519 over a canonical encoding: a scheme line
 // followed by the fields as sorted "key=value" lines. The signature is
@@ -12,7 +16,9 @@
 //
 // Tags: keys are "hardened:<field>" (≤ 127 characters), values ≤ 255
 // characters. The base64 signature is split over "hardened:sig-0",
-// "hardened:sig-1", … when it does not fit one value.
+// "hardened:sig-1", … when it does not fit one value; the list of open
+// fixable CVEs likewise over "hardened:vulns-open-0" … "-7" (the signed
+// canonical line holds the joined value).
 //
 // The package imports no Terraform or Packer SDK: the Packer builder encodes
 // and signs, the Terraform provider decodes and verifies.

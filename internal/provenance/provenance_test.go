@@ -144,12 +144,12 @@ func TestSignatureSplitOverTags(t *testing.T) {
 	long := strings.Repeat("A", MaxTagValueLen+10)
 	tags[TagPrefix+"sig-0"] = long[:MaxTagValueLen]
 	tags[TagPrefix+"sig-1"] = long[MaxTagValueLen:]
-	got, err := joinSignature(tags)
+	got, _, err := joinField(tags, sigField)
 	if err != nil || got != long {
 		t.Fatalf("join: %v", err)
 	}
 	delete(tags, TagPrefix+"sig-0")
-	if _, err := joinSignature(tags); err == nil {
+	if _, _, err := joinField(tags, sigField); err == nil {
 		t.Fatal("gap in signature parts accepted")
 	}
 }

@@ -39,7 +39,7 @@ const (
 	FieldBundle         = "bundle"
 	FieldPackages       = "packages"
 	FieldKeyID          = "key-id"
-	sigFieldPrefix      = "sig-"
+	sigField            = "sig" // the signature, split over tags sig-0, sig-1, …
 )
 
 // Record is what a hardened image says about itself.
@@ -57,13 +57,19 @@ type Record struct {
 	BuilderVersion string // e.g. "packer-plugin-hardened 0.1.0"
 	BundleVersion  string // version of the harden bundle that ran
 	PackageSetHash string // e.g. "sha256:…" over the sorted installed package list
+	// Patched is when updates last changed the package set (zero: unknown;
+	// the build time is then the best estimate of the patch level).
+	Patched time.Time
+	// Vulns is the vulnerability scan at build time; nil: no scan ran.
+	Vulns *Vulns
 }
 
 // signedFields lists the fields in the canonical encoding, sorted by name.
 var signedFields = func() []string {
 	f := []string{FieldProfile, FieldProfileVersion, FieldAuditPass, FieldAuditFail, FieldAuditWaived,
 		FieldAuditManual, FieldBaseImage, FieldBaseOS, FieldBaseEOL, FieldBuildTime, FieldBuilder,
-		FieldBundle, FieldPackages}
+		FieldBundle, FieldPackages, FieldPatched, FieldVulnsFeed, FieldVulnsFixable, FieldVulnsUnfixed,
+		FieldVulnsOldest, FieldVulnsOpen}
 	sort.Strings(f)
 	return f
 }()
@@ -95,6 +101,12 @@ func (r Record) fields() map[string]string {
 	if !r.BuildTime.IsZero() {
 		m[FieldBuildTime] = r.BuildTime.UTC().Format(time.RFC3339)
 	}
+	if !r.Patched.IsZero() {
+		m[FieldPatched] = r.Patched.UTC().Format(time.RFC3339)
+	}
+	if r.Vulns != nil {
+		r.Vulns.fields(m)
+	}
 	return m
 }
 
@@ -110,11 +122,19 @@ func (r Record) Validate() error {
 			return &FieldError{Field: c.name, Msg: fmt.Sprintf("must not be negative, got %d", c.n)}
 		}
 	}
+	if r.Vulns != nil {
+		if err := r.Vulns.validate(); err != nil {
+			return err
+		}
+	}
 	f := r.fields()
 	for _, name := range signedFields {
 		v := f[name]
 		if v == "" && requiredFields[name] {
 			return &FieldError{Field: name, Msg: "is required"}
+		}
+		if name == FieldVulnsOpen {
+			continue // split over several tags; validated above
 		}
 		if err := checkValue(name, v); err != nil {
 			return err
@@ -157,6 +177,9 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string {
+	if e.Field == FieldVulnsOpen {
+		return fmt.Sprintf("provenance field %q (tags %s%s-0, -1, …) %s", e.Field, TagPrefix, e.Field, e.Msg)
+	}
 	return fmt.Sprintf("provenance field %q (tag %s%s) %s", e.Field, TagPrefix, e.Field, e.Msg)
 }
 
@@ -193,5 +216,15 @@ func parseRecord(f map[string]string) (Record, error) {
 		return Record{}, &FieldError{Field: FieldBuildTime, Msg: fmt.Sprintf("must be an RFC 3339 time, got %q", f[FieldBuildTime])}
 	}
 	r.BuildTime = t.UTC()
+	if v := f[FieldPatched]; v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return Record{}, &FieldError{Field: FieldPatched, Msg: fmt.Sprintf("must be an RFC 3339 time, got %q", v)}
+		}
+		r.Patched = t.UTC()
+	}
+	if r.Vulns, err = parseVulns(f); err != nil {
+		return Record{}, err
+	}
 	return r, nil
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -55,18 +53,17 @@ func (s Signed) Tags() map[string]string {
 	}
 	tags := map[string]string{TagPrefix + FieldScheme: Scheme}
 	for _, name := range signedFields {
-		if v := f[name]; v != "" {
+		switch v := f[name]; {
+		case v == "":
+		case name == FieldVulnsOpen:
+			splitField(tags, name, v)
+		default:
 			tags[TagPrefix+name] = v
 		}
 	}
 	if s.IsSigned() {
 		tags[TagPrefix+FieldKeyID] = s.KeyID
-		sig := base64.StdEncoding.EncodeToString(s.Signature)
-		for i := 0; len(sig) > 0; i++ {
-			n := min(len(sig), MaxTagValueLen)
-			tags[TagPrefix+sigFieldPrefix+strconv.Itoa(i)] = sig[:n]
-			sig = sig[n:]
-		}
+		splitField(tags, sigField, base64.StdEncoding.EncodeToString(s.Signature))
 	}
 	return tags
 }
@@ -130,6 +127,12 @@ func Decode(tags map[string]string) (Signed, error) {
 	f := make(map[string]string, len(signedFields))
 	for _, name := range signedFields {
 		v, ok := tags[TagPrefix+name]
+		if name == FieldVulnsOpen {
+			var err error
+			if v, ok, err = joinField(tags, name); err != nil {
+				return Signed{}, err
+			}
+		}
 		if !ok {
 			if requiredFields[name] {
 				return Signed{}, &MissingTagError{Key: TagPrefix + name}
@@ -139,8 +142,13 @@ func Decode(tags map[string]string) (Signed, error) {
 		if v == "" {
 			return Signed{}, &FieldError{Field: name, Msg: "is present but empty"}
 		}
-		if err := checkValue(name, v); err != nil {
-			return Signed{}, err
+		if name == FieldVulnsOpen && strings.ContainsAny(v, "\r\n") {
+			return Signed{}, &FieldError{Field: name, Msg: "must not contain line breaks"}
+		}
+		if name != FieldVulnsOpen { // split over tags: each part is within the limit
+			if err := checkValue(name, v); err != nil {
+				return Signed{}, err
+			}
 		}
 		f[name] = v
 	}
@@ -160,7 +168,7 @@ func Decode(tags map[string]string) (Signed, error) {
 	s := Signed{Record: r, fields: f}
 
 	keyID, hasKey := tags[TagPrefix+FieldKeyID]
-	sig, err := joinSignature(tags)
+	sig, _, err := joinField(tags, sigField)
 	if err != nil {
 		return Signed{}, err
 	}
@@ -170,7 +178,7 @@ func Decode(tags map[string]string) (Signed, error) {
 	case !hasKey:
 		return Signed{}, &MissingTagError{Key: TagPrefix + FieldKeyID}
 	case sig == "":
-		return Signed{}, &MissingTagError{Key: TagPrefix + sigFieldPrefix + "0"}
+		return Signed{}, &MissingTagError{Key: TagPrefix + sigField + "-0"}
 	}
 	raw, err := base64.StdEncoding.Strict().DecodeString(sig)
 	if err != nil || len(raw) != ed25519.SignatureSize {
@@ -187,31 +195,6 @@ func sameFields(a, b map[string]string) bool {
 		}
 	}
 	return true
-}
-
-// joinSignature concatenates sig-0, sig-1, … and rejects gaps.
-func joinSignature(tags map[string]string) (string, error) {
-	var idx []int
-	for k := range tags {
-		rest, ok := strings.CutPrefix(k, TagPrefix+sigFieldPrefix)
-		if !ok {
-			continue
-		}
-		n, err := strconv.Atoi(rest)
-		if err != nil || n < 0 || strconv.Itoa(n) != rest {
-			return "", &FieldError{Field: sigFieldPrefix + rest, Msg: "is not a signature part (want sig-0, sig-1, …)"}
-		}
-		idx = append(idx, n)
-	}
-	sort.Ints(idx)
-	var b strings.Builder
-	for i, n := range idx {
-		if n != i {
-			return "", &MissingTagError{Key: TagPrefix + sigFieldPrefix + strconv.Itoa(i)}
-		}
-		b.WriteString(tags[TagPrefix+sigFieldPrefix+strconv.Itoa(n)])
-	}
-	return b.String(), nil
 }
 
 // Verify checks s against trusted keys. It returns ErrUnsigned for unsigned
