@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/vulns"
 )
 
 // Summary counts rules per status. The first five fields are the bundle
@@ -85,6 +86,27 @@ type Report struct {
 	// image builder until image cleanup.
 	BuilderException string      `json:"builder_exception,omitempty"`
 	Exclusions       []Exclusion `json:"exclusions"`
+	// Vulns is the vulnerability scan after patching (--vulns-feed).
+	Vulns *VulnGate `json:"vulns,omitempty"`
+}
+
+// VulnGate is a vulnerability scan with its build-gate verdict: the summary
+// (counts by severity, feed date, oldest missing fix) and the findings.
+type VulnGate struct {
+	vulns.Result
+	// FailOnFixable is the threshold: fixable findings at or above it fail.
+	FailOnFixable string `json:"fail_on_fixable"`
+	// Failing lists the ids ("CVE package") of the findings that fail it.
+	Failing []string `json:"failing"`
+}
+
+// NewVulnGate judges res against threshold (critical, high, medium, none).
+func NewVulnGate(res *vulns.Result, threshold string) *VulnGate {
+	g := &VulnGate{Result: *res, FailOnFixable: threshold, Failing: []string{}}
+	for _, f := range res.Failing(threshold) {
+		g.Failing = append(g.Failing, fmt.Sprintf("%s %s (%s, fixed in %s)", f.ID, f.Package, f.Severity, f.FixedVersion))
+	}
+	return g
 }
 
 // Meta is the run context New records.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/vulns"
 )
 
 // JSON writes the report as indented JSON (the bundle contract shape plus
@@ -66,6 +68,15 @@ func Text(w io.Writer, r *Report) error {
 	}
 	if r.BuilderException != "" {
 		fmt.Fprintf(b, "\nNOTE builder exception: %s\n", r.BuilderException)
+	}
+	if v := r.Vulns; v != nil {
+		fmt.Fprintln(b)
+		if err := vulns.Write(b, "text", &v.Result); err != nil {
+			return err
+		}
+		if len(v.Failing) > 0 {
+			fmt.Fprintf(b, "FAIL %d fixable finding(s) at or above %s: %s\n", len(v.Failing), v.FailOnFixable, strings.Join(v.Failing, "; "))
+		}
 	}
 	if r.Error != "" {
 		fmt.Fprintf(b, "\nERROR: %s\n", r.Error)

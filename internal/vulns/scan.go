@@ -37,6 +37,8 @@ type Summary struct {
 	Findings          int            `json:"findings"`
 	Fixable           int            `json:"fixable"`
 	BySeverity        map[string]int `json:"by_severity"`
+	// FixableBySeverity counts the fixable findings among BySeverity.
+	FixableBySeverity map[string]int `json:"fixable_by_severity"`
 	// FixedNotPresent counts CVE/package pairs the feed lists for installed
 	// packages whose installed version already contains the fix.
 	FixedNotPresent int       `json:"fixed_not_present"`
@@ -63,6 +65,7 @@ func Scan(pkgs []Package, feed *Feed, ecosystem string, now time.Time) *Result {
 		PackagesChecked:   len(pkgs),
 		AdvisoriesChecked: feed.perEcosystem[ecosystem],
 		BySeverity:        map[string]int{},
+		FixableBySeverity: map[string]int{},
 		FeedDate:          feed.Newest,
 		ScannedAt:         now,
 	}}
@@ -114,6 +117,7 @@ func Scan(pkgs []Package, feed *Feed, ecosystem string, now time.Time) *Result {
 		res.Summary.BySeverity[f.Severity]++
 		if f.Fixable {
 			res.Summary.Fixable++
+			res.Summary.FixableBySeverity[f.Severity]++
 			if f.AgeDays != nil && *f.AgeDays > res.Summary.OldestUnpatchedFixAgeDays {
 				res.Summary.OldestUnpatchedFixAgeDays = *f.AgeDays
 			}

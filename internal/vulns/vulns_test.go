@@ -127,7 +127,8 @@ func TestScanFixture(t *testing.T) {
 	}
 	s := res.Summary
 	if s.PackagesChecked != 7 || s.AdvisoriesChecked != 6 || s.Findings != 5 || s.Fixable != 4 ||
-		s.BySeverity["high"] != 4 || s.BySeverity["low"] != 1 || s.OldestUnpatchedFixAgeDays != 345 {
+		s.BySeverity["high"] != 4 || s.BySeverity["low"] != 1 || s.OldestUnpatchedFixAgeDays != 345 ||
+		s.FixableBySeverity["high"] != 4 || s.FixableBySeverity["low"] != 0 {
 		t.Errorf("summary %+v", s)
 	}
 	// glibc CVE-2023-4911 and CVE-2023-4806, perl CVE-2023-47038.

@@ -50,13 +50,15 @@ const usageText = `usage:
   harden apply    [--profile ID] [--waive RULE[=reason][,RULE…]] [--waivers FILE] [--root DIR]
                   [--report FILE] [--format text|json|junit|html] [--update all|security|none] [--no-update]
                   [--cleanup-image] [--remove-user NAME] [--builder-user NAME] [--mode auto|image|live]
+                  [--vulns-feed PATH [--fail-on-fixable critical|high|medium|none]]
   harden audit    [--profile ID] [--format text|json|junit|html] [--root DIR] [--waive …] [--report FILE]
+                  [--vulns-feed PATH [--fail-on-fixable critical|high|medium|none]]
   harden cleanup  [--root DIR] [--remove-user NAME]
   harden profiles
   harden rules    [--profile ID]
   harden vulns    --feed PATH [--root DIR] [--format text|json|junit|html] [--fail-on critical|high|medium|none]
   harden version
-exit codes: 0 all pass, 1 audit failures (vulns: fixable findings at or above --fail-on), 2 usage, 3 unsupported OS, 4 apply error (rolled back)
+exit codes: 0 all pass, 1 audit failures or fixable findings at or above --fail-on(-fixable), 2 usage, 3 unsupported OS, 4 apply error (rolled back)
 `
 
 func run(ctx context.Context, args []string, e env) int {
@@ -191,6 +193,7 @@ type common struct {
 	builderAddr                                         string
 	waivers                                             waiverFlag
 	builders                                            listFlag
+	vulns                                               vulnFlags
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -204,6 +207,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.mode, "mode", "auto", "auto, image (persistent config only) or live (also activate at runtime)")
 	fs.Var(&c.builders, "builder-user", "account whose SSH+sudo access must survive (repeatable; SUDO_USER, or root over SSH, is added)")
 	fs.StringVar(&c.builderAddr, "builder-addr", "", "client address of a root builder (default: from SSH_CONNECTION)")
+	c.vulns.register(fs)
 }
 
 type session struct {

@@ -21,6 +21,10 @@ func cmdAudit(ctx context.Context, cat *engine.Catalog, args []string, e env) (i
 	if err := parse(fs, args); err != nil {
 		return exitUsage, err
 	}
+	gate, err := c.vulns.load()
+	if err != nil {
+		return exitUsage, err
+	}
 	s, err := c.open(cat, e)
 	if err != nil {
 		return exitUsage, err
@@ -32,10 +36,15 @@ func cmdAudit(ctx context.Context, cat *engine.Catalog, args []string, e env) (i
 		ps.Note = err.Error()
 	}
 	rep := report.New(s.meta("audit", start, ps), results)
+	if gate != nil {
+		if rep.Vulns, err = gate.scan(s.target.Root(), e.now()); err != nil {
+			return exitApplyError, err
+		}
+	}
 	if err := emit(rep, &c, e); err != nil {
 		return exitApplyError, err
 	}
-	if rep.Failed() {
+	if failed := sayFailing(e.stderr, "audit", rep.Vulns); rep.Failed() || failed {
 		return exitFailures, nil
 	}
 	return exitOK, nil
@@ -64,6 +73,10 @@ func cmdApply(ctx context.Context, cat *engine.Catalog, args []string, e env) (i
 	}
 	if len(removeUsers) > 0 && !cleanup {
 		return exitUsage, usagef("--remove-user needs --cleanup-image")
+	}
+	gate, err := c.vulns.load()
+	if err != nil {
+		return exitUsage, err
 	}
 	s, err := c.open(cat, e)
 	if err != nil {
@@ -109,6 +122,13 @@ func cmdApply(ctx context.Context, cat *engine.Catalog, args []string, e env) (i
 			code = exitApplyError
 		}
 	}
+	// The scan follows patching and hardening, so it sees what the image ships.
+	if code == exitOK && gate != nil {
+		if rep.Vulns, err = gate.scan(s.target.Root(), e.now()); err != nil {
+			rep.Error = err.Error()
+			code = exitApplyError
+		}
+	}
 	if code == exitOK && !cleanup {
 		note, files, err := protectBuilder(ctx, s)
 		ch.Files = mergeSorted(ch.Files, files)
@@ -132,7 +152,7 @@ func cmdApply(ctx context.Context, cat *engine.Catalog, args []string, e env) (i
 	if code != exitOK {
 		return code, errors.New(rep.Error)
 	}
-	if rep.Failed() {
+	if failed := sayFailing(e.stderr, "apply", rep.Vulns); rep.Failed() || failed {
 		return exitFailures, nil
 	}
 	return exitOK, nil

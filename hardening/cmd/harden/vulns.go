@@ -1,10 +1,14 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"time"
 
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/report"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/vulns"
 )
 
@@ -45,11 +49,10 @@ func cmdVulns(args []string, e env) (int, error) {
 	if err != nil {
 		return exitUsage, usagef("--feed: %v", err)
 	}
-	pkgs, err := vulns.ReadInstalled(root)
+	res, err := scanRoot(root, f, ecosystem, e.now())
 	if err != nil {
-		return exitApplyError, fmt.Errorf("%s: %w", filepath.Clean(root), err)
+		return exitApplyError, err
 	}
-	res := vulns.Scan(pkgs, f, ecosystem, e.now())
 	if err := vulns.Write(e.stdout, format, res); err != nil {
 		return exitApplyError, err
 	}
@@ -58,4 +61,74 @@ func cmdVulns(args []string, e env) (int, error) {
 		return exitFailures, nil
 	}
 	return exitOK, nil
+}
+
+func scanRoot(root string, f *vulns.Feed, ecosystem string, now time.Time) (*vulns.Result, error) {
+	pkgs, err := vulns.ReadInstalled(root)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Clean(root), err)
+	}
+	return vulns.Scan(pkgs, f, ecosystem, now), nil
+}
+
+// vulnFlags is the vulnerability gate of apply and audit: a scan of the
+// target against a local feed, after patching.
+type vulnFlags struct {
+	feed, failOn string
+}
+
+func (v *vulnFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&v.feed, "vulns-feed", "", "after patching, scan the installed packages against this OSV feed (.json file, directory or .zip)")
+	fs.StringVar(&v.failOn, "fail-on-fixable", "", "with --vulns-feed: exit 1 on a fixable finding at or above critical, high (default), medium, or none")
+}
+
+// vulnGate is a loaded feed and its threshold.
+type vulnGate struct {
+	feed      *vulns.Feed
+	threshold string
+}
+
+// load validates the flags and loads the feed, so that a bad feed stops the
+// run before anything on the target changes. It returns nil without a feed.
+func (v *vulnFlags) load() (*vulnGate, error) {
+	if v.feed == "" {
+		if v.failOn != "" {
+			return nil, usagef("--fail-on-fixable needs --vulns-feed (the OSV feed to scan against)")
+		}
+		return nil, nil
+	}
+	threshold, err := vulns.ParseThreshold(orDefault(v.failOn, vulns.SeverityHigh))
+	if err != nil {
+		return nil, usagef("--fail-on-fixable: %v", err)
+	}
+	f, err := vulns.LoadFeed(v.feed)
+	if err != nil {
+		return nil, usagef("--vulns-feed: %v", err)
+	}
+	return &vulnGate{feed: f, threshold: threshold}, nil
+}
+
+// scan runs the gate on root; ecosystem comes from its os-release.
+func (g *vulnGate) scan(root string, now time.Time) (*report.VulnGate, error) {
+	eco, err := vulns.DetectEcosystem(root)
+	if err != nil {
+		return nil, fmt.Errorf("vulnerability scan: %w", err)
+	}
+	res, err := scanRoot(root, g.feed, eco, now)
+	if err != nil {
+		return nil, fmt.Errorf("vulnerability scan: %w", err)
+	}
+	return report.NewVulnGate(res, g.threshold), nil
+}
+
+// sayFailing tells why the gate failed; it reports whether it did.
+func sayFailing(w io.Writer, cmd string, g *report.VulnGate) bool {
+	if g == nil || len(g.Failing) == 0 {
+		return false
+	}
+	fmt.Fprintf(w, "harden %s: %d fixable finding(s) at or above %s:\n", cmd, len(g.Failing), g.FailOnFixable)
+	for _, f := range g.Failing {
+		fmt.Fprintln(w, "  "+f)
+	}
+	return true
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +105,117 @@ func TestVulnsJUnitAndHTML(t *testing.T) {
 	_, out, _ = runVulns(t, "--feed", vulnsFeed, "--root", vulnsRoot, "--format", "html", "--fail-on", "none")
 	if !strings.HasPrefix(out, "<!DOCTYPE html>") || !strings.Contains(out, "<td>CVE-2023-5363</td>") {
 		t.Fatalf("html:\n%s", out)
+	}
+}
+
+// gateRoot is the CLI fixture root with the vulnerable packages of the vulns
+// test root installed as well.
+func gateRoot(t *testing.T) string {
+	t.Helper()
+	root := fixtureRoot(t)
+	vuln, err := os.ReadFile(filepath.Join(vulnsRoot, "var/lib/dpkg/status"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := filepath.Join(root, "var/lib/dpkg/status")
+	own, err := os.ReadFile(status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(status, append(append(own, '\n'), vuln...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+type gateReport struct {
+	Summary map[string]int `json:"summary"`
+	Vulns   *struct {
+		Summary struct {
+			Fixable           int            `json:"fixable"`
+			FixableBySeverity map[string]int `json:"fixable_by_severity"`
+			FeedDate          time.Time      `json:"feed_date"`
+			Oldest            int            `json:"oldest_unpatched_fix_age_days"`
+		} `json:"summary"`
+		Findings []struct{ ID string } `json:"findings"`
+		FailOn   string                `json:"fail_on_fixable"`
+		Failing  []string              `json:"failing"`
+	} `json:"vulns"`
+}
+
+func TestApplyAndAuditVulnerabilityGate(t *testing.T) {
+	tests := []struct {
+		name     string
+		cmd      string
+		args     []string
+		code     int
+		failing  int
+		wantErr  string // substring of stderr
+		noReport bool
+	}{
+		{"apply fails on high", "apply", []string{"--fail-on-fixable", "high"}, exitFailures, 4, "CVE-2023-5363 openssl (high, fixed in 3.0.11-1~deb12u2)", false},
+		{"apply default threshold is high", "apply", nil, exitFailures, 4, "4 fixable finding(s) at or above high", false},
+		{"apply passes on critical", "apply", []string{"--fail-on-fixable", "critical"}, exitOK, 0, "", false},
+		{"audit fails on medium", "audit", []string{"--fail-on-fixable", "medium"}, exitFailures, 4, "harden audit: 4 fixable", false},
+		{"bad threshold", "apply", []string{"--fail-on-fixable", "severe"}, exitUsage, 0, "--fail-on-fixable", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := gateRoot(t)
+			args := append([]string{tt.cmd, "--root", root, "--format", "json", "--vulns-feed", vulnsFeed}, tt.args...)
+			if tt.cmd == "apply" {
+				args = append(args, "--no-update")
+			}
+			if tt.cmd == "audit" {
+				// Audit the hardened state, so only the scan can fail it.
+				if code, _, stderr := runCLI(t, "apply", "--root", root, "--no-update"); code != exitOK {
+					t.Fatalf("apply: %d %s", code, stderr)
+				}
+			}
+			code, out, stderr := runCLI(t, args...)
+			if code != tt.code || !strings.Contains(stderr, tt.wantErr) {
+				t.Fatalf("exit %d (want %d)\nstderr:\n%s", code, tt.code, stderr)
+			}
+			if tt.noReport {
+				if out != "" {
+					t.Fatalf("usage error still produced a report:\n%s", out)
+				}
+				return
+			}
+			var r gateReport
+			if err := json.Unmarshal([]byte(out), &r); err != nil || r.Vulns == nil {
+				t.Fatalf("report without vulns (%v):\n%s", err, out)
+			}
+			v := r.Vulns
+			if len(v.Failing) != tt.failing || v.Summary.Fixable != 4 || v.Summary.FixableBySeverity["high"] != 4 ||
+				len(v.Findings) != 5 || v.Summary.FeedDate.Format(time.DateOnly) != "2024-09-02" || v.Summary.Oldest < 345 {
+				t.Fatalf("vulns section %+v", v)
+			}
+		})
+	}
+}
+
+func TestVulnerabilityGateFlagErrors(t *testing.T) {
+	root := gateRoot(t)
+	before, _ := os.ReadFile(filepath.Join(root, "var/lib/dpkg/status"))
+	for _, tt := range []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"--fail-on-fixable", "high"}, "--fail-on-fixable needs --vulns-feed"},
+		{[]string{"--vulns-feed", "/nonexistent/osv.zip"}, "--vulns-feed: load feed"},
+	} {
+		code, _, stderr := runCLI(t, append([]string{"apply", "--root", root, "--no-update"}, tt.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, tt.wantErr) {
+			t.Fatalf("%v: exit %d stderr %s", tt.args, code, stderr)
+		}
+	}
+	// A bad feed stops apply before it changes anything (telnet stays).
+	if after, _ := os.ReadFile(filepath.Join(root, "var/lib/dpkg/status")); string(after) != string(before) {
+		t.Fatal("apply changed the target although its flags were invalid")
+	}
+	code, out, _ := runCLI(t, "apply", "--root", root, "--no-update", "--vulns-feed", vulnsFeed, "--fail-on-fixable", "none")
+	if code != exitOK || !strings.Contains(out, "CVE-2023-6246") || !strings.Contains(out, "feed date 2024-09-02") {
+		t.Fatalf("text report: exit %d\n%s", code, out)
 	}
 }
