@@ -3,13 +3,21 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
+	"regexp"
+	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/fleet"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
@@ -19,25 +27,19 @@ var (
 )
 
 // fleetReportDataSource is data "hardened_fleet_report": every instance of
-// the region grouped by the support status of the image it runs.
+// one or more regions grouped by the support status of the image it runs.
+// The report itself is internal/fleet's, shared with the hardened-report CLI.
 type fleetReportDataSource struct{ data *providerData }
 
-// Fleet groups, in report order. An instance is in exactly one group: its
-// lifecycle phase decides first; a supported image the policy still rejects
-// (not hardened, OS not allowed, too old) is "unapproved".
-const (
-	groupEOL         = "eol"
-	groupApproaching = "approaching_eol"
-	groupExtended    = "extended"
-	groupUnknown     = "unknown"
-	groupUnapproved  = "unapproved"
-	groupOK          = "ok"
-)
-
 type fleetReportModel struct {
-	Region    types.String      `tfsdk:"region"`
-	Counts    *fleetCountsModel `tfsdk:"counts"`
-	Instances []fleetRowModel   `tfsdk:"instances"`
+	Region     types.String      `tfsdk:"region"`
+	Regions    types.List        `tfsdk:"regions"`
+	AllRegions types.Bool        `tfsdk:"all_regions"`
+	Counts     *fleetCountsModel `tfsdk:"counts"`
+	ByRegion   types.Map         `tfsdk:"by_region"`
+	Groups     types.Map         `tfsdk:"groups"`
+	Instances  []fleetRowModel   `tfsdk:"instances"`
+	Images     []fleetImageModel `tfsdk:"images"`
 }
 
 type fleetCountsModel struct {
@@ -50,12 +52,8 @@ type fleetCountsModel struct {
 	OK          types.Int64 `tfsdk:"ok"`
 }
 
-type fleetRowModel struct {
-	InstanceID types.String `tfsdk:"instance_id"`
-	Name       types.String `tfsdk:"name"`
-	State      types.String `tfsdk:"state"`
-	Zone       types.String `tfsdk:"zone"`
-	ImageID    types.String `tfsdk:"image_id"`
+// fleetFindingModel is the judgement shared by instance and image rows.
+type fleetFindingModel struct {
 	OsName     types.String `tfsdk:"os_name"`
 	Group      types.String `tfsdk:"group"`
 	Phase      types.String `tfsdk:"phase"`
@@ -64,6 +62,27 @@ type fleetRowModel struct {
 	Successor  types.String `tfsdk:"recommended"`
 	Allowed    types.Bool   `tfsdk:"allowed"`
 	Reasons    types.List   `tfsdk:"reasons"`
+	Provenance types.String `tfsdk:"provenance"`
+}
+
+type fleetRowModel struct {
+	Region     types.String `tfsdk:"region"`
+	InstanceID types.String `tfsdk:"instance_id"`
+	Name       types.String `tfsdk:"name"`
+	State      types.String `tfsdk:"state"`
+	Zone       types.String `tfsdk:"zone"`
+	ImageID    types.String `tfsdk:"image_id"`
+	fleetFindingModel
+}
+
+type fleetImageModel struct {
+	Region      types.String `tfsdk:"region"`
+	ImageID     types.String `tfsdk:"image_id"`
+	Name        types.String `tfsdk:"name"`
+	Type        types.String `tfsdk:"type"`
+	Missing     types.Bool   `tfsdk:"missing"`
+	InstanceIDs types.List   `tfsdk:"instance_ids"`
+	fleetFindingModel
 }
 
 func (r *fleetReportDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -77,13 +96,42 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	str := func(d string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: d}
 	}
+	finding := func(attrs map[string]schema.Attribute) map[string]schema.Attribute {
+		for k, v := range map[string]schema.Attribute{
+			"os_name": str("`OsName` judged (the image's; the instance's own when the image is gone)."),
+			"group":   str("Report group (see above)."), "phase": str("Lifecycle phase of the OS."),
+			"eol_date":    str("End of standard support (`YYYY-MM-DD`); empty when unknown."),
+			"days_to_eol": num("Days until end of standard support; null when unknown."),
+			"recommended": str("Supported release to move to; empty when the OS is plainly supported or none is known."),
+			"allowed":     schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image policy allows the image."},
+			"reasons":     schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Policy findings."},
+			"provenance": str("Hardening provenance: `none`, `verified: <profile>, audit <pass> pass / <fail> fail, key <id>` or " +
+				"`unverified: <why>`."),
+		} {
+			attrs[k] = v
+		}
+		return attrs
+	}
+	regionsPath, allPath, regionPath := path.MatchRoot("regions"), path.MatchRoot("all_regions"), path.MatchRoot("region")
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Every CVM instance of a region, grouped by the support status of its image: `eol`, `approaching_eol`, " +
-			"`extended`, `unknown`, `unapproved` (supported OS, but the image policy rejects the image) and `ok`. Images are " +
-			"described in batches of up to 100 ids; instances whose image was deleted are judged by their own `OsName`.",
+		MarkdownDescription: "Every CVM instance of one or more regions and every image they run, grouped by the support status " +
+			"of the image: `eol`, `extended`, `unknown`, `unapproved` (supported OS, but the image policy rejects the image), " +
+			"`approaching_eol` and `ok`, each with the release to move to. Per region, instances are read 100 per call and " +
+			"their images described in batches of up to 100 distinct ids; instances whose image was deleted are judged by " +
+			"their own `OsName`. The `hardened-report` CLI prints the same report.",
 		Attributes: map[string]schema.Attribute{
-			"region": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "Region to report on. Default: the provider's region."},
-			"counts": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Number of instances per group.",
+			"region": schema.StringAttribute{Optional: true, Computed: true,
+				MarkdownDescription: "One region to report on. Default: the provider's region. Null when `regions` or `all_regions` is set.",
+				Validators:          []validator.String{stringvalidator.ConflictsWith(regionsPath, allPath)}},
+			"regions": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Regions to report on, e.g. `[\"ap-guangzhou\", \"ap-shanghai\"]`. Computed: the regions reported.",
+				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(),
+					listvalidator.ValueStringsAre(stringvalidator.RegexMatches(regionNameRE, "must be a region name such as ap-guangzhou")),
+					listvalidator.ConflictsWith(regionPath, allPath)}},
+			"all_regions": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Report on every region the account can use (`DescribeRegions`).",
+				Validators:          []validator.Bool{boolvalidator.ConflictsWith(regionPath, regionsPath)}},
+			"counts": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Number of instances per group, over all regions.",
 				Attributes: map[string]schema.Attribute{
 					"total": num("All instances."), "eol": num("On an OS past all support."),
 					"approaching_eol": num("On an OS whose standard support ends within `warn_before_eol_days`."),
@@ -92,17 +140,23 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 					"unapproved":      num("On a supported OS but an image the policy rejects."),
 					"ok":              num("On an approved image."),
 				}},
-			"instances": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "One row per instance, ordered by group then instance id.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"instance_id": str("Instance id."), "name": str("Instance name."), "state": str("Instance state."),
-					"zone": str("Availability zone."), "image_id": str("Image the instance runs."), "os_name": str("Its `OsName`."),
-					"group": str("Report group (see above)."), "phase": str("Lifecycle phase of the OS."),
-					"eol_date":    str("End of standard support (`YYYY-MM-DD`); empty when unknown."),
-					"days_to_eol": num("Days until end of standard support; null when unknown."),
-					"recommended": str("Supported release to move to; empty when the OS is plainly supported or none is known."),
-					"allowed":     schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image policy allows the image."},
-					"reasons":     schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Policy findings."},
-				}}},
+			"by_region": schema.MapAttribute{Computed: true, ElementType: types.Int64Type, MarkdownDescription: "Number of instances per region."},
+			"groups": schema.MapAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+				MarkdownDescription: "Instance ids per group (every group is present, possibly empty), e.g. `groups[\"eol\"]`."},
+			"instances": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "One row per instance, ordered by group, region, instance id.",
+				NestedObject: schema.NestedAttributeObject{Attributes: finding(map[string]schema.Attribute{
+					"region": str("Region of the instance."), "instance_id": str("Instance id."), "name": str("Instance name."),
+					"state": str("Instance state."), "zone": str("Availability zone."), "image_id": str("Image the instance runs."),
+				})}},
+			"images": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "One row per distinct image (per region) the instances run, ordered by group, region, image id.",
+				NestedObject: schema.NestedAttributeObject{Attributes: finding(map[string]schema.Attribute{
+					"region": str("Region of the image."), "image_id": str("Image id."), "name": str("Image name; empty when the image is gone."),
+					"type":    str("`PUBLIC_IMAGE`, `PRIVATE_IMAGE`, `SHARED_IMAGE` or `MARKET_IMAGE`; empty when the image is gone."),
+					"missing": schema.BoolAttribute{Computed: true, MarkdownDescription: "The image no longer exists."},
+					"instance_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+						MarkdownDescription: "Instances running the image."},
+				})}},
 		},
 	}
 }
@@ -119,91 +173,113 @@ func (r *fleetReportDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := clientFor(ctx, r.data, m.Region.ValueString(), &resp.Diagnostics)
-	if c == nil {
+	var regions []string
+	resp.Diagnostics.Append(m.Regions.ElementsAs(ctx, &regions, false)...)
+	multi := len(regions) > 0 || m.AllRegions.ValueBool()
+	base := clientFor(ctx, r.data, m.Region.ValueString(), &resp.Diagnostics)
+	if base == nil {
 		return
 	}
-	rows, counts, err := r.data.fleet(ctx, c)
+	if m.AllRegions.ValueBool() {
+		var err error
+		if regions, err = base.ListRegions(ctx); err != nil {
+			addFleetError(&resp.Diagnostics, []string{base.Region()}, err)
+			return
+		}
+	}
+	if len(regions) == 0 {
+		regions = []string{base.Region()}
+	}
+	var sources []fleet.Source
+	for _, region := range regions {
+		c := clientFor(ctx, r.data, region, &resp.Diagnostics)
+		if c == nil {
+			return
+		}
+		sources = append(sources, c)
+	}
+	pol := r.data.enginePolicy(policyOverrides{})
+	rep, err := fleet.Collect(ctx, sources, fleet.Options{Judge: func(ctx context.Context, img tencent.Image, osName string) fleet.Verdict {
+		v := r.data.judgeOS(ctx, img, osName, img.Platform, pol)
+		return fleet.Verdict{Status: v.Status, Prov: v.Prov, Decision: v.Decision}
+	}})
 	if err != nil {
-		resp.Diagnostics.AddError("Fleet report", err.Error())
+		addFleetError(&resp.Diagnostics, regions, err)
 		return
 	}
-	m.Region, m.Instances, m.Counts = types.StringValue(c.Region()), rows, counts
+	fleetModel(&m, rep, multi)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func (d *providerData) fleet(ctx context.Context, c *tencent.Client) ([]fleetRowModel, *fleetCountsModel, error) {
-	insts, err := c.ListInstances(ctx, nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("list instances in %s: %w", c.Region(), err)
+// fleetModel fills the computed attributes from rep.
+func fleetModel(m *fleetReportModel, rep *fleet.Report, multi bool) {
+	m.Region = types.StringNull()
+	if !multi {
+		m.Region = types.StringValue(rep.Regions[0])
 	}
-	seen := map[string]bool{}
-	var ids []string
-	for _, in := range insts {
-		if in.ImageID != "" && !seen[in.ImageID] {
-			seen[in.ImageID] = true
-			ids = append(ids, in.ImageID)
-		}
+	m.Regions = stringList(rep.Regions)
+	n := rep.Counts.ByGroup
+	m.Counts = &fleetCountsModel{
+		Total: types.Int64Value(int64(rep.Counts.Total)), EOL: int64Of(n[fleet.GroupEOL]), Approaching: int64Of(n[fleet.GroupApproaching]),
+		Extended: int64Of(n[fleet.GroupExtended]), Unknown: int64Of(n[fleet.GroupUnknown]),
+		Unapproved: int64Of(n[fleet.GroupUnapproved]), OK: int64Of(n[fleet.GroupOK]),
 	}
-	images, err := c.DescribeImagesByID(ctx, ids)
-	if err != nil {
-		return nil, nil, fmt.Errorf("describe the images of %d instances in %s: %w", len(insts), c.Region(), err)
+	byRegion := map[string]attr.Value{}
+	for region, c := range rep.Counts.ByRegion {
+		byRegion[region] = int64Of(c)
 	}
-	pol := d.enginePolicy(policyOverrides{})
-	n := map[string]int64{}
-	rows := make([]fleetRowModel, 0, len(insts))
-	for _, in := range insts {
-		img, ok := images[in.ImageID]
-		if !ok {
-			img = tencent.Image{ID: in.ImageID, OsName: in.OsName}
-		}
-		v := d.judgeOS(ctx, img, firstNonEmpty(img.OsName, in.OsName), img.Platform, pol)
-		g := groupOf(v)
-		n[g]++
-		var reasons []string
-		for _, r := range v.Decision.Reasons {
-			reasons = append(reasons, r.Message)
-		}
-		rows = append(rows, fleetRowModel{
-			InstanceID: types.StringValue(in.ID), Name: types.StringValue(in.Name), State: types.StringValue(in.State),
-			Zone: types.StringValue(in.Zone), ImageID: types.StringValue(in.ImageID), OsName: types.StringValue(firstNonEmpty(img.OsName, in.OsName)),
-			Group: types.StringValue(g), Phase: types.StringValue(string(v.Status.Phase)),
-			EOLDate: types.StringValue(lifecycle.FormatDate(v.Status.Release.EOLStandard)), DaysToEOL: intPtr(v.Status.DaysToEOL),
-			Successor: types.StringValue(v.Status.Recommended), Allowed: types.BoolValue(v.Decision.Allowed), Reasons: stringList(reasons),
+	m.ByRegion = types.MapValueMust(types.Int64Type, byRegion)
+	groups := map[string][]string{}
+	for _, g := range fleet.Groups() {
+		groups[g] = []string{}
+	}
+	m.Instances = make([]fleetRowModel, 0, len(rep.Instances))
+	for _, in := range rep.Instances {
+		groups[in.Group] = append(groups[in.Group], in.ID)
+		m.Instances = append(m.Instances, fleetRowModel{
+			Region: types.StringValue(in.Region), InstanceID: types.StringValue(in.ID), Name: types.StringValue(in.Name),
+			State: types.StringValue(in.State), Zone: types.StringValue(in.Zone), ImageID: types.StringValue(in.ImageID),
+			fleetFindingModel: findingModel(in.Finding),
 		})
 	}
-	order := map[string]int{groupEOL: 0, groupExtended: 1, groupUnknown: 2, groupUnapproved: 3, groupApproaching: 4, groupOK: 5}
-	sort.SliceStable(rows, func(i, j int) bool {
-		gi, gj := order[rows[i].Group.ValueString()], order[rows[j].Group.ValueString()]
-		if gi != gj {
-			return gi < gj
-		}
-		return rows[i].InstanceID.ValueString() < rows[j].InstanceID.ValueString()
-	})
-	counts := &fleetCountsModel{
-		Total: types.Int64Value(int64(len(insts))), EOL: types.Int64Value(n[groupEOL]), Approaching: types.Int64Value(n[groupApproaching]),
-		Extended: types.Int64Value(n[groupExtended]), Unknown: types.Int64Value(n[groupUnknown]),
-		Unapproved: types.Int64Value(n[groupUnapproved]), OK: types.Int64Value(n[groupOK]),
+	gv := map[string]attr.Value{}
+	for g, ids := range groups {
+		gv[g] = stringList(ids)
 	}
-	return rows, counts, nil
+	m.Groups = types.MapValueMust(types.ListType{ElemType: types.StringType}, gv)
+	m.Images = make([]fleetImageModel, 0, len(rep.Images))
+	for _, img := range rep.Images {
+		m.Images = append(m.Images, fleetImageModel{
+			Region: types.StringValue(img.Region), ImageID: types.StringValue(img.ID), Name: types.StringValue(img.Name),
+			Type: types.StringValue(img.Type), Missing: types.BoolValue(img.Missing), InstanceIDs: stringList(img.Instances),
+			fleetFindingModel: findingModel(img.Finding),
+		})
+	}
 }
 
-func groupOf(v verdict) string {
-	switch v.Status.Phase {
-	case lifecycle.PhaseEOL:
-		return groupEOL
-	case lifecycle.PhaseExtended:
-		return groupExtended
-	case lifecycle.PhaseUnknown:
-		return groupUnknown
+func findingModel(f fleet.Finding) fleetFindingModel {
+	return fleetFindingModel{
+		OsName: types.StringValue(f.OsName), Group: types.StringValue(f.Group), Phase: types.StringValue(f.Phase),
+		EOLDate: types.StringValue(f.EOLDate), DaysToEOL: intPtr(f.DaysToEOL), Successor: types.StringValue(f.Successor),
+		Allowed: types.BoolValue(f.Allowed), Reasons: stringList(f.Reasons), Provenance: types.StringValue(f.Provenance),
 	}
-	if !v.Decision.Allowed {
-		return groupUnapproved
+}
+
+func int64Of(n int) types.Int64 { return types.Int64Value(int64(n)) }
+
+// regionNameRE is the shape of a Tencent Cloud region name (ap-guangzhou,
+// na-siliconvalley, eu-frankfurt); the API itself says UnsupportedRegion for
+// a well-formed name it does not serve.
+var regionNameRE = regexp.MustCompile(`^[a-z]{2,4}-[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// addFleetError titles a failed report by its cause (credentials, region)
+// so the fix is named; other failures keep the plain title.
+func addFleetError(diags *diag.Diagnostics, regions []string, err error) {
+	title, fix := causeText(tencent.CauseOf(err), strings.Join(regions, ", "))
+	if title == "" || title == "Image lookup failed" {
+		title = "Fleet report failed"
 	}
-	if v.Status.Phase == lifecycle.PhaseApproachingEOL {
-		return groupApproaching
-	}
-	return groupOK
+	diags.AddError(title, fmt.Sprintf("Reading the fleet of %s failed: %v.%s", strings.Join(regions, ", "), err, fix))
 }
 
 func firstNonEmpty(s ...string) string {

@@ -54,6 +54,14 @@ func (c *Client) GetInstance(ctx context.Context, id string) (Instance, error) {
 
 // ListInstances returns every instance matching filters, following pagination to the end.
 func (c *Client) ListInstances(ctx context.Context, filters []Filter) ([]Instance, error) {
+	return c.ListInstancesProgress(ctx, filters, nil)
+}
+
+// ListInstancesProgress is ListInstances that calls progress (when not nil)
+// after every page with the instances read so far and the total the API
+// reports, so a CLI paging through thousands of instances can show how far
+// it got.
+func (c *Client) ListInstancesProgress(ctx context.Context, filters []Filter, progress func(read, total int)) ([]Instance, error) {
 	var out []Instance
 	for offset := int64(0); ; {
 		var n int
@@ -81,6 +89,9 @@ func (c *Client) ListInstances(ctx context.Context, filters []Filter) ([]Instanc
 			return nil, fmt.Errorf("list instances in %s (offset %d): %w", c.region, offset, err)
 		}
 		offset += int64(n)
+		if progress != nil {
+			progress(len(out), int(total))
+		}
 		if n == 0 || offset >= total {
 			return out, nil
 		}
