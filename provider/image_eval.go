@@ -29,7 +29,7 @@ func (d *providerData) enginePolicy(ov policyOverrides) policy.Policy {
 	ip := d.images
 	p := policy.Policy{
 		Mode: policy.Mode(ip.Mode), Lifecycle: ip.Lifecycle, RequireHardened: ip.RequireHardened,
-		Trusted: ip.Ring, MaxImageAgeDays: ip.MaxImageAgeDays,
+		Trusted: ip.Ring, MaxImageAgeDays: ip.MaxImageAgeDays, AllowNonLTS: ip.AllowNonLTS,
 	}
 	if v := ov.Mode; !v.IsNull() && !v.IsUnknown() {
 		p.Mode = policy.Mode(v.ValueString())

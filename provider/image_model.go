@@ -121,7 +121,7 @@ func imageInfoAttributes() map[string]schema.Attribute {
 				"allowed":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the policy allows the image (a valid exception counts)."},
 				"severity": str("How the finding is reported: `none`, `info` (audit mode), `warning` or `error`."),
 				"codes": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-					MarkdownDescription: "Reason codes: `eol`, `extended_support`, `unknown_os`, `approaching_eol`, `os_not_allowed`, `not_hardened`, `provenance_invalid`, `untrusted_key`, `image_too_old`, `exception`, `exception_expired`."},
+					MarkdownDescription: "Reason codes: `eol`, `extended_support`, `unknown_os`, `approaching_eol`, `os_not_allowed`, `not_hardened`, `provenance_invalid`, `untrusted_key`, `image_too_old`, `non_lts`, `exception`, `exception_expired`."},
 				"messages": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "One message per reason, naming the image, OS, date and successor."},
 			}},
 	}

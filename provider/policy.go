@@ -22,6 +22,7 @@ type imagePolicy struct {
 	TrustedKeys     []ed25519.PublicKey
 	Ring            *provenance.KeyRing // TrustedKeys, ready for provenance.VerifyTags
 	MaxImageAgeDays int                 // 0: no limit
+	AllowNonLTS     bool                // interim releases approved while supported
 	AllowedOS       []osSelector        // empty: every OS
 	Exceptions      []imageException
 }
@@ -70,6 +71,7 @@ func policyFrom(cfg providerModel, exceptions []exceptionModel, lp lifecycle.Pol
 		p.Mode = v.ValueString()
 	}
 	p.RequireHardened = cfg.RequireHardened.ValueBool()
+	p.AllowNonLTS = cfg.AllowNonLTS.ValueBool()
 	if v := cfg.MaxImageAgeDays; !v.IsNull() && !v.IsUnknown() {
 		p.MaxImageAgeDays = int(v.ValueInt64())
 	}

@@ -32,6 +32,7 @@ var policyModes = []string{"enforce", "warn", "audit"}
 type providerModel struct {
 	WarnBeforeEOLDays    types.Int64  `tfsdk:"warn_before_eol_days"`
 	AllowExtendedSupport types.Bool   `tfsdk:"allow_extended_support"`
+	AllowNonLTS          types.Bool   `tfsdk:"allow_non_lts"`
 	RequireHardened      types.Bool   `tfsdk:"require_hardened"`
 	TrustedKeys          types.List   `tfsdk:"trusted_keys"`
 	MaxImageAgeDays      types.Int64  `tfsdk:"max_image_age_days"`
@@ -87,6 +88,13 @@ func (p *hardenedProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional: true,
 				MarkdownDescription: "Whether a release that only has extended support left (Ubuntu Pro/ESM, Debian LTS, " +
 					"Windows ESU) counts as supported. Default `false`.",
+			},
+			"allow_non_lts": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Whether images of releases that are not long-term-support releases (Ubuntu interim releases such as " +
+					"23.10, 24.10, 25.04, 25.10; CentOS Stream) are approved while they are supported. Default `false`: they are refused " +
+					"(finding `non_lts`) even while in support, because their support ends within months. A release added through " +
+					"`lifecycle_overrides` counts as LTS only with `lts = true`.",
 			},
 			"require_hardened": schema.BoolAttribute{
 				Optional:            true,

@@ -13,6 +13,10 @@ provider "hardened" {
   # Ubuntu Pro/ESM, Debian LTS and Windows ESU do not count as supported.
   allow_extended_support = false
 
+  # Interim releases (Ubuntu 25.10, CentOS Stream) are refused even while
+  # supported: their support ends within months.
+  allow_non_lts = false
+
   mode = "enforce"
 
   allowed_os = ["debian 13", "ubuntu 24.04", "rocky 9", "tencentos 3"]

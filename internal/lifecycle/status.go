@@ -57,6 +57,11 @@ type Status struct {
 	// successor is itself near or past its end (Ubuntu 18.04 -> 22.04 ->
 	// 24.04).
 	Recommended string
+	// RecommendedLTS is, for a release that is not LTS, the first LTS
+	// release along its successor chain that is supported today, or "". A
+	// policy refusing non-LTS releases names it as the way forward; the
+	// direct successor of an interim release may itself be interim.
+	RecommendedLTS string
 	// Release is what the status was computed for (zero when unknown).
 	Release Release
 }
@@ -158,6 +163,11 @@ func (c *Catalog) Evaluate(r Release, today time.Time, p Policy) Status {
 			s.Recommended = rec.Family + " " + rec.Version
 		}
 	}
+	if r.Family != "" && !r.LTS {
+		if rec, ok := c.recommend(r, today, p, true); ok {
+			s.RecommendedLTS = rec.Family + " " + rec.Version
+		}
+	}
 	return s
 }
 
@@ -168,6 +178,11 @@ func (c *Catalog) Evaluate(r Release, today time.Time, p Policy) Status {
 // guards against successor cycles (a user override can create one) without
 // allocating on this per-image path.
 func (c *Catalog) Recommend(r Release, today time.Time, p Policy) (Release, bool) {
+	return c.recommend(r, today, p, false)
+}
+
+// recommend is Recommend, skipping releases that are not LTS when ltsOnly.
+func (c *Catalog) recommend(r Release, today time.Time, p Policy, ltsOnly bool) (Release, bool) {
 	const maxSteps = 16 // real chains are 1-3 long
 	var fallback Release
 	found := false
@@ -181,6 +196,10 @@ func (c *Catalog) Recommend(r Release, today time.Time, p Policy) (Release, bool
 		if !ok {
 			break
 		}
+		next = cand.Successor
+		if ltsOnly && !cand.LTS {
+			continue
+		}
 		ph, supported := phaseOf(cand, Day(today), p)
 		if ph == PhaseSupported {
 			return cand, true
@@ -188,7 +207,6 @@ func (c *Catalog) Recommend(r Release, today time.Time, p Policy) (Release, bool
 		if supported && !found {
 			fallback, found = cand, true
 		}
-		next = cand.Successor
 	}
 	return fallback, found
 }

@@ -169,6 +169,20 @@ func TestEvaluateRecommends(t *testing.T) {
 			t.Errorf("%s %s: recommended %q, want %q", tt.family, tt.version, got, tt.recommended)
 		}
 	}
+	// Non-LTS releases also name the first supported LTS release of their
+	// chain; interim steps are skipped, LTS releases get none.
+	lts := []struct{ family, version, want string }{
+		{"ubuntu", "25.10", "ubuntu 26.04"},
+		{"ubuntu", "23.10", "ubuntu 24.04"}, // its direct successor is LTS and supported
+		{"centos-stream", "9", ""},          // its chain has no LTS release
+		{"ubuntu", "24.04", ""},             // LTS itself
+	}
+	for _, tt := range lts {
+		r, _ := c.Lookup(tt.family, tt.version)
+		if got := c.Evaluate(r, today, DefaultPolicy()).RecommendedLTS; got != tt.want {
+			t.Errorf("%s %s: recommended LTS %q, want %q", tt.family, tt.version, got, tt.want)
+		}
+	}
 	r, _ := c.Lookup("ubuntu", "18.04")
 	if reason := c.Evaluate(r, today, DefaultPolicy()).Reason(); !strings.Contains(reason, "successor: Ubuntu 22.04 (recommended: Ubuntu 24.04") {
 		t.Errorf("reason %q", reason)

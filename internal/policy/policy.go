@@ -80,6 +80,7 @@ const (
 	CodeTooOld            = "image_too_old"      // older than max_image_age_days
 	CodeException         = "exception"          // a valid exception allowed a violation
 	CodeExceptionExpired  = "exception_expired"  // the image's exception has expired
+	CodeNonLTS            = "non_lts"            // not a long-term-support release and allow_non_lts is off
 )
 
 // Reason is one finding. Violation is true when it blocks the image (before
@@ -110,8 +111,11 @@ type Policy struct {
 	Trusted         *provenance.KeyRing
 	// MaxImageAgeDays rejects custom images older than this; 0 = no limit.
 	MaxImageAgeDays int
-	AllowedOS       []Selector // empty: every OS
-	Exceptions      []Exception
+	// AllowNonLTS accepts releases the catalog does not mark LTS (Ubuntu
+	// interim releases, CentOS Stream) while they are supported.
+	AllowNonLTS bool
+	AllowedOS   []Selector // empty: every OS
+	Exceptions  []Exception
 }
 
 // Image is what the engine needs to know about one image.
@@ -219,6 +223,15 @@ func Evaluate(in Input, p Policy, today time.Time) Decision {
 		}
 		add(CodeUnknownOS, true, "is not allowed: the support status of %s is unknown (not in the lifecycle catalog or no end-of-support date); "+
 			"add a lifecycle_overrides entry for family %q, version %q with its eol_standard date, or an exception.", in.OS.Name(), in.OS.Family, in.OS.Version)
+	}
+
+	// Interim releases are refused even while supported: their support ends
+	// within months, so a fleet built on them is always about to be EOL.
+	// An EOL release already has its finding.
+	if rel := st.Release; rel.Family != "" && !rel.LTS && st.Phase != lifecycle.PhaseEOL && !p.AllowNonLTS {
+		add(CodeNonLTS, true, "is not allowed: %s is not a long-term-support (LTS) release, so it is not approved even while supported%s; "+
+			"set allow_non_lts = true to accept non-LTS releases (or lts = true in its lifecycle_overrides entry if your vendor supports it long term).%s",
+			rel.Name(), standardEnd(st), moveToLTS(st))
 	}
 
 	if len(p.AllowedOS) > 0 && !allows(p.AllowedOS, in.OS) {
@@ -338,6 +351,23 @@ func moveTo(st lifecycle.Status) string {
 		return " No release along its successor chain is supported today; choose a currently supported OS."
 	}
 	return ""
+}
+
+// moveToLTS names the first supported LTS release along the successor
+// chain of a non-LTS release, or says there is none.
+func moveToLTS(st lifecycle.Status) string {
+	if fam, ver, err := lifecycle.ParseSelector(st.RecommendedLTS); st.RecommendedLTS != "" && err == nil {
+		return fmt.Sprintf(" Move to %s, an LTS release that is supported.", lifecycle.DisplayName(fam, ver))
+	}
+	return " No supported LTS release follows it in the lifecycle catalog; choose a supported LTS release of another family."
+}
+
+// standardEnd is " (standard support ends on <date>)" or "" when unknown.
+func standardEnd(st lifecycle.Status) string {
+	if st.Release.EOLStandard.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf(" (standard support ends on %s)", lifecycle.FormatDate(st.Release.EOLStandard))
 }
 
 // extendedEnd is " until <date> (<n> days)" for the end of extended
