@@ -161,25 +161,20 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	}
 }
 
-func (r *fleetReportDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
-	if d, ok := req.ProviderData.(*providerData); ok {
-		r.data = d
-	}
+func (r *fleetReportDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	r.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *fleetReportDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m fleetReportModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	o := open[fleetReportModel](ctx, r.data, req.Config, operation{}, &resp.Diagnostics)
+	if o == nil {
 		return
 	}
+	defer o.cancel()
+	ctx, m, base := o.ctx, o.m, o.c
 	var regions []string
 	resp.Diagnostics.Append(m.Regions.ElementsAs(ctx, &regions, false)...)
 	multi := len(regions) > 0 || m.AllRegions.ValueBool()
-	base := clientFor(ctx, r.data, m.Region.ValueString(), &resp.Diagnostics)
-	if base == nil {
-		return
-	}
 	if m.AllRegions.ValueBool() {
 		var err error
 		if regions, err = base.ListRegions(ctx); err != nil {
@@ -290,3 +285,5 @@ func firstNonEmpty(s ...string) string {
 	}
 	return ""
 }
+
+func (m *fleetReportModel) region() string { return m.Region.ValueString() }

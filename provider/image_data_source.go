@@ -68,22 +68,17 @@ func (r *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
-func (r *imageDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
-	if d, ok := req.ProviderData.(*providerData); ok {
-		r.data = d
-	}
+func (r *imageDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	r.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m imageDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	o := open[imageDataSourceModel](ctx, r.data, req.Config, operation{}, &resp.Diagnostics)
+	if o == nil {
 		return
 	}
-	c := clientFor(ctx, r.data, m.Region.ValueString(), &resp.Diagnostics)
-	if c == nil {
-		return
-	}
+	defer o.cancel()
+	ctx, m, c := o.ctx, o.m, o.c
 	pol := r.data.enginePolicy(policyOverrides{})
 	var v verdict
 	if id := m.ImageID.ValueString(); id != "" {

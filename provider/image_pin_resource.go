@@ -105,10 +105,8 @@ func (r *imagePinResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-func (r *imagePinResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if d, ok := req.ProviderData.(*providerData); ok {
-		r.data = d
-	}
+func (r *imagePinResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 // check looks the image up and judges it; ok is false when the lookup
@@ -201,15 +199,12 @@ func (r *imagePinResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 func (r *imagePinResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m imagePinModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	o := open[imagePinModel](ctx, r.data, req.State, operation{}, &resp.Diagnostics)
+	if o == nil {
 		return
 	}
-	c := clientFor(ctx, r.data, m.Region.ValueString(), &resp.Diagnostics)
-	if c == nil {
-		return
-	}
+	defer o.cancel()
+	ctx, m, c := o.ctx, o.m, o.c
 	m.Region = types.StringValue(c.Region())
 	img, err := c.GetImage(ctx, m.ImageID.ValueString())
 	if tencent.IsNotFound(err) {
@@ -247,3 +242,5 @@ func (r *imagePinResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
+
+func (m *imagePinModel) region() string { return m.Region.ValueString() }

@@ -30,6 +30,8 @@ type imageFilterModel struct {
 	Region          types.String `tfsdk:"region"`
 }
 
+func (m *imageFilterModel) region() string { return m.Region.ValueString() }
+
 var imageTypes = []string{"PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE", "MARKET_IMAGE"}
 
 func imageFilterAttributes() map[string]schema.Attribute {

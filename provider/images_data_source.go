@@ -42,21 +42,19 @@ func (r *imagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-func (r *imagesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
-	if d, ok := req.ProviderData.(*providerData); ok {
-		r.data = d
-	}
+func (r *imagesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	r.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m imagesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	o := open[imagesDataSourceModel](ctx, r.data, req.Config, operation{}, &resp.Diagnostics)
+	if o == nil {
 		return
 	}
+	defer o.cancel()
+	ctx, m, c := o.ctx, o.m, o.c
 	q := queryFrom(ctx, m.imageFilterModel, &resp.Diagnostics)
-	c := clientFor(ctx, r.data, m.Region.ValueString(), &resp.Diagnostics)
-	if c == nil || resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	found, err := r.data.search(ctx, c, q, r.data.enginePolicy(policyOverrides{}))

@@ -30,7 +30,7 @@ var (
 )
 
 // instanceResource is resource "hardened_instance": a CVM instance that
-// may only run an approved image. CRUD lives in instance_crud.go.
+// may only run an approved image. CRUD lives in instance_resource_crud.go.
 type instanceResource struct{ data *providerData }
 
 // Image change strategies.
@@ -155,10 +155,8 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	}
 }
 
-func (r *instanceResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if d, ok := req.ProviderData.(*providerData); ok {
-		r.data = d
-	}
+func (r *instanceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

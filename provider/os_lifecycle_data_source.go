@@ -168,15 +168,7 @@ func (d *osLifecycleDataSource) ValidateConfig(ctx context.Context, req datasour
 }
 
 func (d *osLifecycleDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // ValidateConfig runs before the provider is configured
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("got %T; this is a provider bug", req.ProviderData))
-		return
-	}
-	d.data = data
+	d.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *osLifecycleDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -107,15 +106,7 @@ func (d *osReleasesDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 }
 
 func (d *osReleasesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("got %T; this is a provider bug", req.ProviderData))
-		return
-	}
-	d.data = data
+	d.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *osReleasesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

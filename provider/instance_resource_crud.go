@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -25,6 +26,16 @@ const (
 	defaultUpdateTimeout = 20 * time.Minute
 	defaultDeleteTimeout = 10 * time.Minute
 )
+
+// The operations bounded by the timeouts block.
+var (
+	opCreate = operation{timeouts.Value.Create, defaultCreateTimeout}
+	opUpdate = operation{timeouts.Value.Update, defaultUpdateTimeout}
+	opDelete = operation{timeouts.Value.Delete, defaultDeleteTimeout}
+)
+
+func (m *instanceModel) region() string                { return m.Region.ValueString() }
+func (m *instanceModel) timeoutsValue() timeouts.Value { return m.Timeouts }
 
 func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
@@ -85,19 +96,12 @@ func (m *instanceModel) setVerdict(v verdict) {
 }
 
 func (r *instanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan instanceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	o := open[instanceModel](ctx, r.data, req.Plan, opCreate, &resp.Diagnostics)
+	if o == nil {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	c := clientFor(ctx, r.data, plan.Region.ValueString(), &resp.Diagnostics)
-	if c == nil {
-		return
-	}
+	defer o.cancel()
+	ctx, plan, c, timeout := o.ctx, o.m, o.c, o.timeout
 	plan.Region = types.StringValue(c.Region())
 	// The plan judged the image already unless it was unknown then.
 	v, ok := r.judgeImage(ctx, c, plan, &resp.Diagnostics)
@@ -192,15 +196,12 @@ func (r *instanceResource) cleanup(c *tencent.Client, id string, plan instanceMo
 }
 
 func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m instanceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	o := open[instanceModel](ctx, r.data, req.State, operation{}, &resp.Diagnostics)
+	if o == nil {
 		return
 	}
-	c := clientFor(ctx, r.data, m.Region.ValueString(), &resp.Diagnostics)
-	if c == nil {
-		return
-	}
+	defer o.cancel()
+	ctx, m, c := o.ctx, o.m, o.c
 	m.Region = types.StringValue(c.Region())
 	inst, err := c.GetInstance(ctx, m.ID.ValueString())
 	var nf *tencent.NotFoundError
@@ -232,20 +233,19 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *instanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state instanceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state instanceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	c := clientFor(ctx, r.data, state.Region.ValueString(), &resp.Diagnostics)
-	if c == nil {
+	// The plan's region is the state's: region is RequiresReplace and
+	// UseStateForUnknown, so an update never moves regions.
+	o := open[instanceModel](ctx, r.data, req.Plan, opUpdate, &resp.Diagnostics)
+	if o == nil {
 		return
 	}
+	defer o.cancel()
+	ctx, plan, c, timeout := o.ctx, o.m, o.c, o.timeout
 	id := state.ID.ValueString()
 	plan.ID, plan.Region = state.ID, types.StringValue(c.Region())
 	v, ok := r.judgeImage(ctx, c, plan, &resp.Diagnostics)
@@ -296,19 +296,12 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state instanceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	o := open[instanceModel](ctx, r.data, req.State, opDelete, &resp.Diagnostics)
+	if o == nil {
 		return
 	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	c := clientFor(ctx, r.data, state.Region.ValueString(), &resp.Diagnostics)
-	if c == nil {
-		return
-	}
+	defer o.cancel()
+	ctx, state, c, timeout := o.ctx, o.m, o.c, o.timeout
 	id := state.ID.ValueString()
 	if err := c.TerminateInstances(ctx, id); err != nil {
 		resp.Diagnostics.AddError("Terminate instance", fmt.Sprintf("terminate %s: %v", id, err))
