@@ -41,6 +41,7 @@ func (s *stepCreateImage) Run(ctx context.Context, state multistep.StateBag) mul
 			BaseImageID: src.Image.ID, BaseOsName: src.Image.OsName, BaseEOL: src.EOLDate(),
 			BuildTime: s.Now().UTC().Truncate(time.Second), BuilderVersion: version.String(),
 			BundleVersion: in.BundleVersion, PackageSetHash: in.PackageSetHash,
+			Patched: in.Patched(), Vulns: in.ProvenanceVulns(),
 		}
 		signed, err := provenance.Sign(rec, s.SigningKey)
 		if err != nil {

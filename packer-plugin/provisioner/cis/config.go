@@ -54,6 +54,19 @@ type Config struct {
 	// Directory on the machine for the bundle (default `/var/lib/hardened`;
 	// not /tmp, which hardening may mount noexec).
 	RemoteDir string `mapstructure:"remote_dir"`
+	// OSV advisory feed to scan the target's packages against after
+	// patching: a local .json file, a directory of them or a .zip (such as
+	// osv.dev's per-ecosystem all.zip), or the http(s) URL of a mirror you
+	// run. It is read on the Packer host, uploaded next to the bundle and
+	// removed afterwards: the target needs no internet. The counts by
+	// severity, the feed date and the oldest missing fix go into the
+	// reports and the signed image provenance.
+	VulnsFeed string `mapstructure:"vulns_feed"`
+	// With vulns_feed: a fixable vulnerability at or above `critical`,
+	// `high` (default) or `medium` fails the build with the list; `none`
+	// only reports. Vulnerabilities without a fix yet are reported, never
+	// fatal.
+	FailOnFixable string `mapstructure:"fail_on_fixable"`
 
 	ctx interpolate.Context
 }
@@ -118,6 +131,9 @@ func (c *Config) Prepare(raws ...interface{}) error {
 		if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, " '\"$`\\") {
 			add(fmt.Errorf("%s %q must be an absolute path without spaces or quotes", name, p))
 		}
+	}
+	for _, e := range c.prepareVulns() {
+		add(e)
 	}
 	if errs != nil && len(errs.Errors) > 0 {
 		return errs

@@ -20,6 +20,8 @@ type FlatConfig struct {
 	BundlePath     *string      `mapstructure:"bundle_path" cty:"bundle_path" hcl:"bundle_path"`
 	ProvenancePath *string      `mapstructure:"provenance_path" cty:"provenance_path" hcl:"provenance_path"`
 	RemoteDir      *string      `mapstructure:"remote_dir" cty:"remote_dir" hcl:"remote_dir"`
+	VulnsFeed      *string      `mapstructure:"vulns_feed" cty:"vulns_feed" hcl:"vulns_feed"`
+	FailOnFixable  *string      `mapstructure:"fail_on_fixable" cty:"fail_on_fixable" hcl:"fail_on_fixable"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -44,6 +46,8 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"bundle_path":     &hcldec.AttrSpec{Name: "bundle_path", Type: cty.String, Required: false},
 		"provenance_path": &hcldec.AttrSpec{Name: "provenance_path", Type: cty.String, Required: false},
 		"remote_dir":      &hcldec.AttrSpec{Name: "remote_dir", Type: cty.String, Required: false},
+		"vulns_feed":      &hcldec.AttrSpec{Name: "vulns_feed", Type: cty.String, Required: false},
+		"fail_on_fixable": &hcldec.AttrSpec{Name: "fail_on_fixable", Type: cty.String, Required: false},
 	}
 	return s
 }

@@ -124,6 +124,16 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	}
 	c := &p.config
 	r := &remote{comm: comm, ui: ui}
+	var feed string // local feed file, checked before the target changes
+	if c.VulnsFeed != "" {
+		ui.Say("hardened-cis: loading vulns_feed " + c.VulnsFeed + "...")
+		var done func()
+		var err error
+		if feed, done, err = localFeed(ctx, c.VulnsFeed, ""); err != nil {
+			return err
+		}
+		defer done()
+	}
 
 	ui.Say("hardened-cis: inspecting the target...")
 	info, err := r.must(ctx, "inspect target", "uname -m; id -u")
@@ -169,6 +179,21 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		}
 	}()
 	ver, _ := r.must(ctx, "harden version", r.sudo+harden+" version")
+	var vulnArgs []string // the scan after patching, for apply and the JSON audit
+	if feed != "" {
+		remoteFeed, remove, err := r.uploadFeed(ctx, comm, feed, c.RemoteDir)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if ctx.Err() == nil { // cancelled: the machine is discarded
+				if err := remove(context.WithoutCancel(ctx)); err != nil {
+					ui.Error("hardened-cis: " + err.Error())
+				}
+			}
+		}()
+		vulnArgs = []string{"--vulns-feed", remoteFeed}
+	}
 
 	sel := p.selectionArgs()
 	apply := append([]string{harden, "apply"}, sel...)
@@ -176,6 +201,9 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		apply = append(apply, "--update", "all")
 	} else {
 		apply = append(apply, "--no-update")
+	}
+	if vulnArgs != nil {
+		apply = append(apply, append(vulnArgs, "--fail-on-fixable", c.FailOnFixable)...)
 	}
 	apply = append(apply, "--format", "json")
 	ui.Say(fmt.Sprintf("hardened-cis: applying profile %s (%s)%s...", c.Profile, strings.TrimSpace(ver), map[bool]string{true: " after installing updates", false: ""}[*c.Update]))
@@ -199,6 +227,13 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		m := s.Summary
 		ui.Say(fmt.Sprintf("hardened-cis: apply: %d fixed, %d already passing, %d fail, %d error, %d waived", m.Fixed, m.Pass, m.Fail, m.Error, m.Waived))
 	}
+	var gate *vulnGate
+	if vulnArgs != nil {
+		if gate, err = readVulnGate(applyOut.Bytes()); err != nil {
+			return fmt.Errorf("harden apply: %w", err)
+		}
+		ui.Say("hardened-cis: " + gate.line())
+	}
 
 	ui.Say("hardened-cis: auditing...")
 	reports := map[string]string{"apply.json": applyOut.String()}
@@ -206,7 +241,11 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		args := append([]string{harden, "audit"}, sel...)
 		args = append(args, "--format", f.format)
 		if f.format == "json" {
+			// The provenance input carries the scan; the gate was apply's.
 			args = append(args, "--report", c.ProvenancePath)
+			if vulnArgs != nil {
+				args = append(args, append(vulnArgs, "--fail-on-fixable", "none")...)
+			}
 		}
 		code, out, errs, err := r.run(ctx, r.sudo+shjoin(args), false)
 		if err != nil {
@@ -236,6 +275,11 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	if *c.FailOnAudit && (sum.Summary.Fail > 0 || sum.Summary.Error > 0) {
 		return fmt.Errorf("hardened-cis: audit after apply has %d failing and %d erroring rules (%s); fix or waive them (waiver { id, reason }), or set fail_on_audit = false",
 			sum.Summary.Fail, sum.Summary.Error, strings.Join(sum.problems(10), ", "))
+	}
+	if gate != nil {
+		if err := gate.err(); err != nil {
+			return err
+		}
 	}
 	if *c.CleanupImage {
 		ui.Say("hardened-cis: image cleanup (machine-id, host keys, cloud-init, logs, histories, builder exception)...")
