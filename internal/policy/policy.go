@@ -116,6 +116,8 @@ type Policy struct {
 	AllowNonLTS bool
 	AllowedOS   []Selector // empty: every OS
 	Exceptions  []Exception
+	// Vulns holds the patch-age and vulnerability limits (vulns.go).
+	Vulns VulnPolicy
 }
 
 // Image is what the engine needs to know about one image.
@@ -261,6 +263,8 @@ func Evaluate(in Input, p Policy, today time.Time) Decision {
 				lifecycle.FormatDate(created), age, p.MaxImageAgeDays)
 		}
 	}
+
+	vulnReasons(in, p.Vulns, today, add)
 
 	d := Decision{Allowed: true, Reasons: reasons}
 	violated := false
