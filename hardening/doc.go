@@ -121,12 +121,17 @@
 //		}),
 //		"perf exposes kernel addresses and timing to local attackers; Debian kernels accept 3 (no unprivileged use at all), RHEL kernels stop at 2")
 //
-//	late(rule("sudo-passwd-timeout", "5", "sudo asks for the password again after one minute",
-//		primitive.SudoersDefault{Setting: "passwd_timeout=1"}))
+//	late(why(rule("sudo-passwd-timeout", "5", "sudo asks for the password again after one minute",
+//		primitive.SudoersDefault{Setting: "passwd_timeout=1"}),
+//		"a sudo password prompt left open times out instead of waiting for whoever reaches the terminal next"))
 //
 // rule(id, section, title, checks...) makes a Level 1 rule that passes when
-// every check passes. Wrappers set the rarer fields: why(r, rationale) the
-// one-line reason the reports show; late(r) for rules that touch sshd, sudo,
+// every check passes. why(r, rationale) is mandatory: one line, in your
+// own words, saying what the rule protects against ("limits password
+// guessing per connection", not the title again); the reports show it and
+// TestEveryRuleHasRationale fails for a rule without one, a rationale
+// longer than 200 characters, or one shared with another rule. Wrappers
+// set the rarer fields: late(r) for rules that touch sshd, sudo,
 // PAM or the firewall (their fix runs after all others, behind sshd -t /
 // visudo -c, so a bad change cannot lock the builder out half-way; sshRules
 // makes every rule of its list late); only(r,
@@ -162,7 +167,7 @@
 //
 // Step 5, test:
 //
-//	go test ./hardening/catalog -count=1 -run 'Example|TestRuleIDsStable|TestInventoryRulesResolve|TestEveryRuleIsReferenced|TestCoverage'
+//	go test ./hardening/catalog -count=1 -run 'Example|TestRuleIDsStable|TestInventoryRulesResolve|TestEveryRuleIsReferenced|TestEveryRuleHasRationale|TestCoverage'
 //
 // and, as root, TestRuleCases, which needs a passing and a failing case for
 // every rule: breakCheck (breakers_test.go) plants the violation for the

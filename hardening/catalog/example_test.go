@@ -31,8 +31,10 @@ func Example_writingARule() {
 	// A rule that touches sshd, sudo, PAM or the firewall is late: its fix
 	// runs after every other one, behind the sshd -t / visudo -c validation,
 	// so a broken change cannot lock the image builder out half-way.
-	sudoTimeout := late(rule("sudo-passwd-timeout", "5", "sudo asks for the password again after one minute",
-		primitive.SudoersDefault{Setting: "passwd_timeout=1"}))
+	// Every rule needs its rationale (TestEveryRuleHasRationale).
+	sudoTimeout := late(why(rule("sudo-passwd-timeout", "5", "sudo asks for the password again after one minute",
+		primitive.SudoersDefault{Setting: "passwd_timeout=1"}),
+		"a sudo password prompt left open times out instead of waiting for whoever reaches the terminal next"))
 
 	for _, r := range []*engine.Rule{paranoid, sudoTimeout} {
 		fmt.Printf("%s (section %s, late=%t): %s\n", r.ID, r.Section, r.Order == engine.OrderLate, r.Checks[0].Describe())

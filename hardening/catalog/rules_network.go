@@ -19,7 +19,7 @@ func networkRules() []*engine.Rule {
 	rs := []*engine.Rule{
 		why(rule("sysctl-ip-forward", "3", "IPv4 forwarding is off",
 			append([]engine.Check{sysctl("net.ipv4.ip_forward", "0")}, both("ipv4.forwarding", "", "0")...)...),
-			"a VM is not a router; hosts that route (containers, VPN gateways) waive this rule"),
+			"a host that forwards packets can be used to reach networks behind it; a VM is not a router (container hosts and VPN gateways waive this)"),
 		why(rule("sysctl-ipv6-forward", "3", "IPv6 forwarding is off", both("", "ipv6.forwarding", "0")...), "a host that forwards IPv6 can be used to reach networks behind it; a VM that is not a router must not"),
 		why(rule("sysctl-send-redirects", "3", "No ICMP redirects are sent", both("ipv4.send_redirects", "", "0")...), "only routers send redirects; a host that does can be used to steer its neighbours' traffic"),
 		why(rule("sysctl-icmp-ignore-bogus", "3", "Bogus ICMP error responses are ignored", sysctl("net.ipv4.icmp_ignore_bogus_error_responses", "1")), "bogus ICMP error replies only fill the kernel log and can hide real messages"),
@@ -33,7 +33,7 @@ func networkRules() []*engine.Rule {
 		why(rule("sysctl-log-martians", "3", "Packets with impossible addresses are logged", both("ipv4.log_martians", "", "1")...), "packets with impossible source addresses point to spoofing or misrouting; logging them makes that visible"),
 		why(rule("sysctl-tcp-syncookies", "3", "TCP SYN cookies are on", sysctl("net.ipv4.tcp_syncookies", "1")), "SYN cookies keep the host accepting connections during a SYN flood instead of exhausting its backlog"),
 		why(rule("sysctl-ipv6-accept-ra", "3", "IPv6 router advertisements are ignored", both("", "ipv6.accept_ra", "0")...),
-			"Tencent VPC IPv6 is configured by DHCPv6/cloud-init, not router advertisements"),
+			"a forged router advertisement can make the host route its IPv6 traffic through an attacker; Tencent VPC configures IPv6 by DHCPv6/cloud-init"),
 	}
 
 	// Host firewall: ufw on the Debian family, firewalld on the RHEL family.

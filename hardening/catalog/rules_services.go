@@ -118,7 +118,7 @@ func serviceRules() []*engine.Rule {
 		why(rule("cron-allow-list", "2", "Only users in /etc/cron.allow may use crontab",
 			when{Installed: cronInstalled, Then: primitive.FileExists{Path: "/etc/cron.allow", Perm: 0o640}},
 			mode("/etc/cron.allow", 0o640, "root", "root"),
-			mode("/etc/cron.deny", 0o640, "root", "root")), "an allow list fails closed; an empty one leaves crontab to root"),
+			mode("/etc/cron.deny", 0o640, "root", "root")), "an allow list fails closed: only users named in /etc/cron.allow can schedule jobs (an empty one leaves crontab to root), not every account"),
 		why(rule("at-allow-list", "2", "Only users in /etc/at.allow may use at",
 			when{Installed: []string{"at"}, Then: primitive.FileExists{Path: "/etc/at.allow", Perm: 0o640}},
 			mode("/etc/at.allow", 0o640, "root", "root|daemon"),

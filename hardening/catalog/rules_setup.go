@@ -100,7 +100,7 @@ func setupRules() []*engine.Rule {
 		only(why(rule("selinux-policy-targeted", "1", "SELinux uses the targeted policy",
 			primitive.KeyValue{Path: "/etc/selinux/config", Key: "SELINUXTYPE", Value: "targeted", Sep: "=", Accept: oneOf("targeted", "mls")}), "the targeted policy confines the exposed network services; an unknown or missing policy type leaves them unconfined"), famRHEL),
 		only(why(rule("selinux-not-disabled", "1", "SELinux is enforcing or permissive",
-			selinuxNotDisabled{}), "switching a disabled system straight to enforcing without a relabel can stop it booting; permissive is the safe Level 1 step"), famRHEL),
+			selinuxNotDisabled{}), "a disabled SELinux neither confines nor labels anything; permissive keeps labels and logs denials, and going to enforcing unlabelled could stop a boot"), famRHEL),
 		only(why(rule("pkg-mcstrans-absent", "1", "mcstrans is not installed", pkg("", "mcstrans", false)), "the MCS translation daemon is not needed on a server and is one more root process exposed to local input"), famRHEL),
 		only(why(rule("pkg-setroubleshoot-absent", "1", "setroubleshoot is not installed", pkg("", "setroubleshoot", false)), "setroubleshoot is a desktop helper that parses denial logs as root; a server image has no use for it"), famRHEL),
 	)
@@ -152,7 +152,7 @@ func setupRules() []*engine.Rule {
 		why(rule("perm-etc-issue", "1", "/etc/issue is root-owned 0644", mode("/etc/issue", 0o644, "root", "root")), "a local banner others can edit can show users false instructions before they log in"),
 		why(rule("perm-etc-issue-net", "1", "/etc/issue.net is root-owned 0644", mode("/etc/issue.net", 0o644, "root", "root")), "a network banner others can edit can show users false instructions before they log in"),
 		why(rule("pkg-gdm-absent", "1", "No GNOME display manager on a server image",
-			pkg("gdm3", "gdm", false)), "the GDM settings of the benchmark only matter where GDM runs; a server image carries none"),
+			pkg("gdm3", "gdm", false)), "a graphical login manager is a large root-run program with its own login paths that a server never uses"),
 	)
 	return rs
 }
