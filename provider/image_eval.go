@@ -30,6 +30,7 @@ func (d *providerData) enginePolicy(ov policyOverrides) policy.Policy {
 	p := policy.Policy{
 		Mode: policy.Mode(ip.Mode), Lifecycle: ip.Lifecycle, RequireHardened: ip.RequireHardened,
 		Trusted: ip.Ring, MaxImageAgeDays: ip.MaxImageAgeDays, AllowNonLTS: ip.AllowNonLTS,
+		MaxAuditFailures: ip.MaxAuditFails, MaxIndependentFailures: ip.MaxIndependent,
 	}
 	if v := ov.Mode; !v.IsNull() && !v.IsUnknown() {
 		p.Mode = policy.Mode(v.ValueString())

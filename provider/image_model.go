@@ -61,6 +61,9 @@ type provenanceModel struct {
 	BaseOsName     types.String `tfsdk:"base_os_name"`
 	BuildTime      types.String `tfsdk:"build_time"`
 	KeyID          types.String `tfsdk:"key_id"`
+	Scanner        types.String `tfsdk:"scanner"`
+	ScanPass       types.Int64  `tfsdk:"scan_pass"`
+	ScanFail       types.Int64  `tfsdk:"scan_fail"`
 	Error          types.String `tfsdk:"error"`
 }
 
@@ -114,6 +117,9 @@ func imageInfoAttributes() map[string]schema.Attribute {
 				"base_os_name":    str("`OsName` of the base image."),
 				"build_time":      str("Build time (RFC 3339)."),
 				"key_id":          str("Fingerprint (`SHA256:…`) of the signing key."),
+				"scanner":         str("Independent scanner that checked the image after hardening (e.g. OpenSCAP and its content); null when none ran."),
+				"scan_pass":       num("Rules the independent scanner passed; null when none ran."),
+				"scan_fail":       num("Rules the independent scanner failed; null when none ran. Judged by `max_independent_failures`."),
 				"error":           str("Why the provenance does not verify; empty when verified or absent."),
 			}},
 		"policy": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "The image policy decision for this image.",
@@ -121,7 +127,7 @@ func imageInfoAttributes() map[string]schema.Attribute {
 				"allowed":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the policy allows the image (a valid exception counts)."},
 				"severity": str("How the finding is reported: `none`, `info` (audit mode), `warning` or `error`."),
 				"codes": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-					MarkdownDescription: "Reason codes: `eol`, `extended_support`, `unknown_os`, `approaching_eol`, `os_not_allowed`, `not_hardened`, `provenance_invalid`, `untrusted_key`, `image_too_old`, `non_lts`, `exception`, `exception_expired`."},
+					MarkdownDescription: "Reason codes: `eol`, `extended_support`, `unknown_os`, `approaching_eol`, `os_not_allowed`, `not_hardened`, `provenance_invalid`, `untrusted_key`, `image_too_old`, `non_lts`, `audit_failed`, `independent_failed`, `exception`, `exception_expired`."},
 				"messages": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "One message per reason, naming the image, OS, date and successor."},
 			}},
 	}
@@ -186,6 +192,10 @@ func provenanceFrom(p policy.Provenance) *provenanceModel {
 	if p.Present && p.Record.ProfileID != "" {
 		m.AuditPass, m.AuditFail = types.Int64Value(int64(r.Pass)), types.Int64Value(int64(r.Fail))
 		m.AuditWaived, m.AuditManual = types.Int64Value(int64(r.Waived)), types.Int64Value(int64(r.Manual))
+	}
+	m.Scanner, m.ScanPass, m.ScanFail = types.StringNull(), types.Int64Null(), types.Int64Null()
+	if s := r.Independent; s != nil {
+		m.Scanner, m.ScanPass, m.ScanFail = types.StringValue(s.Scanner), types.Int64Value(int64(s.Pass)), types.Int64Value(int64(s.Fail))
 	}
 	m.Error = types.StringNull()
 	if p.Err != nil {

@@ -23,6 +23,8 @@ type imagePolicy struct {
 	Ring            *provenance.KeyRing // TrustedKeys, ready for provenance.VerifyTags
 	MaxImageAgeDays int                 // 0: no limit
 	AllowNonLTS     bool                // interim releases approved while supported
+	MaxAuditFails   int                 // own audit failures allowed (default 0)
+	MaxIndependent  *int                // independent scan failures allowed; nil: not judged
 	AllowedOS       []osSelector        // empty: every OS
 	Exceptions      []imageException
 }
@@ -74,6 +76,13 @@ func policyFrom(cfg providerModel, exceptions []exceptionModel, lp lifecycle.Pol
 	p.AllowNonLTS = cfg.AllowNonLTS.ValueBool()
 	if v := cfg.MaxImageAgeDays; !v.IsNull() && !v.IsUnknown() {
 		p.MaxImageAgeDays = int(v.ValueInt64())
+	}
+	if v := cfg.MaxAuditFailures; !v.IsNull() && !v.IsUnknown() {
+		p.MaxAuditFails = int(v.ValueInt64())
+	}
+	if v := cfg.MaxIndependentFails; !v.IsNull() && !v.IsUnknown() {
+		n := int(v.ValueInt64())
+		p.MaxIndependent = &n
 	}
 	for _, s := range knownStrings(cfg.TrustedKeys) {
 		if k, err := parseTrustedKey(s); err == nil {

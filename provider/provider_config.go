@@ -36,6 +36,8 @@ type providerModel struct {
 	RequireHardened      types.Bool   `tfsdk:"require_hardened"`
 	TrustedKeys          types.List   `tfsdk:"trusted_keys"`
 	MaxImageAgeDays      types.Int64  `tfsdk:"max_image_age_days"`
+	MaxAuditFailures     types.Int64  `tfsdk:"max_audit_failures"`
+	MaxIndependentFails  types.Int64  `tfsdk:"max_independent_failures"`
 	AllowedOS            types.List   `tfsdk:"allowed_os"`
 	Mode                 types.String `tfsdk:"mode"`
 	// Lists of objects stay types.List: a whole list can be unknown during
@@ -112,6 +114,20 @@ func (p *hardenedProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional:            true,
 				MarkdownDescription: "Reject images older than this many days. Unset means no age limit.",
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"max_audit_failures": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How many rules the image's own post-hardening audit, as recorded in its provenance, may fail. " +
+					"Default `0`: an image whose provenance says it failed its audit is not approved (finding `audit_failed`), " +
+					"also when `require_hardened` is false. Images without provenance are not affected (use `require_hardened`).",
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"max_independent_failures": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How many rules the independent scanner (e.g. OpenSCAP with the distribution's content) may fail, " +
+					"when the image's provenance records such a scan (finding `independent_failed`). Unset: the independent result " +
+					"is reported but not judged.",
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"allowed_os": schema.ListAttribute{
 				ElementType: types.StringType,

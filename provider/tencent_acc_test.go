@@ -171,7 +171,8 @@ func (e *simEnv) customImage(base, name string, tags map[string]string) string {
 
 // signedProvenance returns provenance tags for a Debian 13 build signed
 // with a fresh key, and that key's public half as trusted_keys accepts it.
-func signedProvenance(t *testing.T, baseID string) (map[string]string, string) {
+// edits change the record before it is signed.
+func signedProvenance(t *testing.T, baseID string, edits ...func(*provenance.Record)) (map[string]string, string) {
 	t.Helper()
 	kp, err := provenance.GenerateKey(nil)
 	if err != nil {
@@ -181,11 +182,15 @@ func signedProvenance(t *testing.T, baseID string) (map[string]string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := provenance.Sign(provenance.Record{
+	rec := provenance.Record{
 		ProfileID: "debian-13", ProfileVersion: "1.0.0", Pass: 187, Fail: 0, Waived: 2, Manual: 4,
 		BaseImageID: baseID, BaseOsName: "Debian 13.1 64位", BaseEOL: time.Date(2028, 8, 9, 0, 0, 0, 0, time.UTC),
 		BuildTime: testToday.Add(-24 * time.Hour), BuilderVersion: "packer-plugin-hardened 0.1.0", BundleVersion: "0.1.0",
-	}, priv)
+	}
+	for _, edit := range edits {
+		edit(&rec)
+	}
+	s, err := provenance.Sign(rec, priv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,11 @@ provider "hardened" {
   # supported: their support ends within months.
   allow_non_lts = false
 
+  # A hardened image whose provenance says its own audit failed is not
+  # approved; the independent (OpenSCAP) result is judged when set.
+  max_audit_failures       = 0
+  max_independent_failures = 10
+
   mode = "enforce"
 
   allowed_os = ["debian 13", "ubuntu 24.04", "rocky 9", "tencentos 3"]

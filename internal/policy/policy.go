@@ -114,6 +114,12 @@ type Policy struct {
 	// AllowNonLTS accepts releases the catalog does not mark LTS (Ubuntu
 	// interim releases, CentOS Stream) while they are supported.
 	AllowNonLTS bool
+	// MaxAuditFailures is how many rules the image's own post-hardening
+	// audit (recorded in its provenance) may fail; 0 by default.
+	MaxAuditFailures int
+	// MaxIndependentFailures limits the independent scanner's failures
+	// when the provenance records a scan; nil: not checked.
+	MaxIndependentFailures *int
 	AllowedOS   []Selector // empty: every OS
 	Exceptions  []Exception
 	// Vulns holds the patch-age and vulnerability limits (vulns.go).
@@ -254,6 +260,8 @@ func Evaluate(in Input, p Policy, today time.Time) Decision {
 			add(CodeProvenanceInvalid, true, "is not allowed: its provenance does not verify: %v.", pv.Err)
 		}
 	}
+
+	auditFindings(in, p, add)
 
 	if p.MaxImageAgeDays > 0 && in.Image.CreatedTime != nil {
 		created := lifecycle.Day(*in.Image.CreatedTime)

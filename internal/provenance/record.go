@@ -62,6 +62,8 @@ type Record struct {
 	Patched time.Time
 	// Vulns is the vulnerability scan at build time; nil: no scan ran.
 	Vulns *Vulns
+	// Independent is the independent scanner's result; nil: none ran.
+	Independent *ScanResult
 }
 
 // signedFields lists the fields in the canonical encoding, sorted by name.
@@ -69,7 +71,7 @@ var signedFields = func() []string {
 	f := []string{FieldProfile, FieldProfileVersion, FieldAuditPass, FieldAuditFail, FieldAuditWaived,
 		FieldAuditManual, FieldBaseImage, FieldBaseOS, FieldBaseEOL, FieldBuildTime, FieldBuilder,
 		FieldBundle, FieldPackages, FieldPatched, FieldVulnsFeed, FieldVulnsFixable, FieldVulnsUnfixed,
-		FieldVulnsOldest, FieldVulnsOpen}
+		FieldVulnsOldest, FieldVulnsOpen, FieldScanner, FieldScanPass, FieldScanFail}
 	sort.Strings(f)
 	return f
 }()
@@ -107,6 +109,9 @@ func (r Record) fields() map[string]string {
 	if r.Vulns != nil {
 		r.Vulns.fields(m)
 	}
+	if r.Independent != nil {
+		r.Independent.fields(m)
+	}
 	return m
 }
 
@@ -124,6 +129,11 @@ func (r Record) Validate() error {
 	}
 	if r.Vulns != nil {
 		if err := r.Vulns.validate(); err != nil {
+			return err
+		}
+	}
+	if r.Independent != nil {
+		if err := r.Independent.validate(); err != nil {
 			return err
 		}
 	}
@@ -224,6 +234,9 @@ func parseRecord(f map[string]string) (Record, error) {
 		r.Patched = t.UTC()
 	}
 	if r.Vulns, err = parseVulns(f); err != nil {
+		return Record{}, err
+	}
+	if r.Independent, err = parseScan(f); err != nil {
 		return Record{}, err
 	}
 	return r, nil
