@@ -385,13 +385,7 @@ func (nologinLocked) offenders(t *engine.Target) (map[string]bool, error) {
 
 func (n nologinLocked) Audit(ctx context.Context, t *engine.Target) engine.Finding {
 	bad, err := n.offenders(t)
-	if err != nil {
-		return engine.Errorf("%v", err)
-	}
-	if len(bad) > 0 {
-		return engine.Fail("unlocked accounts without a login shell: %s", strings.Join(sortedSet(bad), ", "))
-	}
-	return engine.Pass("every account without a login shell is locked")
+	return offendersFinding(bad, err, "unlocked accounts without a login shell", "every account without a login shell is locked")
 }
 
 func (n nologinLocked) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) error {
@@ -407,6 +401,18 @@ func (n nologinLocked) Fix(ctx context.Context, t *engine.Target, p *engine.Plan
 		return false
 	})
 	return nil
+}
+
+// offendersFinding judges an account scan: it fails naming the offending
+// accounts (sorted, so reports are stable) and passes with pass otherwise.
+func offendersFinding(bad map[string]bool, err error, what, pass string) engine.Finding {
+	if err != nil {
+		return engine.Errorf("%v", err)
+	}
+	if len(bad) > 0 {
+		return engine.Fail("%s: %s", what, strings.Join(sortedSet(bad), ", "))
+	}
+	return engine.Pass("%s", pass)
 }
 
 func sortedSet(m map[string]bool) []string {
@@ -443,13 +449,7 @@ func (systemNoLogin) offenders(t *engine.Target) (map[string]bool, error) {
 
 func (s systemNoLogin) Audit(ctx context.Context, t *engine.Target) engine.Finding {
 	bad, err := s.offenders(t)
-	if err != nil {
-		return engine.Errorf("%v", err)
-	}
-	if len(bad) > 0 {
-		return engine.Fail("system accounts with a login shell: %s", strings.Join(sortedSet(bad), ", "))
-	}
-	return engine.Pass("no system account has a login shell")
+	return offendersFinding(bad, err, "system accounts with a login shell", "no system account has a login shell")
 }
 
 func (s systemNoLogin) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) error {

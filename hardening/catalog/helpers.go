@@ -100,20 +100,36 @@ func (f perFamily) Describe() string {
 }
 
 func (f perFamily) Audit(ctx context.Context, t *engine.Target) engine.Finding {
-	c, fam, err := f.pick(t)
+	return auditPicked(ctx, t, f.pick, "OS family")
+}
+
+func (f perFamily) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) error {
+	return fixPicked(ctx, t, p, f.pick, "OS family")
+}
+
+// picker selects the check for a target (nil: not applicable there) and
+// names what it selected on (a family or a platform id).
+type picker func(t *engine.Target) (engine.Check, string, error)
+
+// auditPicked audits the check pick selects; the dispatching combinators
+// (perFamily, perPlatform) differ only in how they pick.
+func auditPicked(ctx context.Context, t *engine.Target, pick picker, what string) engine.Finding {
+	c, on, err := pick(t)
 	if err != nil {
-		return engine.Errorf("detect OS family: %v", err)
+		return engine.Errorf("detect %s: %v", what, err)
 	}
 	if c == nil {
-		return engine.NotApplicable("not applicable on %s", fam)
+		return engine.NotApplicable("not applicable on %s", on)
 	}
 	return c.Audit(ctx, t)
 }
 
-func (f perFamily) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) error {
-	c, _, err := f.pick(t)
+// fixPicked records the fix of the check pick selects; nothing where no
+// check applies.
+func fixPicked(ctx context.Context, t *engine.Target, p *engine.Plan, pick picker, what string) error {
+	c, _, err := pick(t)
 	if err != nil {
-		return fmt.Errorf("detect OS family: %w", err)
+		return fmt.Errorf("detect %s: %w", what, err)
 	}
 	if c == nil {
 		return nil
@@ -246,22 +262,11 @@ func (m perPlatform) Describe() string {
 }
 
 func (m perPlatform) Audit(ctx context.Context, t *engine.Target) engine.Finding {
-	c, id, err := m.pick(t)
-	if err != nil {
-		return engine.Errorf("detect platform: %v", err)
-	}
-	if c == nil {
-		return engine.NotApplicable("not applicable on %s", id)
-	}
-	return c.Audit(ctx, t)
+	return auditPicked(ctx, t, m.pick, "platform")
 }
 
 func (m perPlatform) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) error {
-	c, _, err := m.pick(t)
-	if err != nil || c == nil {
-		return err
-	}
-	return c.Fix(ctx, t, p)
+	return fixPicked(ctx, t, p, m.pick, "platform")
 }
 
 func fsPerm(m uint32) fs.FileMode { return fs.FileMode(m) }
