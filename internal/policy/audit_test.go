@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
@@ -12,15 +11,9 @@ import (
 
 func auditTags(t *testing.T, key ed25519.PrivateKey, fail int, scan *provenance.ScanResult) map[string]string {
 	t.Helper()
-	s, err := provenance.Sign(provenance.Record{
-		ProfileID: "debian-13", ProfileVersion: "1.2.0", Pass: 120, Fail: fail,
-		BaseImageID: "img-abcdefgh", BaseOsName: "Debian 13.1 64位", Independent: scan,
-		BuildTime: today.Add(-48 * time.Hour), BuilderVersion: "packer-plugin-hardened 0.1.0", BundleVersion: "0.1.0",
-	}, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s.Tags()
+	return signedTags(t, key, func(r *provenance.Record) {
+		r.ProfileVersion, r.Fail, r.Independent = "1.2.0", fail, scan
+	})
 }
 
 func TestAuditFindings(t *testing.T) {

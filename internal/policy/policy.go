@@ -120,8 +120,8 @@ type Policy struct {
 	// MaxIndependentFailures limits the independent scanner's failures
 	// when the provenance records a scan; nil: not checked.
 	MaxIndependentFailures *int
-	AllowedOS   []Selector // empty: every OS
-	Exceptions  []Exception
+	AllowedOS              []Selector // empty: every OS
+	Exceptions             []Exception
 	// Vulns holds the patch-age and vulnerability limits (vulns.go).
 	Vulns VulnPolicy
 }

@@ -18,13 +18,19 @@ func input(t testing.TB, cat *lifecycle.Catalog, id, osName string, lp lifecycle
 	return Input{Image: Image{ID: id, OsName: osName}, OS: os, Status: cat.Evaluate(rel, today, lp)}
 }
 
-func signedTags(t *testing.T, key ed25519.PrivateKey) map[string]string {
+// signedTags are the provenance tags of a clean Debian 13 build signed by
+// key; edits change the record before it is signed.
+func signedTags(t *testing.T, key ed25519.PrivateKey, edits ...func(*provenance.Record)) map[string]string {
 	t.Helper()
-	s, err := provenance.Sign(provenance.Record{
+	rec := provenance.Record{
 		ProfileID: "debian-13", ProfileVersion: "1", Pass: 120, Fail: 0,
 		BaseImageID: "img-abcdefgh", BaseOsName: "Debian 13.1 64位",
 		BuildTime: today.Add(-48 * time.Hour), BuilderVersion: "packer-plugin-hardened 0.1.0", BundleVersion: "0.1.0",
-	}, key)
+	}
+	for _, edit := range edits {
+		edit(&rec)
+	}
+	s, err := provenance.Sign(rec, key)
 	if err != nil {
 		t.Fatal(err)
 	}
