@@ -2,14 +2,12 @@ package provider
 
 import (
 	"crypto/ed25519"
-	"encoding/base64"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
 )
 
@@ -108,20 +106,8 @@ func policyFrom(cfg providerModel, exceptions []exceptionModel, lp lifecycle.Pol
 	return p
 }
 
-// parseTrustedKey accepts what internal/provenance reads (PEM "PUBLIC KEY",
-// an OpenSSH "ssh-ed25519 AAAA…" line) plus, because it fits on one HCL
-// line, base64 of the raw 32-byte key, optionally prefixed "ed25519:".
-func parseTrustedKey(s string) (ed25519.PublicKey, error) {
-	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "ssh-") || strings.HasPrefix(s, "-----BEGIN") {
-		return provenance.ParsePublicKey([]byte(s))
-	}
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(s, "ed25519:"))
-	if err != nil || len(raw) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("%q is not an ed25519 public key; use PEM (BEGIN PUBLIC KEY), an OpenSSH \"ssh-ed25519 AAAA…\" line, or base64 of the 32-byte key (optionally prefixed \"ed25519:\")", s)
-	}
-	return ed25519.PublicKey(raw), nil
-}
+// parseTrustedKey reads one trusted_keys entry the way policy files do.
+func parseTrustedKey(s string) (ed25519.PublicKey, error) { return policy.ParseTrustedKey(s) }
 
 func knownStrings(l types.List) []string {
 	if l.IsNull() || l.IsUnknown() {

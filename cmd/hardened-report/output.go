@@ -1,0 +1,180 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/fleet"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+)
+
+// row is one instance or image in the flat formats (CSV, table, HTML).
+type row struct {
+	Kind, Region, ID, Name, ImageID, Type string
+	Instances                             int // image rows: instances running it
+	fleet.Finding
+}
+
+func rows(rep *fleet.Report) (instances, images []row) {
+	for _, in := range rep.Instances {
+		instances = append(instances, row{Kind: "instance", Region: in.Region, ID: in.ID, Name: in.Name, ImageID: in.ImageID, Finding: in.Finding})
+	}
+	for _, img := range rep.Images {
+		typ := img.Type
+		if img.Missing {
+			typ = "(deleted)"
+		}
+		images = append(images, row{Kind: "image", Region: img.Region, ID: img.ID, Name: img.Name, ImageID: img.ID, Type: typ,
+			Instances: len(img.Instances), Finding: img.Finding})
+	}
+	return instances, images
+}
+
+func days(d *int) string {
+	if d == nil {
+		return ""
+	}
+	return strconv.Itoa(*d)
+}
+
+func write(w io.Writer, format string, rep *fleet.Report, today time.Time) error {
+	switch format {
+	case "json":
+		return writeJSON(w, rep, today)
+	case "csv":
+		return writeCSV(w, rep)
+	case "html":
+		return writeHTML(w, rep, today)
+	}
+	return writeTable(w, rep, today)
+}
+
+var csvHeader = []string{"kind", "region", "id", "name", "image_id", "image_type", "instances", "os_name", "group", "phase",
+	"eol_date", "days_left", "successor", "allowed", "provenance", "findings"}
+
+func writeCSV(w io.Writer, rep *fleet.Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	ins, imgs := rows(rep)
+	for _, r := range append(ins, imgs...) {
+		n := ""
+		if r.Kind == "image" {
+			n = strconv.Itoa(r.Instances)
+		}
+		if err := cw.Write([]string{r.Kind, r.Region, r.ID, r.Name, r.ImageID, r.Type, n, r.OsName, r.Group, r.Phase,
+			r.EOLDate, days(r.DaysToEOL), r.Successor, strconv.FormatBool(r.Allowed), r.Provenance, strings.Join(r.Codes, " ")}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeTable(w io.Writer, rep *fleet.Report, today time.Time) error {
+	fmt.Fprintf(w, "Fleet report %s: %d instances in %s\n", lifecycle.FormatDate(today), rep.Counts.Total, strings.Join(rep.Regions, ", "))
+	var counts []string
+	for _, g := range fleet.Groups() {
+		counts = append(counts, fmt.Sprintf("%s %d", g, rep.Counts.ByGroup[g]))
+	}
+	fmt.Fprintln(w, strings.Join(counts, " · "))
+	ins, imgs := rows(rep)
+	render := func(title string, header table.Row, rs []row, cells func(row) table.Row) {
+		t := table.NewWriter()
+		t.SetOutputMirror(w)
+		t.SetTitle(title)
+		t.AppendHeader(header)
+		for _, r := range rs {
+			t.AppendRow(cells(r))
+		}
+		t.SetStyle(table.StyleLight)
+		fmt.Fprintln(w)
+		t.Render()
+	}
+	render("Instances", table.Row{"Region", "Instance", "Name", "Image", "OS", "Group", "Phase", "EOL", "Days left", "Successor", "Provenance", "Findings"},
+		ins, func(r row) table.Row {
+			return table.Row{r.Region, r.ID, r.Name, r.ImageID, r.OsName, r.Group, r.Phase, r.EOLDate, days(r.DaysToEOL), r.Successor, r.Provenance, strings.Join(r.Codes, " ")}
+		})
+	render("Images", table.Row{"Region", "Image", "Type", "Instances", "OS", "Group", "Phase", "EOL", "Days left", "Successor", "Provenance", "Findings"},
+		imgs, func(r row) table.Row {
+			return table.Row{r.Region, r.ID, r.Type, r.Instances, r.OsName, r.Group, r.Phase, r.EOLDate, days(r.DaysToEOL), r.Successor, r.Provenance, strings.Join(r.Codes, " ")}
+		})
+	return nil
+}
+
+// jsonFinding etc. fix the JSON field names (snake_case, stable for jq).
+type jsonFinding struct {
+	OsName     string   `json:"os_name"`
+	Group      string   `json:"group"`
+	Phase      string   `json:"phase"`
+	EOLDate    string   `json:"eol_date"`
+	DaysLeft   *int     `json:"days_left"`
+	Successor  string   `json:"successor"`
+	Allowed    bool     `json:"allowed"`
+	Provenance string   `json:"provenance"`
+	Codes      []string `json:"findings"`
+	Reasons    []string `json:"reasons"`
+}
+
+type jsonInstance struct {
+	Region  string `json:"region"`
+	ID      string `json:"instance_id"`
+	Name    string `json:"name"`
+	State   string `json:"state"`
+	Zone    string `json:"zone"`
+	ImageID string `json:"image_id"`
+	jsonFinding
+}
+
+type jsonImage struct {
+	Region    string   `json:"region"`
+	ID        string   `json:"image_id"`
+	Name      string   `json:"name"`
+	Type      string   `json:"type"`
+	Missing   bool     `json:"missing"`
+	Instances []string `json:"instance_ids"`
+	jsonFinding
+}
+
+type jsonReport struct {
+	Today     string         `json:"today"`
+	Regions   []string       `json:"regions"`
+	Total     int            `json:"total"`
+	Counts    map[string]int `json:"counts"`
+	ByRegion  map[string]int `json:"by_region"`
+	Instances []jsonInstance `json:"instances"`
+	Images    []jsonImage    `json:"images"`
+}
+
+func jsonOf(f fleet.Finding) jsonFinding {
+	j := jsonFinding{OsName: f.OsName, Group: f.Group, Phase: f.Phase, EOLDate: f.EOLDate, DaysLeft: f.DaysToEOL,
+		Successor: f.Successor, Allowed: f.Allowed, Provenance: f.Provenance, Codes: f.Codes, Reasons: f.Reasons}
+	if j.Codes == nil {
+		j.Codes, j.Reasons = []string{}, []string{}
+	}
+	return j
+}
+
+func writeJSON(w io.Writer, rep *fleet.Report, today time.Time) error {
+	out := jsonReport{Today: lifecycle.FormatDate(today), Regions: rep.Regions, Total: rep.Counts.Total, Counts: rep.Counts.ByGroup,
+		ByRegion: rep.Counts.ByRegion, Instances: []jsonInstance{}, Images: []jsonImage{}}
+	for _, in := range rep.Instances {
+		out.Instances = append(out.Instances, jsonInstance{Region: in.Region, ID: in.ID, Name: in.Name, State: in.State, Zone: in.Zone,
+			ImageID: in.ImageID, jsonFinding: jsonOf(in.Finding)})
+	}
+	for _, img := range rep.Images {
+		out.Images = append(out.Images, jsonImage{Region: img.Region, ID: img.ID, Name: img.Name, Type: img.Type, Missing: img.Missing,
+			Instances: img.Instances, jsonFinding: jsonOf(img.Finding)})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/fleet"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
+)
+
+// runEnv is everything run takes from the process, injectable for tests.
+type runEnv struct {
+	getenv         func(string) string
+	stdout, stderr io.Writer
+	isTTY          func(io.Writer) bool
+	tune           func(*tencent.Config) // tests: fast retries
+	progressEvery  time.Duration         // plain progress lines at most this often; default 2s
+}
+
+func run(ctx context.Context, args []string, e runEnv) int {
+	o, err := parseFlags(args, e.getenv, e.stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "hardened-report: %v\nRun 'hardened-report --help' for usage.\n", err)
+		return exitUsage
+	}
+	if o.version {
+		fmt.Fprintln(e.stdout, "hardened-report", version)
+		return exitOK
+	}
+	clock, err := lifecycle.ClockFromString(e.getenv(lifecycle.TodayEnv))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "hardened-report: %v\n", err)
+		return exitUsage
+	}
+	judge, err := newJudge(o.policyFile, clock())
+	if err != nil {
+		fmt.Fprintf(e.stderr, "hardened-report: --policy: %v\n", err)
+		return exitUsage
+	}
+	rep, err := collect(ctx, o, e, judge)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "hardened-report: %v%s\n", err, endpointNote(o))
+		return exitError
+	}
+	if err := write(e.stdout, o.format, rep, clock()); err != nil {
+		fmt.Fprintf(e.stderr, "hardened-report: write the %s report: %v\n", o.format, err)
+		return exitError
+	}
+	return failures(e.stderr, rep, o.failOn)
+}
+
+// newJudge builds the judge from the embedded catalog and the policy file
+// (provider defaults without one).
+func newJudge(path string, today time.Time) (fleet.Judge, error) {
+	pf := policy.File{Policy: policy.Policy{Mode: policy.ModeEnforce, Lifecycle: lifecycle.DefaultPolicy()}}
+	if path != "" {
+		var err error
+		if pf, err = policy.LoadFile(path); err != nil {
+			return nil, err
+		}
+	}
+	cat, err := lifecycle.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	if cat, err = cat.WithOverrides(pf.Overrides); err != nil {
+		var fe *lifecycle.FieldError
+		if errors.As(err, &fe) && fe.Index >= 0 {
+			return nil, fmt.Errorf("%s: lifecycle_overrides[%d].%s: %s", path, fe.Index, fe.Field, fe.Msg)
+		}
+		return nil, fmt.Errorf("%s: lifecycle_overrides: %w", path, err)
+	}
+	return fleet.Evaluator{Catalog: cat, Policy: pf.Policy, Today: today}.Judge, nil
+}
+
+// collect connects with the provider's credential chain and reads the fleet.
+func collect(ctx context.Context, o options, e runEnv, judge fleet.Judge) (*fleet.Report, error) {
+	cfg := tencent.Config{
+		Scheme: o.protocol, Endpoints: o.endpoints, Getenv: e.getenv, UserAgent: "hardened-report-" + version,
+		Logger: hclog.New(&hclog.LoggerOptions{Name: "tencent", Level: hclog.LevelFromString(e.getenv("HARDENED_LOG")), Output: e.stderr}),
+	}
+	if len(o.regions) > 0 && o.regions[0] != "all" {
+		cfg.Region = o.regions[0]
+	}
+	if e.tune != nil {
+		e.tune(&cfg)
+	}
+	base, err := tencent.New(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	regions := o.regions
+	switch {
+	case len(regions) == 0:
+		regions = []string{base.Region()}
+	case regions[0] == "all":
+		if regions, err = base.ListRegions(ctx); err != nil {
+			return nil, err
+		}
+	}
+	sources := make([]fleet.Source, 0, len(regions))
+	for _, r := range regions {
+		c, err := base.ForRegion(r)
+		if err != nil {
+			return nil, fmt.Errorf("--regions: %w", err)
+		}
+		sources = append(sources, c)
+	}
+	p := newProgress(e.stderr, o.quiet, e.isTTY != nil && e.isTTY(e.stderr), e.progressEvery, regions)
+	rep, err := fleet.Collect(ctx, sources, fleet.Options{Judge: judge, Progress: p.update})
+	p.done(rep)
+	return rep, err
+}
+
+// failures prints the instances in the --fail-on groups and returns the
+// exit code.
+func failures(w io.Writer, rep *fleet.Report, failOn []string) int {
+	var hit []string
+	n := 0
+	for _, g := range failOn {
+		if c := rep.Counts.ByGroup[g]; c > 0 {
+			hit = append(hit, fmt.Sprintf("%d %s", c, g))
+			n += c
+		}
+	}
+	if n == 0 {
+		return exitOK
+	}
+	var ids []string
+	for _, in := range rep.Instances {
+		for _, g := range failOn {
+			if in.Group == g && len(ids) < 20 {
+				ids = append(ids, in.Region+"/"+in.ID)
+			}
+		}
+	}
+	more := ""
+	if n > len(ids) {
+		more = fmt.Sprintf(" and %d more", n-len(ids))
+	}
+	fmt.Fprintf(w, "hardened-report: %d instance(s) fail --fail-on (%s): %s%s\n", n, strings.Join(hit, ", "), strings.Join(ids, ", "), more)
+	return exitFindings
+}
+
+// endpointNote names the endpoint overrides in a failure, since a wrong
+// --cvm-endpoint (or its variable) shows up only as a network error.
+func endpointNote(o options) string {
+	if len(o.endpoints) == 0 {
+		return ""
+	}
+	var eps []string
+	for _, svc := range []string{tencent.ServiceCVM, tencent.ServiceVPC} {
+		if ep, ok := o.endpoints[svc]; ok {
+			eps = append(eps, fmt.Sprintf("--%s-endpoint %s", svc, ep))
+		}
+	}
+	proto := o.protocol
+	if proto == "" {
+		proto = "https"
+	}
+	return fmt.Sprintf(" (using %s over %s; check the flags or %s, %s, %s)", strings.Join(eps, ", "), strings.ToUpper(proto),
+		envCVMEndpoint, envVPCEndpoint, envProtocol)
+}
