@@ -29,7 +29,7 @@ func (d *providerData) enginePolicy(ov policyOverrides) policy.Policy {
 	ip := d.images
 	p := policy.Policy{
 		Mode: policy.Mode(ip.Mode), Lifecycle: ip.Lifecycle, RequireHardened: ip.RequireHardened,
-		Trusted: ip.Ring, MaxImageAgeDays: ip.MaxImageAgeDays, AllowNonLTS: ip.AllowNonLTS,
+		Trusted: ip.Ring, MaxImageAgeDays: ip.MaxImageAgeDays, AllowNonLTS: ip.AllowNonLTS, Vulns: ip.Vulns,
 		MaxAuditFailures: ip.MaxAuditFails, MaxIndependentFailures: ip.MaxIndependent,
 	}
 	if v := ov.Mode; !v.IsNull() && !v.IsUnknown() {

@@ -65,6 +65,8 @@ type provenanceModel struct {
 	ScanPass       types.Int64  `tfsdk:"scan_pass"`
 	ScanFail       types.Int64  `tfsdk:"scan_fail"`
 	Error          types.String `tfsdk:"error"`
+	Patched        types.String `tfsdk:"patched"`
+	Vulns          *vulnsModel  `tfsdk:"vulnerabilities"`
 }
 
 type decisionModel struct {
@@ -121,13 +123,15 @@ func imageInfoAttributes() map[string]schema.Attribute {
 				"scan_pass":       num("Rules the independent scanner passed; null when none ran."),
 				"scan_fail":       num("Rules the independent scanner failed; null when none ran. Judged by `max_independent_failures`."),
 				"error":           str("Why the provenance does not verify; empty when verified or absent."),
+				"patched":         str("When updates last changed the image's packages (RFC 3339); null when the provenance does not say."),
+				"vulnerabilities": vulnsAttribute(),
 			}},
 		"policy": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "The image policy decision for this image.",
 			Attributes: map[string]schema.Attribute{
 				"allowed":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the policy allows the image (a valid exception counts)."},
 				"severity": str("How the finding is reported: `none`, `info` (audit mode), `warning` or `error`."),
 				"codes": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-					MarkdownDescription: "Reason codes: `eol`, `extended_support`, `unknown_os`, `approaching_eol`, `os_not_allowed`, `not_hardened`, `provenance_invalid`, `untrusted_key`, `image_too_old`, `non_lts`, `audit_failed`, `independent_failed`, `exception`, `exception_expired`."},
+					MarkdownDescription: "Reason codes: `eol`, `extended_support`, `unknown_os`, `approaching_eol`, `os_not_allowed`, `not_hardened`, `provenance_invalid`, `untrusted_key`, `image_too_old`, `non_lts`, `audit_failed`, `independent_failed`, `patches_stale`, `fixable_vulnerabilities`, `vulnerability_sla`, `no_vulnerability_scan`, `exception`, `exception_expired`."},
 				"messages": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "One message per reason, naming the image, OS, date and successor."},
 			}},
 	}
@@ -187,7 +191,7 @@ func provenanceFrom(p policy.Provenance) *provenanceModel {
 	r := p.Record
 	m.Profile, m.ProfileVersion = strOrNull(r.ProfileID), strOrNull(r.ProfileVersion)
 	m.BaseImageID, m.BaseOsName, m.KeyID = strOrNull(r.BaseImageID), strOrNull(r.BaseOsName), strOrNull(p.Record.KeyID)
-	m.BuildTime = timeString(&r.BuildTime)
+	m.BuildTime, m.Patched, m.Vulns = timeString(&r.BuildTime), timeString(&r.Patched), vulnsFrom(r.Vulns)
 	m.AuditPass, m.AuditFail, m.AuditWaived, m.AuditManual = types.Int64Null(), types.Int64Null(), types.Int64Null(), types.Int64Null()
 	if p.Present && p.Record.ProfileID != "" {
 		m.AuditPass, m.AuditFail = types.Int64Value(int64(r.Pass)), types.Int64Value(int64(r.Fail))

@@ -25,6 +25,7 @@ type imagePolicy struct {
 	MaxIndependent  *int                // independent scan failures allowed; nil: not judged
 	AllowedOS       []osSelector        // empty: every OS
 	Exceptions      []imageException
+	Vulns           policy.VulnPolicy // patch age and vulnerability limits
 }
 
 // osSelector is one allowed_os entry; an empty Version allows every release
@@ -72,6 +73,7 @@ func policyFrom(cfg providerModel, exceptions []exceptionModel, lp lifecycle.Pol
 	}
 	p.RequireHardened = cfg.RequireHardened.ValueBool()
 	p.AllowNonLTS = cfg.AllowNonLTS.ValueBool()
+	p.Vulns = vulnPolicyFrom(cfg.vulnPolicyModel)
 	if v := cfg.MaxImageAgeDays; !v.IsNull() && !v.IsUnknown() {
 		p.MaxImageAgeDays = int(v.ValueInt64())
 	}

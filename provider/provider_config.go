@@ -46,7 +46,8 @@ type providerModel struct {
 	LifecycleOverrides types.List   `tfsdk:"lifecycle_overrides"`
 	LifecycleSourceURL types.String `tfsdk:"lifecycle_source_url"`
 
-	tencentModel // Tencent Cloud credentials and endpoints (tencent_config.go)
+	tencentModel    // Tencent Cloud credentials and endpoints (tencent_config.go)
+	vulnPolicyModel // patch and vulnerability limits (vulns_policy.go)
 }
 
 type exceptionModel struct {
@@ -71,6 +72,9 @@ func (p *hardenedProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 	date := []validator.String{dateValidator()}
 	defer func() {
 		for name, a := range tencentAttributes() {
+			resp.Schema.Attributes[name] = a
+		}
+		for name, a := range vulnPolicyAttributes() {
 			resp.Schema.Attributes[name] = a
 		}
 	}()

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"sort"
 	"strings"
@@ -174,14 +175,7 @@ func (e *simEnv) customImage(base, name string, tags map[string]string) string {
 // edits change the record before it is signed.
 func signedProvenance(t *testing.T, baseID string, edits ...func(*provenance.Record)) (map[string]string, string) {
 	t.Helper()
-	kp, err := provenance.GenerateKey(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	priv, err := provenance.ParsePrivateKey(kp.PrivatePEM)
-	if err != nil {
-		t.Fatal(err)
-	}
+	priv, pub := testSigningKey(t)
 	rec := provenance.Record{
 		ProfileID: "debian-13", ProfileVersion: "1.0.0", Pass: 187, Fail: 0, Waived: 2, Manual: 4,
 		BaseImageID: baseID, BaseOsName: "Debian 13.1 64位", BaseEOL: time.Date(2028, 8, 9, 0, 0, 0, 0, time.UTC),
@@ -194,7 +188,22 @@ func signedProvenance(t *testing.T, baseID string, edits ...func(*provenance.Rec
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s.Tags(), kp.PublicSSH
+	return s.Tags(), pub
+}
+
+// testSigningKey is a fresh provenance key and its public half as
+// trusted_keys accepts it.
+func testSigningKey(t *testing.T) (ed25519.PrivateKey, string) {
+	t.Helper()
+	kp, err := provenance.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := provenance.ParsePrivateKey(kp.PrivatePEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return priv, kp.PublicSSH
 }
 
 // tfjsonpathNew builds a path of map keys.
