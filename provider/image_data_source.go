@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -24,7 +25,8 @@ type imageDataSource struct{ data *providerData }
 
 type imageDataSourceModel struct {
 	imageFilterModel
-	MostRecent types.Bool `tfsdk:"most_recent"`
+	MostRecent        types.Bool `tfsdk:"most_recent"`
+	IncludeDeprecated types.Bool `tfsdk:"include_deprecated"`
 	imageInfoCore
 }
 
@@ -37,7 +39,8 @@ func (r *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	for k, v := range imageFilterAttributes() {
 		attrs[k] = v
 	}
-	filters := []string{"image_type", "name_regex", "os_family", "os_version", "architecture", "platform", "tags", "allowed_only", "most_recent"} // not region
+	filters := []string{"image_type", "name_regex", "os_family", "os_version", "architecture", "platform", "image_family", "tags", "allowed_only",
+		"most_recent", "include_deprecated"} // not region
 	conflicts := make([]path.Expression, len(filters))
 	for i, f := range filters {
 		conflicts[i] = path.MatchRoot(f)
@@ -49,7 +52,7 @@ func (r *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 	// image_type, platform and architecture filter the search and report
 	// the selected image's values.
-	for _, k := range []string{"image_type", "platform", "architecture"} {
+	for _, k := range []string{"image_type", "platform", "architecture", "image_family"} {
 		a := attrs[k].(schema.StringAttribute)
 		a.Computed = true
 		a.MarkdownDescription += " Set to the selected image's value."
@@ -59,7 +62,11 @@ func (r *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		MarkdownDescription: "When several images match, take the newest instead of failing. Public images have no creation time, so " +
 			"\"newest\" is decided by the parsed OS release first (e.g. Debian 13.1 over 13.0), then creation time where the API reports one, " +
 			"then image id, which makes the choice deterministic. Without `architecture`, only `x86_64` images are considered, " +
-			"so an ARM build of the same release is never picked by chance; set `architecture = \"arm\"` for ARM instance types."}
+			"so an ARM build of the same release is never picked by chance; set `architecture = \"arm\"` for ARM instance types. " +
+			"Deprecated images (e.g. superseded by a newer build of their `image_family`) are skipped unless `include_deprecated = true`."}
+	attrs["include_deprecated"] = schema.BoolAttribute{Optional: true,
+		MarkdownDescription: "Also select deprecated images when searching by filters. Default `false`: a build that superseded " +
+			"the previous image of its family (Packer `deprecate_previous`) moves every `hardened_image` search on to the new one."}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One Tencent Cloud CVM image, by id or by filters, with its OS support status (phase, end-of-life dates, days " +
 			"left, successor), its hardening provenance (verified against `trusted_keys`) and the image policy's decision. " +
@@ -108,6 +115,15 @@ func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			addLookupError(&resp.Diagnostics, path.Empty(), "images matching "+q.describe(), c.Region(), err)
 			return
 		}
+		var deprecated []verdict
+		if !m.IncludeDeprecated.ValueBool() {
+			found = slices.DeleteFunc(found, func(v verdict) bool {
+				if v.Image.Deprecated {
+					deprecated = append(deprecated, v)
+				}
+				return v.Image.Deprecated
+			})
+		}
 		matches, rejected := found, []verdict(nil)
 		if q.allowedOnly {
 			matches = nil
@@ -122,6 +138,10 @@ func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		switch {
 		case len(matches) == 0:
 			detail := fmt.Sprintf("No image in %s matches %s.", c.Region(), q.describe())
+			if len(deprecated) > 0 {
+				detail += fmt.Sprintf(" %d deprecated (superseded) image(s) matched and were skipped (%s); set include_deprecated = true to select them.",
+					len(deprecated), idList(deprecated, 5))
+			}
 			if len(rejected) > 0 {
 				detail += fmt.Sprintf(" %d image(s) matched the filters but the image policy rejects them, e.g.:\n%s",
 					len(rejected), rejected[0].Decision.Summary())

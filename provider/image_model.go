@@ -24,6 +24,7 @@ type imageIdentModel struct {
 	ImageType    types.String `tfsdk:"image_type"`
 	Platform     types.String `tfsdk:"platform"`
 	Architecture types.String `tfsdk:"architecture"`
+	ImageFamily  types.String `tfsdk:"image_family"`
 }
 
 type imageInfoCore struct {
@@ -31,6 +32,7 @@ type imageInfoCore struct {
 	ImageName         types.String     `tfsdk:"image_name"`
 	OsName            types.String     `tfsdk:"os_name"`
 	CreatedTime       types.String     `tfsdk:"created_time"`
+	Deprecated        types.Bool       `tfsdk:"deprecated"`
 	Tags              types.Map        `tfsdk:"image_tags"`
 	Family            types.String     `tfsdk:"family"`
 	Version           types.String     `tfsdk:"version"`
@@ -85,12 +87,15 @@ func imageInfoAttributes() map[string]schema.Attribute {
 		return schema.Int64Attribute{Computed: true, MarkdownDescription: d}
 	}
 	return map[string]schema.Attribute{
-		"image_id":             str("Image id, e.g. `img-9qrfy1xt`."),
-		"image_name":           str("Image name."),
-		"image_type":           str("`PUBLIC_IMAGE`, `PRIVATE_IMAGE` (custom), `SHARED_IMAGE` or `MARKET_IMAGE`."),
-		"os_name":              str("Tencent `OsName`, e.g. `Ubuntu Server 24.04 LTS 64bit`."),
-		"platform":             str("Tencent `Platform`, e.g. `Ubuntu`."),
-		"architecture":         str("`x86_64` or `arm`."),
+		"image_id":     str("Image id, e.g. `img-9qrfy1xt`."),
+		"image_name":   str("Image name."),
+		"image_type":   str("`PUBLIC_IMAGE`, `PRIVATE_IMAGE` (custom), `SHARED_IMAGE` or `MARKET_IMAGE`."),
+		"os_name":      str("Tencent `OsName`, e.g. `Ubuntu Server 24.04 LTS 64bit`."),
+		"platform":     str("Tencent `Platform`, e.g. `Ubuntu`."),
+		"architecture": str("`x86_64` or `arm`."),
+		"image_family": str("Tencent image family (`ImageFamily`) of a custom image, e.g. `debian13-cis`; empty when none."),
+		"deprecated": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image is deprecated (`ImageDeprecated`), e.g. " +
+			"superseded by a newer build of its family (the Packer builder's `deprecate_previous`)."},
 		"created_time":         str("Creation time (RFC 3339); null for public images, whose creation time the API does not report."),
 		"image_tags":           schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Image tags (custom images; includes the `hardened:*` provenance tags)."},
 		"family":               str("Canonical OS family parsed from `os_name`, e.g. `ubuntu`; empty when unrecognised."),
@@ -212,10 +217,11 @@ func imageInfoFrom(v verdict) imageInfoModel {
 	img, st := v.Image, v.Status
 	m := imageInfoModel{imageIdentModel: imageIdentModel{
 		ImageType: types.StringValue(img.Type), Platform: types.StringValue(img.Platform), Architecture: types.StringValue(img.Architecture),
+		ImageFamily: types.StringValue(img.Family),
 	}}
 	m.imageInfoCore = imageInfoCore{
 		ImageID: types.StringValue(img.ID), ImageName: types.StringValue(img.Name), OsName: types.StringValue(img.OsName),
-		CreatedTime: timeString(img.CreatedTime), Tags: stringMap(img.Tags),
+		CreatedTime: timeString(img.CreatedTime), Deprecated: types.BoolValue(img.Deprecated), Tags: stringMap(img.Tags),
 		Family: types.StringValue(v.OS.Family), Version: types.StringValue(v.OS.Version),
 		Codename: types.StringValue(st.Release.Codename), LTS: types.BoolValue(st.Release.LTS),
 		Phase: types.StringValue(string(st.Phase)), IsSupported: types.BoolValue(st.Supported),

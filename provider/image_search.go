@@ -47,6 +47,8 @@ func imageFilterAttributes() map[string]schema.Attribute {
 		"architecture": schema.StringAttribute{Optional: true, MarkdownDescription: "Only this architecture: `x86_64` or `arm`.",
 			Validators: []validator.String{stringvalidator.OneOf("x86_64", "arm")}},
 		"platform": schema.StringAttribute{Optional: true, MarkdownDescription: "Only this Tencent `Platform`, e.g. `Debian` (server-side filter)."},
+		"image_family": schema.StringAttribute{Optional: true, MarkdownDescription: "Only custom images of this image family (`ImageFamily`, server-side filter), " +
+			"e.g. the Packer builder's `image_family`."},
 		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 			MarkdownDescription: "Only images carrying all these tags (server-side filter), e.g. `{ \"hardened:profile\" = \"debian-13\" }`."},
 		"region": schema.StringAttribute{Optional: true, Computed: true,
@@ -72,6 +74,9 @@ func queryFrom(ctx context.Context, f imageFilterModel, diags *diag.Diagnostics)
 	}
 	if v := f.Platform.ValueString(); v != "" {
 		q.apiFilters = append(q.apiFilters, tencent.Filter{Name: "platform", Values: []string{v}})
+	}
+	if v := f.ImageFamily.ValueString(); v != "" {
+		q.apiFilters = append(q.apiFilters, tencent.Filter{Name: "image-family", Values: []string{v}})
 	}
 	if !f.Tags.IsNull() && !f.Tags.IsUnknown() {
 		tags := map[string]string{}

@@ -143,6 +143,12 @@ func (c lenCheck) String() string { return fmt.Sprintf("list longer than %d", c.
 // image id (CreatedTime set, type PRIVATE_IMAGE).
 func (e *simEnv) customImage(base, name string, tags map[string]string) string {
 	e.t.Helper()
+	return e.customImageInFamily(base, name, "", tags)
+}
+
+// customImageInFamily is customImage with an image family (ImageFamily).
+func (e *simEnv) customImageInFamily(base, name, family string, tags map[string]string) string {
+	e.t.Helper()
 	ctx := e.t.Context()
 	c := e.client
 	ins, err := c.RunInstance(ctx, tencent.RunInstanceInput{Zone: simRegion + "-3", ImageID: e.id(base), InstanceType: "S5.MEDIUM2", Name: "image-builder"})
@@ -160,7 +166,7 @@ func (e *simEnv) customImage(base, name string, tags map[string]string) string {
 	if _, err := c.WaitInstanceState(ctx, ins, "RUNNING", time.Minute); err != nil {
 		e.t.Fatal(err)
 	}
-	id, err := c.CreateImage(ctx, tencent.CreateImageInput{InstanceID: ins, Name: name, Tags: tags})
+	id, err := c.CreateImage(ctx, tencent.CreateImageInput{InstanceID: ins, Name: name, Family: family, Tags: tags})
 	if err != nil {
 		e.t.Fatal(err)
 	}

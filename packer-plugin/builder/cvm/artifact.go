@@ -20,8 +20,10 @@ type Artifact struct {
 	Copies        map[string][]string // region → image ids
 	// SharedAccounts the image and every copy are shared with (share_accounts).
 	SharedAccounts []string
-	Provenance     *provenance.Signed
-	StateData      map[string]interface{}
+	// Superseded is region → earlier images of the family this build deprecated (deprecate_previous).
+	Superseded map[string][]string
+	Provenance *provenance.Signed
+	StateData  map[string]interface{}
 
 	client *tencent.Client
 }
@@ -56,6 +58,9 @@ func (a *Artifact) String() string {
 			what = "Image and copies"
 		}
 		s += fmt.Sprintf("\n%s shared with: %s", what, strings.Join(a.SharedAccounts, ", "))
+	}
+	for _, r := range sortedRegions(a.Superseded) {
+		s += fmt.Sprintf("\nSuperseded (now deprecated) in %s: %s", r, strings.Join(a.Superseded[r], ", "))
 	}
 	return s
 }

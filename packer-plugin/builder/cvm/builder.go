@@ -97,6 +97,7 @@ func (b *Builder) Run(ctx context.Context, u packersdk.Ui, hook packersdk.Hook) 
 		&stepCreateImage{Config: c, SigningKey: key, Now: now},
 		&stepCopyImage{Regions: c.ImageCopyRegions, Timeout: c.StateTimeout},
 		&stepShareImage{Accounts: c.ShareAccounts},
+		&stepDeprecatePrevious{Family: deprecateFamily(c)},
 	}
 	b.runner = commonsteps.NewRunner(steps, c.PackerConfig, u)
 	b.runner.Run(ctx, state)
@@ -126,9 +127,21 @@ func (b *Builder) Run(ctx context.Context, u packersdk.Ui, hook packersdk.Hook) 
 	if cp, ok := state.GetOk(stateCopies); ok {
 		a.Copies = cp.(map[string][]string)
 	}
+	if d, ok := state.GetOk(stateDeprecated); ok {
+		a.Superseded = d.(map[string][]string)
+		a.StateData["superseded"] = a.Superseded
+	}
 	if sh, ok := state.GetOk(stateShares); ok {
 		a.SharedAccounts = sh.([]string)
 		a.StateData["shared_accounts"] = a.SharedAccounts
 	}
 	return a, nil
+}
+
+// deprecateFamily is the family whose earlier images the build supersedes; empty unless deprecate_previous.
+func deprecateFamily(c *Config) string {
+	if !c.DeprecatePrevious {
+		return ""
+	}
+	return c.ImageFamily
 }

@@ -46,8 +46,16 @@ type Config struct {
 	ImageName string `mapstructure:"image_name" required:"true"`
 	// Description of the image.
 	ImageDescription string `mapstructure:"image_description"`
-	// Image family of the new image.
+	// Image family of the new image (ImageFamily). With deprecate_previous the
+	// family is the line of images the new one supersedes.
 	ImageFamily string `mapstructure:"image_family"`
+	// After the new image and its copies are NORMAL, mark the earlier NORMAL
+	// images of image_family in the build region and in every copy region
+	// superseded: ModifyImageAttribute sets their ImageDeprecated flag (the CVM
+	// API cannot re-tag an existing image). hardened_image then skips them,
+	// so most_recent moves on to the new build. A cancelled build restores them.
+	// Needs image_family.
+	DeprecatePrevious bool `mapstructure:"deprecate_previous"`
 	// Extra tags on the image (provenance tags are added by the builder).
 	ImageTags map[string]string `mapstructure:"image_tags"`
 	// Copy the finished image to these regions (SyncImages).
@@ -110,7 +118,8 @@ type Config struct {
 const DefaultProvenancePath = "/var/lib/hardened/provenance.json"
 
 var (
-	imageNameRe = regexp.MustCompile(`^[\p{L}\p{N}._\-() ]{1,60}$`)
+	imageNameRe   = regexp.MustCompile(`^[\p{L}\p{N}._\-() ]{1,60}$`)
+	imageFamilyRe = regexp.MustCompile(`^[\p{L}\p{N}._\-]{1,60}$`)
 	// accountIDRe: a Tencent Cloud account id (UIN) as ModifyImageSharePermission takes it.
 	accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
 )
@@ -261,6 +270,12 @@ func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
 		}
 	}
 	add(validateShareAccounts(c.ShareAccounts)...)
+	if c.DeprecatePrevious && c.ImageFamily == "" {
+		add(errors.New("deprecate_previous needs image_family: name the family whose previous image the new one supersedes, e.g. image_family = \"debian13-cis\""))
+	}
+	if c.ImageFamily != "" && !imageFamilyRe.MatchString(c.ImageFamily) {
+		add(fmt.Errorf("image_family %q must be 1–60 letters, digits or ._- characters", c.ImageFamily))
+	}
 
 	// The communicator: SSH with a temporary key pair unless the user brings one.
 	if c.Comm.Type == "" {

@@ -92,6 +92,7 @@ type FlatConfig struct {
 	ImageName                 *string                      `mapstructure:"image_name" required:"true" cty:"image_name" hcl:"image_name"`
 	ImageDescription          *string                      `mapstructure:"image_description" cty:"image_description" hcl:"image_description"`
 	ImageFamily               *string                      `mapstructure:"image_family" cty:"image_family" hcl:"image_family"`
+	DeprecatePrevious         *bool                        `mapstructure:"deprecate_previous" cty:"deprecate_previous" hcl:"deprecate_previous"`
 	ImageTags                 map[string]string            `mapstructure:"image_tags" cty:"image_tags" hcl:"image_tags"`
 	ImageCopyRegions          []string                     `mapstructure:"image_copy_regions" cty:"image_copy_regions" hcl:"image_copy_regions"`
 	ShareAccounts             []string                     `mapstructure:"share_accounts" cty:"share_accounts" hcl:"share_accounts"`
@@ -209,6 +210,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"image_name":                   &hcldec.AttrSpec{Name: "image_name", Type: cty.String, Required: false},
 		"image_description":            &hcldec.AttrSpec{Name: "image_description", Type: cty.String, Required: false},
 		"image_family":                 &hcldec.AttrSpec{Name: "image_family", Type: cty.String, Required: false},
+		"deprecate_previous":           &hcldec.AttrSpec{Name: "deprecate_previous", Type: cty.Bool, Required: false},
 		"image_tags":                   &hcldec.AttrSpec{Name: "image_tags", Type: cty.Map(cty.String), Required: false},
 		"image_copy_regions":           &hcldec.AttrSpec{Name: "image_copy_regions", Type: cty.List(cty.String), Required: false},
 		"share_accounts":               &hcldec.AttrSpec{Name: "share_accounts", Type: cty.List(cty.String), Required: false},

@@ -82,6 +82,12 @@ func TestConfigPrepare(t *testing.T) {
 			errs: []string{`share_accounts[0] = "team-a"`}},
 		{name: "share account twice", mod: func(m map[string]interface{}) { m["share_accounts"] = []string{"100012345678", "100012345678"} },
 			errs: []string{"share_accounts[1]", "listed twice"}},
+		{name: "deprecate without family", mod: func(m map[string]interface{}) { m["deprecate_previous"] = true },
+			errs: []string{"deprecate_previous needs image_family"}},
+		{name: "deprecate in family", mod: func(m map[string]interface{}) {
+			m["deprecate_previous"], m["image_family"] = true, "debian13-cis"
+		}},
+		{name: "bad family", mod: func(m map[string]interface{}) { m["image_family"] = "debian 13/cis" }, errs: []string{`image_family "debian 13/cis"`}},
 		{name: "private ip without public", mod: func(m map[string]interface{}) {
 			m["associate_public_ip_address"] = false
 			m["ssh_interface"] = "public_ip"

@@ -26,7 +26,8 @@ const (
 	stateImageID    = "image_id"
 	stateProvenance = "provenance" // provenance.Signed
 	stateCopies     = "image_copies"
-	stateShares     = "image_shares" // []string accounts
+	stateShares     = "image_shares"     // []string accounts
+	stateDeprecated = "image_deprecated" // region → ids superseded by this build
 	stateBuildName  = "build_name"
 )
 
