@@ -63,6 +63,8 @@ type fleetFindingModel struct {
 	Allowed    types.Bool   `tfsdk:"allowed"`
 	Reasons    types.List   `tfsdk:"reasons"`
 	Provenance types.String `tfsdk:"provenance"`
+	// SupersededBy: see fleet.Finding.SupersededBy.
+	SupersededBy types.String `tfsdk:"superseded_by"`
 }
 
 type fleetRowModel struct {
@@ -107,6 +109,8 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"reasons":     schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Policy findings."},
 			"provenance": str("Hardening provenance: `none`, `verified: <profile>, audit <pass> pass / <fail> fail, key <id>` or " +
 				"`unverified: <why>`."),
+			"superseded_by": str("When the image is deprecated and a newer image of its image family is not (the Packer builder's " +
+				"`deprecate_previous`): that image's id, also named by the reason `image_superseded`. Empty otherwise."),
 		} {
 			attrs[k] = v
 		}
@@ -257,6 +261,7 @@ func findingModel(f fleet.Finding) fleetFindingModel {
 		OsName: types.StringValue(f.OsName), Group: types.StringValue(f.Group), Phase: types.StringValue(f.Phase),
 		EOLDate: types.StringValue(f.EOLDate), DaysToEOL: intPtr(f.DaysToEOL), Successor: types.StringValue(f.Successor),
 		Allowed: types.BoolValue(f.Allowed), Reasons: stringList(f.Reasons), Provenance: types.StringValue(f.Provenance),
+		SupersededBy: types.StringValue(f.SupersededBy),
 	}
 }
 

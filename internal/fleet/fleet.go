@@ -10,6 +10,7 @@ package fleet
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -50,6 +51,9 @@ type Source interface {
 	Region() string
 	ListInstancesProgress(ctx context.Context, filters []tencent.Filter, progress func(read, total int)) ([]tencent.Instance, error)
 	DescribeImagesByID(ctx context.Context, ids []string) (map[string]tencent.Image, error)
+	// ListImages is only called for the families of deprecated images (one
+	// call per family), to name the image that superseded them.
+	ListImages(ctx context.Context, filters []tencent.Filter) ([]tencent.Image, error)
 }
 
 // Verdict is what a Judge says about one image.
@@ -85,7 +89,15 @@ type Finding struct {
 	Codes      []string // policy reason codes
 	Reasons    []string // policy reason messages
 	Provenance string   // "verified …", "unverified: …", "unsigned …" or "none"
+	// SupersededBy is the image to move to when this one is deprecated and
+	// a newer image of its family is not (code CodeImageSuperseded).
+	SupersededBy string
 }
+
+// CodeImageSuperseded is the finding code of an instance on a deprecated
+// image that a newer image of the same image family replaces (the Packer
+// builder's deprecate_previous).
+const CodeImageSuperseded = "image_superseded"
 
 // Instance is one row per instance.
 type Instance struct {
@@ -201,6 +213,10 @@ func collectRegion(ctx context.Context, s Source, opt Options) (*Report, error) 
 	if err != nil {
 		return nil, fmt.Errorf("describe the %d images of %d instances in %s: %w", len(ids), len(insts), region, err)
 	}
+	succ, err := successors(ctx, s, images)
+	if err != nil {
+		return nil, err
+	}
 	out := &Report{}
 	// Instances on a deleted image are judged one by one by their own
 	// OsName; every other instance shares its image's finding.
@@ -217,6 +233,12 @@ func collectRegion(ctx context.Context, s Source, opt Options) (*Report, error) 
 			osName = users[id][0].OsName // an image without OsName: what its instances report
 		}
 		row.Finding = judge(ctx, opt.Judge, img, osName)
+		if next, ok := succ[img.Family]; ok && img.Deprecated {
+			row.SupersededBy = next.ID
+			row.Codes = append(row.Codes, CodeImageSuperseded)
+			row.Reasons = append(row.Reasons, fmt.Sprintf("image %s (%s) is deprecated: %s (%s) supersedes it in image family %s; move to %s",
+				img.ID, img.Name, next.ID, next.Name, img.Family, next.ID))
+		}
 		for _, in := range users[id] {
 			row.Instances = append(row.Instances, in.ID)
 		}
@@ -236,6 +258,47 @@ func collectRegion(ctx context.Context, s Source, opt Options) (*Report, error) 
 		})
 	}
 	return out, nil
+}
+
+// successors names, per image family of a deprecated image among images, the
+// newest NORMAL image of that family that is not deprecated.
+func successors(ctx context.Context, s Source, images map[string]tencent.Image) (map[string]tencent.Image, error) {
+	var families []string
+	for _, img := range images {
+		if img.Deprecated && img.Family != "" && !slices.Contains(families, img.Family) {
+			families = append(families, img.Family)
+		}
+	}
+	sort.Strings(families)
+	out := map[string]tencent.Image{}
+	for _, fam := range families {
+		imgs, err := s.ListImages(ctx, []tencent.Filter{{Name: "image-family", Values: []string{fam}}})
+		if err != nil {
+			return nil, fmt.Errorf("list image family %s in %s: %w", fam, s.Region(), err)
+		}
+		for _, im := range imgs {
+			if im.Family != fam || im.Deprecated || im.State != "NORMAL" {
+				continue
+			}
+			if cur, ok := out[fam]; !ok || newer(im, cur) {
+				out[fam] = im
+			}
+		}
+	}
+	return out, nil
+}
+
+// newer orders images of one family by creation time, then id, so the
+// successor does not depend on API order.
+func newer(a, b tencent.Image) bool {
+	at, bt := a.CreatedTime, b.CreatedTime
+	switch {
+	case at != nil && bt != nil && !at.Equal(*bt):
+		return at.After(*bt)
+	case (at != nil) != (bt != nil):
+		return at != nil
+	}
+	return a.ID > b.ID
 }
 
 func judge(ctx context.Context, j Judge, img tencent.Image, osName string) Finding {

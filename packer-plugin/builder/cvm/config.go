@@ -53,7 +53,9 @@ type Config struct {
 	// images of image_family in the build region and in every copy region
 	// superseded: ModifyImageAttribute sets their ImageDeprecated flag (the CVM
 	// API cannot re-tag an existing image). hardened_image then skips them,
-	// so most_recent moves on to the new build. A cancelled build restores them.
+	// so most_recent moves on to the new build, and hardened_fleet_report
+	// flags instances still on them (image_superseded, naming the newest
+	// image of the family). A cancelled build restores them.
 	// Needs image_family.
 	DeprecatePrevious bool `mapstructure:"deprecate_previous"`
 	// Extra tags on the image (provenance tags are added by the builder).

@@ -1,13 +1,7 @@
 # Two builds of one image family: the second deprecates (supersedes) the
 # first in the build region and in the copy region; both are shared.
-packer {
-  required_plugins {
-    hardened = {
-      source  = "github.com/hardenedcloud/hardened"
-      version = ">= 0.1.0"
-    }
-  }
-}
+# No packer {} block: the harness installs the plugin under test into
+# PACKER_PLUGIN_PATH, where packer finds it.
 
 variable "cvm_endpoint" { type = string }
 variable "vpc_endpoint" { type = string }
