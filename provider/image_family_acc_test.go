@@ -83,7 +83,7 @@ func TestAccImage_familySuperseded(t *testing.T) {
 					expectPath("data.hardened_fleet_report.r", tfjsonpath.New("instances").AtSliceIndex(0).AtMapKey("superseded_by"), knownvalue.StringExact(second)),
 					expectPath("data.hardened_fleet_report.r", tfjsonpath.New("instances").AtSliceIndex(0).AtMapKey("reasons"),
 						knownvalue.ListPartial(map[int]knownvalue.Check{0: knownvalue.StringRegexp(regexp.MustCompile(
-							`image `+first+` \(debian13-cis-1\) is deprecated: `+second+` \(debian13-cis-2\) supersedes it in image family debian13-cis; move to `+second))})),
+							`image ` + first + ` \(debian13-cis-1\) is deprecated: ` + second + ` \(debian13-cis-2\) supersedes it in image family debian13-cis; move to ` + second))})),
 				},
 			},
 			{ // hardened_images lists both: it reports, it does not select.

@@ -22,7 +22,7 @@ func TestBuildFamilyTwice(t *testing.T) {
 	build := func(name string) (string, string) {
 		t.Helper()
 		before := srv.Resources(region).PrivateImages
-		out, err := e.packer(ctx, nil, append(append([]string{"build", "-var", "image_name=" + name}, e.endpointVars()...), tmpl)...)
+		out, err := e.packer(ctx, nil, "build", "-var", "image_name="+name, "-var", "endpoint="+srv.Endpoint(), tmpl)
 		if err != nil {
 			t.Fatalf("packer build %s: %v", name, err)
 		}

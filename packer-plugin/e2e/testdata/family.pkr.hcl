@@ -3,17 +3,16 @@
 # No packer {} block: the harness installs the plugin under test into
 # PACKER_PLUGIN_PATH, where packer finds it.
 
-variable "cvm_endpoint" { type = string }
-variable "vpc_endpoint" { type = string }
-variable "scheme" { type = string }
+# tcsim serves CVM and VPC on one endpoint (host:port, plain HTTP).
+variable "endpoint" { type = string }
 variable "image_name" { type = string }
 
 source "hardened-cvm" "family" {
+  cvm_endpoint = var.endpoint
+  vpc_endpoint = var.endpoint
+  scheme       = "http"
   region       = "ap-guangzhou"
   zone         = "ap-guangzhou-3"
-  cvm_endpoint = var.cvm_endpoint
-  vpc_endpoint = var.vpc_endpoint
-  scheme       = var.scheme
   source_image_filter {
     os_family  = "debian"
     os_version = "13"
