@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/acctest/tcsim"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
@@ -293,5 +294,25 @@ func TestBinary(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "hardened-report: read 6/6 instances (ap-guangzhou 5/5, ap-shanghai 1/1)") {
 		t.Errorf("no progress line on stderr:\n%s", errb.String())
+	}
+}
+
+// TestREADMEPolicyExample keeps the policy file shown in README.md valid.
+func TestREADMEPolicyExample(t *testing.T) {
+	doc, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```hcl\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no ```hcl policy example")
+	}
+	f, err := policy.ParseFile("README.md", []byte(example))
+	if err != nil {
+		t.Fatalf("the README's policy example does not load: %v", err)
+	}
+	if !f.Policy.RequireHardened || len(f.Policy.Exceptions) != 1 || len(f.Overrides) != 1 {
+		t.Errorf("README policy = %+v", f.Policy)
 	}
 }

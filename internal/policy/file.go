@@ -28,8 +28,8 @@ type File struct {
 }
 
 // fileAttrs are the attributes a policy file may set, in documentation order.
-var fileAttrs = []string{"warn_before_eol_days", "allow_extended_support", "require_hardened", "trusted_keys",
-	"max_image_age_days", "allowed_os", "mode", "exceptions", "lifecycle_overrides"}
+var fileAttrs = []string{"warn_before_eol_days", "allow_extended_support", "allow_non_lts", "require_hardened", "trusted_keys",
+	"max_image_age_days", "max_audit_failures", "max_independent_failures", "allowed_os", "mode", "exceptions", "lifecycle_overrides"}
 
 // LoadFile reads and validates a policy file. Errors name the file, line and
 // attribute.
@@ -103,6 +103,13 @@ func (d *decoder) apply(out *File, name string, v cty.Value) {
 		p.Lifecycle.WarnDays = d.int(v, 0, 3650)
 	case "allow_extended_support":
 		p.Lifecycle.AllowExtended = d.bool(v)
+	case "allow_non_lts":
+		p.AllowNonLTS = d.bool(v)
+	case "max_audit_failures":
+		p.MaxAuditFailures = d.int(v, 0, 1<<31-1)
+	case "max_independent_failures":
+		n := d.int(v, 0, 1<<31-1)
+		p.MaxIndependentFailures = &n
 	case "require_hardened":
 		p.RequireHardened = d.bool(v)
 	case "max_image_age_days":

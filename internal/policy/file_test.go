@@ -10,6 +10,9 @@ func TestParseFile(t *testing.T) {
 	hclSrc := `
 warn_before_eol_days   = 90
 allow_extended_support = true
+allow_non_lts          = true
+max_audit_failures     = 2
+max_independent_failures = 5
 require_hardened       = true
 trusted_keys           = ["` + key + `"]
 max_image_age_days     = 365
@@ -27,6 +30,9 @@ lifecycle_overrides = [{ family = "debian", version = "12", eol_standard = "2028
 		p.MaxImageAgeDays != 365 || p.Mode != ModeWarn || len(p.AllowedOS) != 2 || p.AllowedOS[1] != (Selector{"ubuntu", "24.04"}) ||
 		len(p.Exceptions) != 1 || p.Exceptions[0].Expires.Format("2006-01-02") != "2027-01-31" {
 		t.Errorf("policy = %+v", p)
+	}
+	if !p.AllowNonLTS || p.MaxAuditFailures != 2 || p.MaxIndependentFailures == nil || *p.MaxIndependentFailures != 5 {
+		t.Errorf("non-LTS/audit limits = %v %d %v", p.AllowNonLTS, p.MaxAuditFailures, p.MaxIndependentFailures)
 	}
 	if len(f.Overrides) != 1 || f.Overrides[0].EOLStandard != "2028-06-30" || f.Overrides[0].LTS == nil || !*f.Overrides[0].LTS {
 		t.Errorf("overrides = %+v", f.Overrides)
@@ -49,6 +55,7 @@ func TestParseFileErrors(t *testing.T) {
 		"unknown attribute": {`moed = "warn"`, "p.hcl:1: moed: unknown attribute; a policy file sets the provider's policy attributes: warn_before_eol_days"},
 		"bad mode":          {"\nmode = \"strict\"", `p.hcl:2: mode: mode "strict" is not one of enforce, warn, audit`},
 		"warn days range":   {`warn_before_eol_days = 5000`, "warn_before_eol_days: must be a whole number between 0 and 3650, got 5000"},
+		"negative failures": {`max_audit_failures = -1`, "max_audit_failures: must be a whole number between 0 and"},
 		"wrong type":        {`require_hardened = "yes"`, "require_hardened: must be true or false"},
 		"bad os":            {`allowed_os = ["debain"]`, `allowed_os: [0]: `},
 		"bad key":           {`trusted_keys = ["nope"]`, `trusted_keys: [0]: "nope" is not an ed25519 public key`},
