@@ -29,7 +29,8 @@ type File struct {
 
 // fileAttrs are the attributes a policy file may set, in documentation order.
 var fileAttrs = []string{"warn_before_eol_days", "allow_extended_support", "allow_non_lts", "require_hardened", "trusted_keys",
-	"max_image_age_days", "max_audit_failures", "max_independent_failures", "allowed_os", "mode", "exceptions", "lifecycle_overrides"}
+	"max_image_age_days", "max_audit_failures", "max_independent_failures", "allowed_os", "mode", "exceptions", "lifecycle_overrides",
+	"max_patch_age_days", "max_fixable_vulnerabilities", "vulnerability_sla_days"}
 
 // LoadFile reads and validates a policy file. Errors name the file, line and
 // attribute.
@@ -110,6 +111,12 @@ func (d *decoder) apply(out *File, name string, v cty.Value) {
 	case "max_independent_failures":
 		n := d.int(v, 0, 1<<31-1)
 		p.MaxIndependentFailures = &n
+	case "max_patch_age_days":
+		p.Vulns.MaxPatchAgeDays = d.int(v, 1, 1<<31-1)
+	case "max_fixable_vulnerabilities":
+		p.Vulns.MaxFixable = d.severities(v)
+	case "vulnerability_sla_days":
+		p.Vulns.SLADays = d.severities(v)
 	case "require_hardened":
 		p.RequireHardened = d.bool(v)
 	case "max_image_age_days":
@@ -215,6 +222,30 @@ func (d *decoder) strings(v cty.Value) []string {
 			return nil
 		}
 		out = append(out, e.AsString())
+	}
+	return out
+}
+
+// severities reads a map from severity (Severities) to a count ≥ 0, e.g.
+// { critical = 0, high = 3 }.
+func (d *decoder) severities(v cty.Value) map[string]int {
+	t := v.Type()
+	if v.IsNull() || (!t.IsObjectType() && !t.IsMapType()) {
+		d.fail("must be a map of severity to number, e.g. { critical = 0, high = 0 }")
+		return nil
+	}
+	out := map[string]int{}
+	for it := v.ElementIterator(); it.Next(); {
+		k, n := it.Element()
+		sev := k.AsString()
+		if !slices.Contains(Severities, sev) {
+			d.fail("%q is not a severity; use %s", sev, strings.Join(Severities, ", "))
+			return nil
+		}
+		where := d.where
+		d.where += "." + sev
+		out[sev] = d.int(n, 0, 1<<31-1)
+		d.where = where
 	}
 	return out
 }

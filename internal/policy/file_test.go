@@ -12,6 +12,9 @@ warn_before_eol_days   = 90
 allow_extended_support = true
 allow_non_lts          = true
 max_audit_failures     = 2
+max_patch_age_days     = 30
+max_fixable_vulnerabilities = { critical = 0, high = 2 }
+vulnerability_sla_days = { critical = 3 }
 max_independent_failures = 5
 require_hardened       = true
 trusted_keys           = ["` + key + `"]
@@ -33,6 +36,9 @@ lifecycle_overrides = [{ family = "debian", version = "12", eol_standard = "2028
 	}
 	if !p.AllowNonLTS || p.MaxAuditFailures != 2 || p.MaxIndependentFailures == nil || *p.MaxIndependentFailures != 5 {
 		t.Errorf("non-LTS/audit limits = %v %d %v", p.AllowNonLTS, p.MaxAuditFailures, p.MaxIndependentFailures)
+	}
+	if p.Vulns.MaxPatchAgeDays != 30 || p.Vulns.MaxFixable["high"] != 2 || len(p.Vulns.MaxFixable) != 2 || p.Vulns.SLADays["critical"] != 3 {
+		t.Errorf("vulnerability limits = %+v", p.Vulns)
 	}
 	if len(f.Overrides) != 1 || f.Overrides[0].EOLStandard != "2028-06-30" || f.Overrides[0].LTS == nil || !*f.Overrides[0].LTS {
 		t.Errorf("overrides = %+v", f.Overrides)
@@ -56,6 +62,8 @@ func TestParseFileErrors(t *testing.T) {
 		"bad mode":          {"\nmode = \"strict\"", `p.hcl:2: mode: mode "strict" is not one of enforce, warn, audit`},
 		"warn days range":   {`warn_before_eol_days = 5000`, "warn_before_eol_days: must be a whole number between 0 and 3650, got 5000"},
 		"negative failures": {`max_audit_failures = -1`, "max_audit_failures: must be a whole number between 0 and"},
+		"bad severity":      {`vulnerability_sla_days = { urgent = 1 }`, `vulnerability_sla_days: "urgent" is not a severity; use critical`},
+		"negative sla":      {`max_fixable_vulnerabilities = { high = -2 }`, `max_fixable_vulnerabilities.high: must be a whole number between 0`},
 		"wrong type":        {`require_hardened = "yes"`, "require_hardened: must be true or false"},
 		"bad os":            {`allowed_os = ["debain"]`, `allowed_os: [0]: `},
 		"bad key":           {`trusted_keys = ["nope"]`, `trusted_keys: [0]: "nope" is not an ed25519 public key`},
