@@ -12,6 +12,8 @@
 //     rhel-8/9, cloud-baseline) and the CIS control inventories.
 //   - report/    text, JSON, JUnit and HTML reports.
 //   - cmd/harden the bundle CLI.
+//   - e2e/       real-root tests of the bundle; internal/fstree the file-tree
+//     snapshots they and the catalog's fixture tests compare.
 //
 // # How a rule works
 //

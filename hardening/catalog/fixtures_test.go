@@ -2,8 +2,6 @@ package catalog
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/internal/fstree"
 )
 
 // fixtureDir holds vendor-default roots: os-release, a text package
@@ -87,31 +86,10 @@ func copyEntry(p, out string, fi fs.FileInfo) error {
 func treeHash(t *testing.T, root string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		st := fi.Sys().(*syscall.Stat_t)
-		desc := fmt.Sprintf("%v %d:%d", fi.Mode(), st.Uid, st.Gid)
-		switch {
-		case fi.Mode()&fs.ModeSymlink != 0:
-			l, _ := os.Readlink(p)
-			desc += " -> " + l
-		case fi.Mode().IsRegular():
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(data)
-			desc += " " + hex.EncodeToString(sum[:8])
-		}
-		out[rel] = desc
-		return nil
+	err := fstree.Walk(root, func(e fstree.Entry) error {
+		desc, err := fstree.Content(e, 8)
+		out[e.Rel] = desc
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -229,25 +207,17 @@ func TestFixtureApply(t *testing.T) {
 func statTree(t *testing.T, root string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		st := fi.Sys().(*syscall.Stat_t)
-		desc := fmt.Sprintf("%v %d:%d %d %d", fi.Mode(), st.Uid, st.Gid, fi.Size(), fi.ModTime().UnixNano())
+	err := fstree.Walk(root, func(e fstree.Entry) error {
+		fi := e.Info
+		desc := fmt.Sprintf("%v %d:%d %d %d", fi.Mode(), e.UID, e.GID, fi.Size(), fi.ModTime().UnixNano())
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			l, _ := os.Readlink(p)
-			desc = fmt.Sprintf("%v %d:%d -> %s", fi.Mode(), st.Uid, st.Gid, l)
+			l, _ := os.Readlink(e.Path)
+			desc = fmt.Sprintf("%v %d:%d -> %s", fi.Mode(), e.UID, e.GID, l)
 		}
 		if fi.IsDir() {
-			desc = fmt.Sprintf("%v %d:%d", fi.Mode(), st.Uid, st.Gid)
+			desc = fmt.Sprintf("%v %d:%d", fi.Mode(), e.UID, e.GID)
 		}
-		out[rel] = desc
+		out[e.Rel] = desc
 		return nil
 	})
 	if err != nil {

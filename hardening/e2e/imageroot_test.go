@@ -2,23 +2,20 @@ package e2e
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/acctest/sandbox"
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/catalog"
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/internal/fstree"
 )
 
 // imageRoot copies the pristine debootstrapped root of release into a
@@ -114,30 +111,10 @@ func hostTreeHash(t *testing.T, root string) map[string]string {
 	m := map[string]string{}
 	for _, d := range []string{"etc", "usr/lib", "usr/lib/systemd", "var/spool/cron"} {
 		base := filepath.Join(root, d)
-		err := filepath.WalkDir(base, func(p string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			fi, err := os.Lstat(p)
-			if err != nil {
-				return err
-			}
-			st := fi.Sys().(*syscall.Stat_t)
-			v := fmt.Sprintf("%v %d:%d", fi.Mode(), st.Uid, st.Gid)
-			switch {
-			case fi.Mode()&fs.ModeSymlink != 0:
-				l, _ := os.Readlink(p)
-				v += " -> " + l
-			case fi.Mode().IsRegular():
-				b, err := os.ReadFile(p)
-				if err != nil {
-					return err
-				}
-				h := sha256.Sum256(b)
-				v += " " + hex.EncodeToString(h[:])
-			}
-			m[strings.TrimPrefix(p, root)] = v
-			return nil
+		err := fstree.Walk(base, func(e fstree.Entry) error {
+			v, err := fstree.Content(e, 32)
+			m[strings.TrimPrefix(e.Path, root)] = v
+			return err
 		})
 		if err != nil && !os.IsNotExist(err) {
 			t.Fatalf("hash %s: %v", base, err)
