@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
@@ -44,6 +45,11 @@ func TestFailFixPassIdempotent(t *testing.T) {
 		"/lib/systemd/system/x.service": "[Unit]\nDescription=x\n[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n",
 		"/etc/issue.net":                "Debian GNU/Linux 12\n",
 		"/etc/hosts.equiv":              "+\n",
+		"/etc/sysconfig/sshd":           "CRYPTO_POLICY=-oCiphers=aes128-cbc\n",
+		"/etc/pam.d/su":                 "auth sufficient pam_rootok.so\n",
+		"/etc/ssh/ssh_host_ed25519_key": "key\n",
+		"/etc/systemd/journald.conf":    "[Journal]\nStorage=volatile\n",
+		"/etc/default/grub":             "GRUB_CMDLINE_LINUX=\"quiet\"\n",
 	}
 	cases := []struct {
 		name  string
@@ -59,6 +65,14 @@ func TestFailFixPassIdempotent(t *testing.T) {
 		{"content", FileContent{Path: "/etc/issue.net", Content: "Authorized use only.\n"}},
 		{"absent", FileAbsent{Path: "/etc/hosts.equiv"}},
 		{"audit", AuditRule{Line: "-w /etc/sudoers -p wa -k scope"}},
+		{"line-absent", LineAbsent{Files: []string{"/etc/sysconfig/*"}, Pattern: regexp.MustCompile(`^CRYPTO_POLICY\s*=`), What: "CRYPTO_POLICY override"}},
+		{"line-required", LineRequired{Files: []string{"/etc/pam.d/su"}, Pattern: regexp.MustCompile(`^auth\s+required\s+pam_wheel\.so\b`),
+			Path: "/etc/pam.d/su", Line: "auth required pam_wheel.so use_uid", What: "pam_wheel in su"}},
+		{"file-exists", FileExists{Path: "/etc/cron.allow", Perm: 0o640}},
+		{"glob-mode", GlobMode{Patterns: []string{"/etc/ssh/ssh_host_*_key"}, Max: 0o600}},
+		{"systemd-conf", SystemdConf{Main: "/etc/systemd/journald.conf", Section: "Journal", Key: "Storage", Value: "persistent"}},
+		{"fstab-mount", FstabMount{Mount: "/tmp", Opt: "nodev", Create: "tmpfs\t/tmp\ttmpfs\tdefaults\t0\t0"}},
+		{"grub-cmdline", GrubCmdline{Add: []string{"audit=1"}, Remove: []string{"quiet"}}},
 	}
 	ctx := context.Background()
 	for _, tc := range cases {
