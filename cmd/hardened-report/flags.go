@@ -52,7 +52,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	var regions, failOn string
 	fs.StringVar(&regions, "regions", "", "comma-separated regions, or \"all\" for every region DescribeRegions lists (default: "+tencent.EnvRegion+", the profile's region, then "+tencent.DefaultRegion+")")
 	fs.StringVar(&o.format, "format", "table", "output format: "+strings.Join(formats, ", "))
-	fs.StringVar(&failOn, "fail-on", "", "comma-separated report groups that make the exit code 1: "+strings.Join(findingGroups(), ", "))
+	fs.StringVar(&failOn, "fail-on", "", "comma-separated findings that make the exit code 1 (report groups, or superseded: on a deprecated image of a family): "+strings.Join(findingGroups(), ", "))
 	fs.StringVar(&o.policyFile, "policy", "", "policy file (HCL, or JSON when the name ends in .json) with the provider's policy attributes")
 	fs.StringVar(&o.protocol, "protocol", getenv(envProtocol), "HTTPS (default) or HTTP (local emulators such as tcsim); env "+envProtocol)
 	cvm := fs.String("cvm-endpoint", getenv(envCVMEndpoint), "host[:port] of the CVM API instead of cvm.tencentcloudapi.com; env "+envCVMEndpoint)
@@ -83,7 +83,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	}
 	for _, g := range splitList(failOn) {
 		if !slices.Contains(findingGroups(), g) {
-			return o, usagef("--fail-on: %q is not a report group; use a comma-separated list of %s", g, strings.Join(findingGroups(), ", "))
+			return o, usagef("--fail-on: %q is not a report group or superseded; use a comma-separated list of %s", g, strings.Join(findingGroups(), ", "))
 		}
 		o.failOn = append(o.failOn, g)
 	}
@@ -106,9 +106,14 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	return o, nil
 }
 
-// findingGroups are the groups --fail-on accepts (every group but ok).
+// failSuperseded is the --fail-on value for instances on a deprecated image
+// that a newer image of its family supersedes (whatever their group).
+const failSuperseded = "superseded"
+
+// findingGroups are what --fail-on accepts: every group but ok, and
+// superseded.
 func findingGroups() []string {
-	return slices.DeleteFunc(fleet.Groups(), func(g string) bool { return g == fleet.GroupOK })
+	return append(slices.DeleteFunc(fleet.Groups(), func(g string) bool { return g == fleet.GroupOK }), failSuperseded)
 }
 
 func splitList(s string) []string {

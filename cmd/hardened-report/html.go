@@ -12,7 +12,7 @@ import (
 
 // html/template escapes every value: OsName, names and tags come from the
 // cloud account and must not inject markup into the page.
-var page = template.Must(template.New("report").Funcs(template.FuncMap{"days": days, "join": strings.Join}).Parse(`<!DOCTYPE html>
+var page = template.Must(template.New("report").Funcs(template.FuncMap{"days": days, "moveTo": moveTo, "join": strings.Join}).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Fleet report {{.Today}}</title>
 <style>body{font-family:sans-serif}table{border-collapse:collapse;margin-bottom:2em}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}
 .eol,.extended,.unknown,.unapproved{background:#fdd}.approaching_eol{background:#ffd}.ok{background:#dfd}</style></head>
@@ -21,11 +21,11 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{"days": d
 <table><tr>{{range .Groups}}<th>{{.}}</th>{{end}}</tr><tr>{{range .Groups}}<td>{{index $.Counts .}}</td>{{end}}</tr></table>
 <h2>Instances</h2>
 <table><tr><th>Region</th><th>Instance</th><th>Name</th><th>Image</th><th>OS</th><th>Group</th><th>Phase</th><th>EOL</th><th>Days left</th><th>Successor</th><th>Provenance</th><th>Findings</th></tr>
-{{range .Instances}}<tr class="{{.Group}}"><td>{{.Region}}</td><td>{{.ID}}</td><td>{{.Name}}</td><td>{{.ImageID}}</td><td>{{.OsName}}</td><td>{{.Group}}</td><td>{{.Phase}}</td><td>{{.EOLDate}}</td><td>{{days .DaysToEOL}}</td><td>{{.Successor}}</td><td>{{.Provenance}}</td><td>{{join .Reasons "; "}}</td></tr>
+{{range .Instances}}<tr class="{{.Group}}"><td>{{.Region}}</td><td>{{.ID}}</td><td>{{.Name}}</td><td>{{.ImageID}}</td><td>{{.OsName}}</td><td>{{.Group}}</td><td>{{.Phase}}</td><td>{{.EOLDate}}</td><td>{{days .DaysToEOL}}</td><td>{{moveTo .Finding}}</td><td>{{.Provenance}}</td><td>{{join .Reasons "; "}}</td></tr>
 {{end}}</table>
 <h2>Images</h2>
 <table><tr><th>Region</th><th>Image</th><th>Type</th><th>Instances</th><th>OS</th><th>Group</th><th>Phase</th><th>EOL</th><th>Days left</th><th>Successor</th><th>Provenance</th><th>Findings</th></tr>
-{{range .Images}}<tr class="{{.Group}}"><td>{{.Region}}</td><td>{{.ID}}</td><td>{{.Type}}</td><td>{{.Instances}}</td><td>{{.OsName}}</td><td>{{.Group}}</td><td>{{.Phase}}</td><td>{{.EOLDate}}</td><td>{{days .DaysToEOL}}</td><td>{{.Successor}}</td><td>{{.Provenance}}</td><td>{{join .Reasons "; "}}</td></tr>
+{{range .Images}}<tr class="{{.Group}}"><td>{{.Region}}</td><td>{{.ID}}</td><td>{{.Type}}</td><td>{{.Instances}}</td><td>{{.OsName}}</td><td>{{.Group}}</td><td>{{.Phase}}</td><td>{{.EOLDate}}</td><td>{{days .DaysToEOL}}</td><td>{{moveTo .Finding}}</td><td>{{.Provenance}}</td><td>{{join .Reasons "; "}}</td></tr>
 {{end}}</table>
 </body></html>
 `))

@@ -37,6 +37,19 @@ func rows(rep *fleet.Report) (instances, images []row) {
 	return instances, images
 }
 
+// moveTo is the table's successor cell: the release to move to and, for a
+// deprecated image, the image of its family that supersedes it.
+func moveTo(f fleet.Finding) string {
+	parts := []string{}
+	if f.Successor != "" {
+		parts = append(parts, f.Successor)
+	}
+	if f.SupersededBy != "" {
+		parts = append(parts, "image "+f.SupersededBy)
+	}
+	return strings.Join(parts, "; ")
+}
+
 func days(d *int) string {
 	if d == nil {
 		return ""
@@ -57,7 +70,7 @@ func write(w io.Writer, format string, rep *fleet.Report, today time.Time) error
 }
 
 var csvHeader = []string{"kind", "region", "id", "name", "image_id", "image_type", "instances", "os_name", "group", "phase",
-	"eol_date", "days_left", "successor", "allowed", "provenance", "findings"}
+	"eol_date", "days_left", "successor", "superseded_by", "allowed", "provenance", "findings"}
 
 func writeCSV(w io.Writer, rep *fleet.Report) error {
 	cw := csv.NewWriter(w)
@@ -71,7 +84,7 @@ func writeCSV(w io.Writer, rep *fleet.Report) error {
 			n = strconv.Itoa(r.Instances)
 		}
 		if err := cw.Write([]string{r.Kind, r.Region, r.ID, r.Name, r.ImageID, r.Type, n, r.OsName, r.Group, r.Phase,
-			r.EOLDate, days(r.DaysToEOL), r.Successor, strconv.FormatBool(r.Allowed), r.Provenance, strings.Join(r.Codes, " ")}); err != nil {
+			r.EOLDate, days(r.DaysToEOL), r.Successor, r.SupersededBy, strconv.FormatBool(r.Allowed), r.Provenance, strings.Join(r.Codes, " ")}); err != nil {
 			return err
 		}
 	}
@@ -101,27 +114,29 @@ func writeTable(w io.Writer, rep *fleet.Report, today time.Time) error {
 	}
 	render("Instances", table.Row{"Region", "Instance", "Name", "Image", "OS", "Group", "Phase", "EOL", "Days left", "Successor", "Provenance", "Findings"},
 		ins, func(r row) table.Row {
-			return table.Row{r.Region, r.ID, r.Name, r.ImageID, r.OsName, r.Group, r.Phase, r.EOLDate, days(r.DaysToEOL), r.Successor, r.Provenance, strings.Join(r.Codes, " ")}
+			return table.Row{r.Region, r.ID, r.Name, r.ImageID, r.OsName, r.Group, r.Phase, r.EOLDate, days(r.DaysToEOL), moveTo(r.Finding), r.Provenance, strings.Join(r.Codes, " ")}
 		})
 	render("Images", table.Row{"Region", "Image", "Type", "Instances", "OS", "Group", "Phase", "EOL", "Days left", "Successor", "Provenance", "Findings"},
 		imgs, func(r row) table.Row {
-			return table.Row{r.Region, r.ID, r.Type, r.Instances, r.OsName, r.Group, r.Phase, r.EOLDate, days(r.DaysToEOL), r.Successor, r.Provenance, strings.Join(r.Codes, " ")}
+			return table.Row{r.Region, r.ID, r.Type, r.Instances, r.OsName, r.Group, r.Phase, r.EOLDate, days(r.DaysToEOL), moveTo(r.Finding), r.Provenance, strings.Join(r.Codes, " ")}
 		})
 	return nil
 }
 
 // jsonFinding etc. fix the JSON field names (snake_case, stable for jq).
 type jsonFinding struct {
-	OsName     string   `json:"os_name"`
-	Group      string   `json:"group"`
-	Phase      string   `json:"phase"`
-	EOLDate    string   `json:"eol_date"`
-	DaysLeft   *int     `json:"days_left"`
-	Successor  string   `json:"successor"`
-	Allowed    bool     `json:"allowed"`
-	Provenance string   `json:"provenance"`
-	Codes      []string `json:"findings"`
-	Reasons    []string `json:"reasons"`
+	OsName    string `json:"os_name"`
+	Group     string `json:"group"`
+	Phase     string `json:"phase"`
+	EOLDate   string `json:"eol_date"`
+	DaysLeft  *int   `json:"days_left"`
+	Successor string `json:"successor"`
+	// SupersededBy: the newer image of the family (the image is deprecated).
+	SupersededBy string   `json:"superseded_by"`
+	Allowed      bool     `json:"allowed"`
+	Provenance   string   `json:"provenance"`
+	Codes        []string `json:"findings"`
+	Reasons      []string `json:"reasons"`
 }
 
 type jsonInstance struct {
@@ -156,7 +171,7 @@ type jsonReport struct {
 
 func jsonOf(f fleet.Finding) jsonFinding {
 	j := jsonFinding{OsName: f.OsName, Group: f.Group, Phase: f.Phase, EOLDate: f.EOLDate, DaysLeft: f.DaysToEOL,
-		Successor: f.Successor, Allowed: f.Allowed, Provenance: f.Provenance, Codes: f.Codes, Reasons: f.Reasons}
+		Successor: f.Successor, SupersededBy: f.SupersededBy, Allowed: f.Allowed, Provenance: f.Provenance, Codes: f.Codes, Reasons: f.Reasons}
 	if j.Codes == nil {
 		j.Codes, j.Reasons = []string{}, []string{}
 	}

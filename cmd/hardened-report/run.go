@@ -124,33 +124,41 @@ func collect(ctx context.Context, o options, e runEnv, judge fleet.Judge) (*flee
 	return rep, err
 }
 
-// failures prints the instances in the --fail-on groups and returns the
+// failures prints the instances with a --fail-on finding and returns the
 // exit code.
 func failures(w io.Writer, rep *fleet.Report, failOn []string) int {
-	var hit []string
+	per := map[string]int{}
+	var ids []string
 	n := 0
-	for _, g := range failOn {
-		if c := rep.Counts.ByGroup[g]; c > 0 {
-			hit = append(hit, fmt.Sprintf("%d %s", c, g))
-			n += c
+	for _, in := range rep.Instances {
+		hit := false
+		for _, f := range failOn {
+			if in.Group == f || (f == failSuperseded && in.SupersededBy != "") {
+				per[f]++
+				hit = true
+			}
+		}
+		if hit {
+			n++
+			if len(ids) < 20 {
+				ids = append(ids, in.Region+"/"+in.ID)
+			}
 		}
 	}
 	if n == 0 {
 		return exitOK
 	}
-	var ids []string
-	for _, in := range rep.Instances {
-		for _, g := range failOn {
-			if in.Group == g && len(ids) < 20 {
-				ids = append(ids, in.Region+"/"+in.ID)
-			}
+	var counts []string
+	for _, f := range failOn {
+		if per[f] > 0 {
+			counts = append(counts, fmt.Sprintf("%d %s", per[f], f))
 		}
 	}
 	more := ""
 	if n > len(ids) {
 		more = fmt.Sprintf(" and %d more", n-len(ids))
 	}
-	fmt.Fprintf(w, "hardened-report: %d instance(s) fail --fail-on (%s): %s%s\n", n, strings.Join(hit, ", "), strings.Join(ids, ", "), more)
+	fmt.Fprintf(w, "hardened-report: %d instance(s) fail --fail-on (%s): %s%s\n", n, strings.Join(counts, ", "), strings.Join(ids, ", "), more)
 	return exitFindings
 }
 
