@@ -202,72 +202,67 @@ func (c GrubCmdline) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) 
 		if err != nil {
 			return err
 		}
-		for _, f := range files {
-			data, _, err := readText(t, f)
-			if err != nil {
-				return err
+		return rewriteFiles(t, tx, files, c.edit)
+	})
+	return nil
+}
+
+// edit rewrites the kernel command line of one source file f (text data,
+// split into lines): Remove parameters dropped everywhere, Add parameters
+// appended to GRUB_CMDLINE_LINUX of /etc/default/grub (created if missing).
+func (c GrubCmdline) edit(f, data string, lines []string) ([]string, bool) {
+	bls := strings.HasPrefix(f, "/boot/loader/entries/")
+	changed := false
+	for i, l := range lines {
+		tl := strings.TrimSpace(l)
+		var prefix, val, quote string
+		switch {
+		case bls && strings.HasPrefix(tl, "options"):
+			prefix, val = "options ", strings.TrimSpace(strings.TrimPrefix(tl, "options"))
+		case !bls && grubVar.MatchString(tl):
+			m := grubVar.FindStringSubmatch(tl)
+			prefix, val, quote = m[1]+"=", m[2], `"`
+			if strings.HasPrefix(val, "'") {
+				quote = "'"
 			}
-			bls := strings.HasPrefix(f, "/boot/loader/entries/")
-			lines := strings.Split(data, "\n")
-			changed := false
-			for i, l := range lines {
-				tl := strings.TrimSpace(l)
-				var prefix, val, quote string
-				switch {
-				case bls && strings.HasPrefix(tl, "options"):
-					prefix, val = "options ", strings.TrimSpace(strings.TrimPrefix(tl, "options"))
-				case !bls && grubVar.MatchString(tl):
-					m := grubVar.FindStringSubmatch(tl)
-					prefix, val, quote = m[1]+"=", m[2], `"`
-					if strings.HasPrefix(val, "'") {
-						quote = "'"
-					}
-					val = strings.Trim(val, `"'`)
-				default:
-					continue
-				}
-				var toks []string
-				for _, tok := range strings.Fields(val) {
-					drop := false
-					for _, r := range c.Remove {
-						drop = drop || tokenMatches(tok, r)
-					}
-					if !drop {
-						toks = append(toks, tok)
-					}
-				}
-				if f == "/etc/default/grub" && strings.HasPrefix(prefix, "GRUB_CMDLINE_LINUX=") {
-					for _, a := range c.Add {
-						has := false
-						for _, tok := range toks {
-							has = has || tok == a
-						}
-						if !has {
-							toks = append(toks, a)
-						}
-					}
-				}
-				nl := prefix + quote + strings.Join(toks, " ") + quote
-				if nl != tl {
-					lines[i], changed = nl, true
-				}
+			val = strings.Trim(val, `"'`)
+		default:
+			continue
+		}
+		var toks []string
+		for _, tok := range strings.Fields(val) {
+			drop := false
+			for _, r := range c.Remove {
+				drop = drop || tokenMatches(tok, r)
 			}
-			if f == "/etc/default/grub" && len(c.Add) > 0 && !grubHasLinuxVar(data) {
-				for len(lines) > 0 && lines[len(lines)-1] == "" {
-					lines = lines[:len(lines)-1]
-				}
-				lines = append(lines, `GRUB_CMDLINE_LINUX="`+strings.Join(c.Add, " ")+`"`, "")
-				changed = true
+			if !drop {
+				toks = append(toks, tok)
 			}
-			if changed {
-				if err := tx.WriteFile(f, []byte(strings.Join(lines, "\n")), permOr(t, f, 0o644)); err != nil {
-					return err
+		}
+		if f == "/etc/default/grub" && strings.HasPrefix(prefix, "GRUB_CMDLINE_LINUX=") {
+			for _, a := range c.Add {
+				has := false
+				for _, tok := range toks {
+					has = has || tok == a
+				}
+				if !has {
+					toks = append(toks, a)
 				}
 			}
 		}
-		return nil
-	})
-	return nil
+		nl := prefix + quote + strings.Join(toks, " ") + quote
+		if nl != tl {
+			lines[i], changed = nl, true
+		}
+	}
+	if f == "/etc/default/grub" && len(c.Add) > 0 && !grubHasLinuxVar(data) {
+		for len(lines) > 0 && lines[len(lines)-1] == "" {
+			lines = lines[:len(lines)-1]
+		}
+		lines = append(lines, `GRUB_CMDLINE_LINUX="`+strings.Join(c.Add, " ")+`"`, "")
+		changed = true
+	}
+	return lines, changed
 }
 
 func grubHasLinuxVar(content string) bool {

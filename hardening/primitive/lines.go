@@ -101,12 +101,7 @@ func (c LineAbsent) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) e
 		if err != nil {
 			return err
 		}
-		for _, f := range files {
-			data, _, err := readText(t, f)
-			if err != nil {
-				return err
-			}
-			lines := strings.Split(data, "\n")
+		return rewriteFiles(t, tx, files, func(_, _ string, lines []string) ([]string, bool) {
 			changed := false
 			for i, l := range lines {
 				tl := strings.TrimSpace(l)
@@ -120,14 +115,28 @@ func (c LineAbsent) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) e
 				}
 				changed = true
 			}
-			if changed {
-				if err := tx.WriteFile(f, []byte(strings.Join(lines, "\n")), permOr(t, f, 0o644)); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+			return lines, changed
+		})
 	})
+	return nil
+}
+
+// rewriteFiles passes the lines of each file (and its whole text) to edit
+// and writes back the files edit changed, keeping their mode.
+func rewriteFiles(t *engine.Target, tx *engine.Tx, files []string, edit func(f, data string, lines []string) ([]string, bool)) error {
+	for _, f := range files {
+		data, _, err := readText(t, f)
+		if err != nil {
+			return err
+		}
+		lines, changed := edit(f, data, strings.Split(data, "\n"))
+		if !changed {
+			continue
+		}
+		if err := tx.WriteFile(f, []byte(strings.Join(lines, "\n")), permOr(t, f, 0o644)); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
