@@ -94,6 +94,10 @@ func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			addLookupError(&resp.Diagnostics, path.Root("image_id"), "image_id "+id, c.Region(), err)
 			return
 		}
+		if p := stateProblem(img, m.MinImageState.ValueString()); p != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("image_id"), "Image "+id+" is not ready", p)
+			return
+		}
 		v = r.data.judge(ctx, img, pol)
 	} else {
 		q := queryFrom(ctx, m.imageFilterModel, &resp.Diagnostics)

@@ -33,6 +33,7 @@ type imageInfoCore struct {
 	OsName            types.String     `tfsdk:"os_name"`
 	CreatedTime       types.String     `tfsdk:"created_time"`
 	Deprecated        types.Bool       `tfsdk:"deprecated"`
+	ImageState        types.String     `tfsdk:"image_state"`
 	Tags              types.Map        `tfsdk:"image_tags"`
 	Family            types.String     `tfsdk:"family"`
 	Version           types.String     `tfsdk:"version"`
@@ -96,6 +97,7 @@ func imageInfoAttributes() map[string]schema.Attribute {
 		"image_family": str("Tencent image family (`ImageFamily`) of a custom image, e.g. `debian13-cis`; empty when none."),
 		"deprecated": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image is deprecated (`ImageDeprecated`), e.g. " +
 			"superseded by a newer build of its family (the Packer builder's `deprecate_previous`)."},
+		"image_state":          str("`ImageState`: `NORMAL` (ready), `CREATING`, `SYNCING`, `CREATEFAILED`, …; see `min_image_state`."),
 		"created_time":         str("Creation time (RFC 3339); null for public images, whose creation time the API does not report."),
 		"image_tags":           schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Image tags (custom images; includes the `hardened:*` provenance tags)."},
 		"family":               str("Canonical OS family parsed from `os_name`, e.g. `ubuntu`; empty when unrecognised."),
@@ -221,7 +223,7 @@ func imageInfoFrom(v verdict) imageInfoModel {
 	}}
 	m.imageInfoCore = imageInfoCore{
 		ImageID: types.StringValue(img.ID), ImageName: types.StringValue(img.Name), OsName: types.StringValue(img.OsName),
-		CreatedTime: timeString(img.CreatedTime), Deprecated: types.BoolValue(img.Deprecated), Tags: stringMap(img.Tags),
+		CreatedTime: timeString(img.CreatedTime), Deprecated: types.BoolValue(img.Deprecated), ImageState: types.StringValue(img.State), Tags: stringMap(img.Tags),
 		Family: types.StringValue(v.OS.Family), Version: types.StringValue(v.OS.Version),
 		Codename: types.StringValue(st.Release.Codename), LTS: types.BoolValue(st.Release.LTS),
 		Phase: types.StringValue(string(st.Phase)), IsSupported: types.BoolValue(st.Supported),

@@ -27,6 +27,7 @@ type imageFilterModel struct {
 	OSVersion       types.String `tfsdk:"os_version"`
 	Tags            types.Map    `tfsdk:"tags"`
 	AllowedOnly     types.Bool   `tfsdk:"allowed_only"`
+	MinImageState   types.String `tfsdk:"min_image_state"`
 	Region          types.String `tfsdk:"region"`
 }
 
@@ -54,6 +55,11 @@ func imageFilterAttributes() map[string]schema.Attribute {
 		"region": schema.StringAttribute{Optional: true, Computed: true,
 			MarkdownDescription: "Region to search, e.g. `ap-shanghai`. Default: the provider's region."},
 		"allowed_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only images the image policy allows. Default `false`."},
+		"min_image_state": schema.StringAttribute{Optional: true,
+			MarkdownDescription: "Least usable `ImageState` an image may be in: `NORMAL` (default: only images ready to launch, " +
+				"`NORMAL` or `USING`, so an image still `CREATING` or one that `CREATEFAILED` is never picked as the most recent), " +
+				"`CREATING` (also images still being created, synced or imported) or `ANY` (also failed images, e.g. to inspect a broken build).",
+			Validators: []validator.String{stringvalidator.OneOf(tencent.MinImageStates...)}},
 	}
 }
 
@@ -65,6 +71,7 @@ type imageQuery struct {
 	version     string
 	arch        string
 	allowedOnly bool
+	minState    string // "" = NORMAL
 }
 
 func queryFrom(ctx context.Context, f imageFilterModel, diags *diag.Diagnostics) imageQuery {
@@ -105,6 +112,7 @@ func queryFrom(ctx context.Context, f imageFilterModel, diags *diag.Diagnostics)
 	}
 	q.arch = f.Architecture.ValueString()
 	q.allowedOnly = f.AllowedOnly.ValueBool()
+	q.minState = f.MinImageState.ValueString()
 	return q
 }
 
@@ -128,6 +136,9 @@ func (q imageQuery) describe() string {
 	if q.allowedOnly {
 		parts = append(parts, "allowed_only=true")
 	}
+	if q.minState != "" && q.minState != tencent.ImageStateNormal {
+		parts = append(parts, "min_image_state="+q.minState)
+	}
 	if len(parts) == 0 {
 		return "no filters"
 	}
@@ -147,6 +158,9 @@ func (d *providerData) search(ctx context.Context, c *tencent.Client, q imageQue
 			continue
 		}
 		if q.arch != "" && img.Architecture != q.arch {
+			continue
+		}
+		if !tencent.MeetsMinState(img.State, q.minState) {
 			continue
 		}
 		v := d.judge(ctx, img, p)
@@ -173,4 +187,17 @@ func regexValidator() validator.String {
 		}
 		return nil
 	}}
+}
+
+// stateProblem says why an image asked for by id is not in a usable state,
+// or "" when it meets min (min_image_state; "" = NORMAL).
+func stateProblem(img tencent.Image, min string) string {
+	if tencent.MeetsMinState(img.State, min) {
+		return ""
+	}
+	if min == "" {
+		min = tencent.ImageStateNormal
+	}
+	return fmt.Sprintf("image %s (%s) is in state %s, below min_image_state = %q: it cannot be launched now. "+
+		"Wait until it is NORMAL, use another image, or set min_image_state = \"ANY\" to look at it anyway.", img.ID, img.OsName, img.State, min)
 }

@@ -105,7 +105,8 @@ type RegionResources struct {
 	Backing map[string]string
 }
 
-// Resources lists the non-public resources of one region, for orphan checks.
+// Resources lists the non-public resources of one region created through the API, for orphan
+// checks; seeded images are left out.
 func (s *Server) Resources(region string) RegionResources {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -119,7 +120,7 @@ func (s *Server) Resources(region string) RegionResources {
 		out.Backing[id] = in.Backing
 	}
 	for id, im := range rs.Images {
-		if im.ImageType != "PUBLIC_IMAGE" {
+		if im.ImageType != "PUBLIC_IMAGE" && !im.Seeded {
 			out.PrivateImages[id] = im.ImageState
 		}
 	}

@@ -14,7 +14,8 @@ var defaultRegions = []string{
 	"ap-hongkong", "ap-singapore", "ap-tokyo", "na-siliconvalley", "eu-frankfurt",
 }
 
-// SeedImage is one public image of the catalog; a seed file (Options.SeedFile) holds more.
+// SeedImage is one image of the catalog; a seed file (Options.SeedFile) holds more. Images are
+// public (official) unless ImageType says otherwise (seed.go).
 type SeedImage struct {
 	ImageID      string   `json:"ImageId,omitempty"` // derived from OsName+Architecture when empty
 	OsName       string   `json:"OsName"`
@@ -28,6 +29,13 @@ type SeedImage struct {
 	Deprecated   bool     `json:"ImageDeprecated,omitempty"`
 	Regions      []string `json:"Regions,omitempty"` // all regions when empty
 	Tags         []Tag    `json:"Tags,omitempty"`
+	// Where the image comes from and its state (seed.go); the zero values are an official
+	// public image in state NORMAL.
+	ImageType    string `json:"ImageType,omitempty"`    // PUBLIC_IMAGE (default), PRIVATE_IMAGE, SHARED_IMAGE, MARKET_IMAGE
+	ImageState   string `json:"ImageState,omitempty"`   // NORMAL (default) or another API state
+	ImageSource  string `json:"ImageSource,omitempty"`  // OFFICIAL for public images, CREATE_IMAGE otherwise (default)
+	ImageCreator string `json:"ImageCreator,omitempty"` // account id; required for SHARED_IMAGE and MARKET_IMAGE
+	CreatedTime  string `json:"CreatedTime,omitempty"`  // RFC 3339; null for public images, like the real API
 }
 
 // SeedFile is the JSON document --seed-file points at.
@@ -53,6 +61,9 @@ func LoadSeedFile(path string) (SeedFile, error) {
 		}
 		if im.ImageID != "" && !validID("img", im.ImageID) {
 			return sf, fmt.Errorf("seed file %s: Images[%d].ImageId %q must look like img-xxxxxxxx (8 lowercase letters/digits)", path, i, im.ImageID)
+		}
+		if err := validateOrigin(im); err != nil {
+			return sf, fmt.Errorf("seed file %s: Images[%d]: %w", path, i, err)
 		}
 	}
 	return sf, nil
@@ -164,7 +175,7 @@ func imageFromSeed(s SeedImage) *imageRec {
 	if arch == "" {
 		arch = "x86_64"
 	}
-	return &imageRec{
+	rec := &imageRec{
 		ImageID:          id,
 		OsName:           s.OsName,
 		ImageType:        "PUBLIC_IMAGE",
@@ -184,4 +195,6 @@ func imageFromSeed(s SeedImage) *imageRec {
 		BackingRef:       s.BackingRef,
 		LoginUser:        user,
 	}
+	applyOrigin(s, rec)
+	return rec
 }

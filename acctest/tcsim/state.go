@@ -45,7 +45,10 @@ type imageRec struct {
 	// ShareTimes is when each account was shared with (DescribeImageSharePermission's CreatedTime).
 	ShareTimes     map[string]string `json:"ShareTimes,omitempty"`
 	SourceInstance string            `json:"SourceInstanceId,omitempty"`
-	Seq            int64             `json:"Seq"`
+	// Seeded images came from the catalog or a seed file, not from an API call, so orphan
+	// checks (Resources) leave them out.
+	Seeded bool  `json:"Seeded,omitempty"`
+	Seq    int64 `json:"Seq"`
 }
 
 // imageWire is the DescribeImages shape; CreatedTime and ImageCreator are JSON null for public

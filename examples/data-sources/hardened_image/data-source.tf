@@ -17,6 +17,16 @@ data "hardened_image" "golden" {
   most_recent  = true
 }
 
+# Watch a build in progress: by default only images ready to launch
+# (NORMAL) are selected, so a newer image still CREATING, or one whose
+# creation failed, never becomes "most recent".
+data "hardened_image" "building" {
+  image_type      = "PRIVATE_IMAGE"
+  tags            = { "hardened:profile" = "debian-13" }
+  min_image_state = "CREATING"
+  most_recent     = true
+}
+
 # One image by id.
 data "hardened_image" "tencentos" {
   image_id = "img-9qrfy1xt"
