@@ -52,8 +52,11 @@ func ReadInstalled(root string) ([]Package, error) {
 }
 
 // ParseDpkgStatus parses a dpkg status file and returns the packages whose
-// status is "install ok installed"; removed packages that left only their
-// configuration files behind carry no vulnerable code and are skipped.
+// files are on disk, whatever the selection: "hold ok installed" (apt-mark
+// hold, the packages most likely to lag behind their fixes) and "deinstall
+// ok installed" count. Removed packages that left only their configuration
+// files behind ("config-files", "not-installed") carry no vulnerable code
+// and are skipped.
 func ParseDpkgStatus(r io.Reader) ([]Package, error) {
 	var pkgs []Package
 	sc := bufio.NewScanner(r)
@@ -63,7 +66,7 @@ func ParseDpkgStatus(r io.Reader) ([]Package, error) {
 	var status string
 	line := 0
 	flush := func() {
-		if cur.Name != "" && cur.Version != "" && status == "install ok installed" {
+		if cur.Name != "" && cur.Version != "" && onDisk(status) {
 			if cur.Source == "" {
 				cur.Source = cur.Name
 			}
@@ -111,6 +114,19 @@ func ParseDpkgStatus(r io.Reader) ([]Package, error) {
 	}
 	flush()
 	return pkgs, nil
+}
+
+// onDisk reads the state (third word) of a dpkg "want flag state" status.
+func onDisk(status string) bool {
+	f := strings.Fields(status)
+	if len(f) != 3 {
+		return false
+	}
+	switch f[2] {
+	case "not-installed", "config-files":
+		return false
+	}
+	return true
 }
 
 // DetectEcosystem returns the OSV ecosystem ("Debian:12") of the root from its

@@ -2,6 +2,7 @@ package vulns
 
 import (
 	"archive/zip"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,6 +58,36 @@ func TestParseDpkgStatus(t *testing.T) {
 	}
 	if len(pkgs) != 7 {
 		t.Errorf("got %d installed packages, want 7", len(pkgs))
+	}
+}
+
+// Held packages (apt-mark hold) and ones selected for removal are still on
+// disk and must be scanned; found by the Debian 12 e2e gate test.
+func TestParseDpkgStatusSelections(t *testing.T) {
+	statuses := []struct {
+		status string
+		listed bool
+	}{
+		{"install ok installed", true}, {"hold ok installed", true}, {"deinstall ok installed", true},
+		{"install ok half-configured", true}, {"install ok unpacked", true},
+		{"deinstall ok config-files", false}, {"purge ok not-installed", false}, {"garbage", false},
+	}
+	var b strings.Builder
+	for i, st := range statuses {
+		fmt.Fprintf(&b, "Package: p%d\nStatus: %s\nVersion: 1.0-1\n\n", i, st.status)
+	}
+	pkgs, err := ParseDpkgStatus(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, p := range pkgs {
+		listed[p.Name] = true
+	}
+	for i, st := range statuses {
+		if got := listed[fmt.Sprintf("p%d", i)]; got != st.listed {
+			t.Errorf("status %q: listed %v, want %v", st.status, got, st.listed)
+		}
 	}
 }
 
