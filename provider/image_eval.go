@@ -23,15 +23,10 @@ type policyOverrides struct {
 	RequireHardened      types.Bool
 }
 
-// enginePolicy is the provider's imagePolicy as the policy engine wants it,
-// with per-resource overrides applied.
+// enginePolicy is the provider's policy with per-resource overrides
+// applied, on a copy (the slices are shared and never written).
 func (d *providerData) enginePolicy(ov policyOverrides) policy.Policy {
-	ip := d.images
-	p := policy.Policy{
-		Mode: policy.Mode(ip.Mode), Lifecycle: ip.Lifecycle, RequireHardened: ip.RequireHardened,
-		Trusted: ip.Ring, MaxImageAgeDays: ip.MaxImageAgeDays, AllowNonLTS: ip.AllowNonLTS, Vulns: ip.Vulns,
-		MaxAuditFailures: ip.MaxAuditFails, MaxIndependentFailures: ip.MaxIndependent,
-	}
+	p := d.images
 	if v := ov.Mode; !v.IsNull() && !v.IsUnknown() {
 		p.Mode = policy.Mode(v.ValueString())
 	}
@@ -40,12 +35,6 @@ func (d *providerData) enginePolicy(ov policyOverrides) policy.Policy {
 	}
 	if v := ov.RequireHardened; !v.IsNull() && !v.IsUnknown() {
 		p.RequireHardened = v.ValueBool()
-	}
-	for _, s := range ip.AllowedOS {
-		p.AllowedOS = append(p.AllowedOS, policy.Selector{Family: s.Family, Version: s.Version})
-	}
-	for _, e := range ip.Exceptions {
-		p.Exceptions = append(p.Exceptions, policy.Exception{ImageID: e.ImageID, Reason: e.Reason, Expires: e.Expires})
 	}
 	return p
 }

@@ -14,9 +14,9 @@ import (
 )
 
 func TestEnginePolicyOverrides(t *testing.T) {
-	d := &providerData{images: imagePolicy{Mode: "enforce", Lifecycle: lifecycle.DefaultPolicy(), MaxImageAgeDays: 30,
-		AllowedOS:  []osSelector{{"debian", "13"}},
-		Exceptions: []imageException{{ImageID: "img-00000001", Reason: "r", Expires: testToday}}}}
+	d := &providerData{images: policy.Policy{Mode: "enforce", Lifecycle: lifecycle.DefaultPolicy(), MaxImageAgeDays: 30,
+		AllowedOS:  []policy.Selector{{Family: "debian", Version: "13"}},
+		Exceptions: []policy.Exception{{ImageID: "img-00000001", Reason: "r", Expires: testToday}}}}
 	p := d.enginePolicy(policyOverrides{})
 	if p.Mode != policy.ModeEnforce || p.Lifecycle.AllowExtended || p.RequireHardened || p.MaxImageAgeDays != 30 ||
 		len(p.AllowedOS) != 1 || p.AllowedOS[0] != (policy.Selector{Family: "debian", Version: "13"}) || len(p.Exceptions) != 1 {

@@ -6,8 +6,8 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"slices"
 	"testing"
-	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
 )
 
 func strList(t *testing.T, vals ...attr.Value) types.List {
@@ -40,35 +41,26 @@ func TestPolicyFrom(t *testing.T) {
 		{ImageID: types.StringUnknown(), Reason: types.StringValue("x"), Expires: types.StringValue("2026-12-30")},
 	}
 	p := policyFrom(cfg, exceptions, lifecycle.DefaultPolicy())
-	if p.Mode != "audit" || !p.RequireHardened || p.MaxImageAgeDays != 90 || len(p.TrustedKeys) != 2 || p.Ring == nil || len(p.Exceptions) != 1 {
+	// The two known trusted_keys are one key in two spellings: one ring entry.
+	if p.Mode != policy.ModeAudit || !p.RequireHardened || p.MaxImageAgeDays != 90 || p.Trusted == nil || p.Trusted.Len() != 1 {
 		t.Fatalf("policy = %+v", p)
 	}
-	for _, tt := range []struct {
-		family, version string
-		want            bool
-	}{
-		{"debian", "13", true}, {"debian", "12", false}, {"rocky", "8", true}, {"ubuntu", "24.04", false},
-	} {
-		if got := p.allowsOS(tt.family, tt.version); got != tt.want {
-			t.Errorf("allowsOS(%s, %s) = %v", tt.family, tt.version, got)
-		}
+	// allowed_os entries become canonical selectors; how the engine
+	// applies them is tested in internal/policy.
+	wantOS := []policy.Selector{{Family: "debian", Version: "13"}, {Family: "rocky"}}
+	if !slices.Equal(p.AllowedOS, wantOS) {
+		t.Errorf("AllowedOS = %v, want %v", p.AllowedOS, wantOS)
 	}
-	if !(imagePolicy{}).allowsOS("centos", "7") {
-		t.Error("empty allowed_os must allow every OS")
-	}
-	day := func(s string) time.Time { d, _ := lifecycle.ParseDate(s); return d.Add(15 * time.Hour) }
-	if _, ok := p.exceptionFor("img-9qrfy1xt", day("2026-11-30")); !ok {
-		t.Error("exception must apply on its expiry day")
-	}
-	if _, ok := p.exceptionFor("img-9qrfy1xt", day("2026-12-01")); ok {
-		t.Error("exception applied after expiry")
-	}
-	if _, ok := p.exceptionFor("img-00000000", day("2026-11-23")); ok {
-		t.Error("exception applied to another image")
+	// The exception with an unknown image id is left out; the expiry date
+	// is kept as the inclusive day (internal/policy tests the semantics).
+	expires, _ := lifecycle.ParseDate("2026-11-30")
+	wantExc := []policy.Exception{{ImageID: "img-9qrfy1xt", Reason: "CHG-1", Expires: expires}}
+	if !slices.Equal(p.Exceptions, wantExc) {
+		t.Errorf("Exceptions = %v, want %v", p.Exceptions, wantExc)
 	}
 	// Nothing configured: defaults.
 	d := policyFrom(providerModel{Mode: types.StringUnknown(), TrustedKeys: types.ListUnknown(types.StringType)}, nil, lifecycle.DefaultPolicy())
-	if d.Mode != defaultMode || d.RequireHardened || d.TrustedKeys != nil || d.AllowedOS != nil {
+	if d.Mode != defaultMode || d.RequireHardened || d.Trusted.Len() != 0 || d.AllowedOS != nil || d.Exceptions != nil {
 		t.Errorf("defaults = %+v", d)
 	}
 }

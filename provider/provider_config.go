@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
 )
 
 // Policy defaults, documented in the schema.
@@ -222,7 +223,7 @@ type providerData struct {
 	embedded  *lifecycle.Catalog
 	overrides []lifecycle.Override
 	policy    lifecycle.Policy
-	images    imagePolicy
+	images    policy.Policy // provider-level; enginePolicy applies a resource's overrides
 	sourceURL string
 	clock     lifecycle.Clock
 	refresher *refresher

@@ -191,3 +191,84 @@ func TestParseMode(t *testing.T) {
 		t.Errorf("ParseMode(block) error = %v", err)
 	}
 }
+
+// TestAllows: an allowed_os selector without a version admits every
+// release of its family. (Moved from the provider, which once kept its own
+// copy of this check.)
+func TestAllows(t *testing.T) {
+	sel := []Selector{{Family: "debian", Version: "13"}, {Family: "rocky"}}
+	for _, tc := range []struct {
+		family, version string
+		want            bool
+	}{
+		{"debian", "13", true},
+		{"debian", "12", false},
+		{"rocky", "8", true},
+		{"ubuntu", "24.04", false},
+	} {
+		if got := allows(sel, lifecycle.OSID{Family: tc.family, Version: tc.version}); got != tc.want {
+			t.Errorf("allows(%s %s) = %v, want %v", tc.family, tc.version, got, tc.want)
+		}
+	}
+}
+
+// TestExceptionDays: an exception applies through its expiry day whatever
+// the time of day, only to its image, and of several for one image the
+// one expiring last applies. (Moved from the provider's copy of the
+// policy model, whose semantics differed: it ignored an expired exception
+// instead of reporting it, and took the first valid match instead of the
+// latest-expiring one.)
+func TestExceptionDays(t *testing.T) {
+	cat, err := lifecycle.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) time.Time {
+		d, err := lifecycle.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	afternoon := func(s string) time.Time { return day(s).Add(15 * time.Hour) }
+	one := []Exception{{ImageID: "img-9qrfy1xt", Reason: "CHG-1", Expires: day("2026-11-30")}}
+	for _, tc := range []struct {
+		name       string
+		image      string
+		exceptions []Exception
+		now        time.Time
+		allowed    bool
+		reason     string // the exception that applies, "" for none
+		codes      []string
+	}{
+		{"applies on its expiry day", "img-9qrfy1xt", one, afternoon("2026-11-30"), true, "CHG-1", []string{CodeEOL, CodeException}},
+		{"expired the day after", "img-9qrfy1xt", one, afternoon("2026-12-01"), false, "", []string{CodeEOL, CodeExceptionExpired}},
+		{"another image", "img-00000000", one, afternoon("2026-11-23"), false, "", []string{CodeEOL}},
+		{"latest-expiring of two valid ones", "img-9qrfy1xt", []Exception{
+			{ImageID: "img-9qrfy1xt", Reason: "first", Expires: day("2026-12-01")},
+			{ImageID: "img-9qrfy1xt", Reason: "later", Expires: day("2026-12-31")},
+		}, afternoon("2026-11-23"), true, "later", []string{CodeEOL, CodeException}},
+		{"no allowed_os admits every OS", "img-00000000", nil, afternoon("2026-11-23"), false, "", []string{CodeEOL}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rel, os, _ := cat.Parse("CentOS 7.9 64位", "")
+			in := Input{Image: Image{ID: tc.image, OsName: "CentOS 7.9 64位"}, OS: os,
+				Status: cat.Evaluate(rel, tc.now, lifecycle.DefaultPolicy())}
+			d := Evaluate(in, Policy{Lifecycle: lifecycle.DefaultPolicy(), Exceptions: tc.exceptions}, tc.now)
+			var codes []string
+			for _, r := range d.Reasons {
+				codes = append(codes, r.Code)
+			}
+			if d.Allowed != tc.allowed || strings.Join(codes, ",") != strings.Join(tc.codes, ",") {
+				t.Errorf("Allowed=%v codes=%v, want %v %v\n%s", d.Allowed, codes, tc.allowed, tc.codes, d.Summary())
+			}
+			got := ""
+			if d.Exception != nil {
+				got = d.Exception.Reason
+			}
+			if got != tc.reason {
+				t.Errorf("exception %q applied, want %q", got, tc.reason)
+			}
+		})
+	}
+}
