@@ -174,8 +174,8 @@
 // and, as root, TestRuleCases, which needs a passing and a failing case for
 // every rule: breakCheck (breakers_test.go) plants the violation for the
 // primitives and breakLocal (breakers_local_test.go) for the catalog's
-// check types; a new check type needs a case there. The rule counts in catalog/README.md come from `-run TestCoverage
-// -v`.
+// check types; a new check type needs a case there. The rule counts in
+// catalog/README.md come from `-run TestCoverage -v`.
 //
 // Missing a check type? See "Where a check type goes" above.
 //
