@@ -103,15 +103,20 @@ type result struct {
 	stdout, stderr string
 }
 
-// runCLI runs the CLI in-process.
+// runCLI runs the CLI in-process with fast retries (at most 2).
 func runCLI(t testing.TB, env map[string]string, tty bool, args ...string) result {
 	t.Helper()
+	return runCLIWith(context.Background(), t, env, tty, 2, args...)
+}
+
+func runCLIWith(ctx context.Context, t testing.TB, env map[string]string, tty bool, retries int, args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), args, runEnv{
+	code := run(ctx, args, runEnv{
 		getenv: func(k string) string { return env[k] }, stdout: &out, stderr: &errb,
 		isTTY: func(io.Writer) bool { return tty },
 		tune: func(c *tencent.Config) {
-			c.RetryBaseDelay, c.RetryMaxDelay, c.MaxRetries = time.Millisecond, 5*time.Millisecond, 2
+			c.RetryBaseDelay, c.RetryMaxDelay, c.MaxRetries = time.Millisecond, 5*time.Millisecond, retries
 			c.SharedCredentialsDir = t.TempDir()
 		},
 	})
