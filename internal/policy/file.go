@@ -32,6 +32,9 @@ var fileAttrs = []string{"warn_before_eol_days", "allow_extended_support", "allo
 	"max_image_age_days", "max_audit_failures", "max_independent_failures", "allowed_os", "mode", "exceptions", "lifecycle_overrides",
 	"max_patch_age_days", "max_fixable_vulnerabilities", "vulnerability_sla_days"}
 
+// FileAttributes lists the attributes a policy file may set.
+func FileAttributes() []string { return slices.Clone(fileAttrs) }
+
 // LoadFile reads and validates a policy file. Errors name the file, line and
 // attribute.
 func LoadFile(path string) (File, error) {
