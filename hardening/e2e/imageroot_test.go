@@ -52,6 +52,14 @@ func imageRootIn(tb testing.TB, ctx context.Context, release, parent string) str
 
 func runHarden(tb testing.TB, ctx context.Context, args ...string) (report, int) {
 	tb.Helper()
+	var r report
+	code := runHardenInto(tb, ctx, &r, args...)
+	return r, code
+}
+
+// runHardenInto runs the bundle and decodes its JSON output into r.
+func runHardenInto(tb testing.TB, ctx context.Context, r any, args ...string) int {
+	tb.Helper()
 	cmd := exec.CommandContext(ctx, hardenBin, args...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -62,11 +70,10 @@ func runHarden(tb testing.TB, ctx context.Context, args ...string) (report, int)
 	} else if err != nil {
 		tb.Fatalf("harden %v: %v", args, err)
 	}
-	var r report
-	if jerr := json.Unmarshal(out, &r); jerr != nil {
+	if jerr := json.Unmarshal(out, r); jerr != nil {
 		tb.Fatalf("harden %v: exit %d, %v\n%s\n%s", args, code, jerr, out, lastLines(stderr.String(), 30))
 	}
-	return r, code
+	return code
 }
 
 // TestImageRootFromHost hardens an unbooted Debian 12 tree with --root from
