@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -142,10 +141,10 @@ func (d *osLifecycleDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 
 func (d *osLifecycleDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
 	return []datasource.ConfigValidator{
-		datasourcevalidator.ExactlyOneOf(path.MatchRoot("family"), path.MatchRoot("os_name")),
-		datasourcevalidator.RequiredTogether(path.MatchRoot("family"), path.MatchRoot("version")),
-		datasourcevalidator.Conflicting(path.MatchRoot("version"), path.MatchRoot("os_name")),
-		datasourcevalidator.Conflicting(path.MatchRoot("platform"), path.MatchRoot("family")),
+		rootAttrs{ruleExactlyOne, []string{"family", "os_name"}},
+		rootAttrs{ruleTogether, []string{"family", "version"}},
+		rootAttrs{ruleConflicting, []string{"version", "os_name"}},
+		rootAttrs{ruleConflicting, []string{"platform", "family"}},
 	}
 }
 
