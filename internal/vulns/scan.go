@@ -88,8 +88,11 @@ func Scan(pkgs []Package, feed *Feed, ecosystem string, now time.Time) *Result {
 				res.Summary.Unparsable = append(res.Summary.Unparsable, fmt.Sprintf("%s %s: %v", p.Name, n.ver, err))
 				continue
 			}
+			// Many advisories of one package share a fixed version (a kernel
+			// upload fixes dozens of CVEs): compare each distinct one once.
+			cmp := map[string]int{}
 			for _, e := range entries {
-				affected, fix, hasFix := evaluate(e.ranges, v)
+				affected, fix, hasFix := evaluate(e.ranges, v, cmp)
 				for _, cve := range e.adv.CVEs {
 					key := cve + "\x00" + n.name
 					if !affected {
@@ -163,13 +166,18 @@ func newFinding(cve, pkg, ver, bin string, e entry, fix string, hasFix bool, now
 // version order) v is affected after an "introduced" at or below it until a
 // "fixed" at or below it, or a "last_affected" below it. It returns whether v
 // is affected, the fixed version that applies, and whether the range has one.
-func evaluate(ranges [][]event, v debversion.Version) (affected bool, fix string, hasFix bool) {
+// cmp caches e.ver.Compare(v) by the event's version string.
+func evaluate(ranges [][]event, v debversion.Version, cmp map[string]int) (affected bool, fix string, hasFix bool) {
 	for _, evs := range ranges {
 		in := false
 		for _, e := range evs {
 			c := -1 // introduced "0" precedes every version; no need to compare
 			if !e.isZero() {
-				c = e.ver.Compare(v)
+				var ok bool
+				if c, ok = cmp[e.raw]; !ok {
+					c = e.ver.Compare(v)
+					cmp[e.raw] = c
+				}
 			}
 			if c > 0 {
 				if in && e.kind == fixed {

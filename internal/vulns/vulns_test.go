@@ -239,7 +239,7 @@ func TestEvaluate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			aff, fix, _ := evaluate([][]event{tt.events}, mustVer(t, tt.version))
+			aff, fix, _ := evaluate([][]event{tt.events}, mustVer(t, tt.version), map[string]int{})
 			if aff != tt.affected || (aff && fix != tt.fix) {
 				t.Errorf("evaluate(%s) = %v %q, want %v %q", tt.version, aff, fix, tt.affected, tt.fix)
 			}
