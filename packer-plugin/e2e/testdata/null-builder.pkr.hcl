@@ -16,6 +16,14 @@ variable "update" {
   type    = bool
   default = false
 }
+variable "vulns_feed" {
+  type    = string
+  default = ""
+}
+variable "fail_on_fixable" {
+  type    = string
+  default = ""
+}
 
 source "null" "existing" {
   ssh_host             = var.host
@@ -30,5 +38,8 @@ build {
     update        = var.update
     cleanup_image = false
     report_dir    = var.report_dir
+
+    vulns_feed      = var.vulns_feed
+    fail_on_fixable = var.fail_on_fixable
   }
 }
