@@ -198,10 +198,7 @@ func (r *fleetReportDataSource) Read(ctx context.Context, req datasource.ReadReq
 		sources = append(sources, c)
 	}
 	pol := r.data.enginePolicy(policyOverrides{})
-	rep, err := fleet.Collect(ctx, sources, fleet.Options{Judge: func(ctx context.Context, img tencent.Image, osName string) fleet.Verdict {
-		v := r.data.judgeOS(ctx, img, osName, img.Platform, pol)
-		return fleet.Verdict{Status: v.Status, Prov: v.Prov, Decision: v.Decision}
-	}})
+	rep, err := fleet.Collect(ctx, sources, fleet.Options{Judge: r.data.evaluator(pol).Judge})
 	if err != nil {
 		addFleetError(&resp.Diagnostics, regions, err)
 		return

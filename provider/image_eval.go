@@ -3,13 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/fleet"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
@@ -55,32 +55,22 @@ func (d *providerData) judge(ctx context.Context, img tencent.Image, p policy.Po
 }
 
 // judgeOS is judge with an explicit OsName (instances whose image is gone
-// still report their OsName).
+// still report their OsName). The judgement itself is internal/fleet's
+// Evaluator, shared with hardened-report; the provider adds its online
+// lifecycle refresh.
 func (d *providerData) judgeOS(ctx context.Context, img tencent.Image, osName, platform string, p policy.Policy) verdict {
-	today := lifecycle.Day(d.clock())
-	cat := d.base
-	rel, os, known := cat.Parse(osName, platform)
-	if known && d.refresher != nil {
-		// A failed refresh keeps the configured catalog; the lifecycle data
-		// sources report refresh failures, image checks stay quiet.
-		if c, err := d.resolve(ctx, rel.Family, rel.Version); err == nil {
-			cat = c
-			rel, _ = c.Lookup(rel.Family, rel.Version)
-		}
-	}
-	st := cat.Evaluate(rel, today, p.Lifecycle)
-	prov := policy.CheckProvenance(img.Tags, p.Trusted)
-	in := policy.Input{Image: policy.Image{ID: img.ID, OsName: osName, CreatedTime: customCreated(img)}, OS: os, Status: st, Provenance: prov}
-	return verdict{Image: img, OS: os, Status: st, Prov: prov, Decision: policy.Evaluate(in, p, today)}
+	v := d.evaluator(p).JudgeOn(ctx, img, osName, platform)
+	return verdict{Image: img, OS: v.OS, Status: v.Status, Prov: v.Prov, Decision: v.Decision}
 }
 
-// customCreated is the creation time the age limit looks at: only custom
-// images have one (public images report none).
-func customCreated(img tencent.Image) *time.Time {
-	if img.Type == "PUBLIC_IMAGE" || img.Type == "MARKET_IMAGE" {
-		return nil
+// evaluator judges under p on the provider's "today" with its catalog and,
+// when configured, its online refresh.
+func (d *providerData) evaluator(p policy.Policy) fleet.Evaluator {
+	ev := fleet.Evaluator{Catalog: d.base, Policy: p, Today: d.clock()}
+	if d.refresher != nil {
+		ev.Resolve = d.resolve
 	}
-	return img.CreatedTime
+	return ev
 }
 
 // addDecision turns a decision into diagnostics on attr: enforce → error,

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/fleet"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
@@ -56,10 +57,10 @@ func TestAddDecision(t *testing.T) {
 
 func TestCustomCreatedOnlyForCustomImages(t *testing.T) {
 	now := time.Now()
-	if customCreated(tencent.Image{Type: "PUBLIC_IMAGE", CreatedTime: &now}) != nil {
+	if fleet.CustomCreated(tencent.Image{Type: "PUBLIC_IMAGE", CreatedTime: &now}) != nil {
 		t.Error("public images must be exempt from the age limit")
 	}
-	if customCreated(tencent.Image{Type: "PRIVATE_IMAGE", CreatedTime: &now}) == nil {
+	if fleet.CustomCreated(tencent.Image{Type: "PRIVATE_IMAGE", CreatedTime: &now}) == nil {
 		t.Error("private images carry their creation time")
 	}
 }

@@ -58,6 +58,7 @@ type Source interface {
 
 // Verdict is what a Judge says about one image.
 type Verdict struct {
+	OS       lifecycle.OSID
 	Status   lifecycle.Status
 	Prov     policy.Provenance
 	Decision policy.Decision

@@ -9,23 +9,42 @@ import (
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
-// Evaluator judges images with one catalog under one policy on one day: the
-// Judge of callers without the provider's online lifecycle refresh (the
-// CLI). The provider passes its own Judge, which refreshes releases first.
+// Evaluator judges images with one catalog under one policy on one day. It
+// is the one place an image becomes a policy.Input: the provider (with
+// Resolve, its online refresh) and the CLI both judge through it, so an
+// image gets the same verdict from a plan and from hardened-report.
 type Evaluator struct {
 	Catalog *lifecycle.Catalog
 	Policy  policy.Policy
 	Today   time.Time
+	// Resolve, when set, returns a catalog with one release refreshed; on
+	// error the Catalog is used as it is.
+	Resolve func(ctx context.Context, family, version string) (*lifecycle.Catalog, error)
 }
 
-// Judge implements Judge.
-func (e Evaluator) Judge(_ context.Context, img tencent.Image, osName string) Verdict {
+// Judge implements Judge (the OsName's platform is the image's).
+func (e Evaluator) Judge(ctx context.Context, img tencent.Image, osName string) Verdict {
+	return e.JudgeOn(ctx, img, osName, img.Platform)
+}
+
+// JudgeOn judges img as running osName on platform (an instance whose image
+// is gone reports its own OsName).
+func (e Evaluator) JudgeOn(ctx context.Context, img tencent.Image, osName, platform string) Verdict {
 	today := lifecycle.Day(e.Today)
-	rel, os, _ := e.Catalog.Parse(osName, img.Platform)
-	st := e.Catalog.Evaluate(rel, today, e.Policy.Lifecycle)
+	cat := e.Catalog
+	rel, os, known := cat.Parse(osName, platform)
+	if known && e.Resolve != nil {
+		// A failed refresh keeps the configured catalog; the lifecycle data
+		// sources report refresh failures, image checks stay quiet.
+		if c, err := e.Resolve(ctx, rel.Family, rel.Version); err == nil {
+			cat = c
+			rel, _ = c.Lookup(rel.Family, rel.Version)
+		}
+	}
+	st := cat.Evaluate(rel, today, e.Policy.Lifecycle)
 	prov := policy.CheckProvenance(img.Tags, e.Policy.Trusted)
 	in := policy.Input{Image: policy.Image{ID: img.ID, OsName: osName, CreatedTime: CustomCreated(img)}, OS: os, Status: st, Provenance: prov}
-	return Verdict{Status: st, Prov: prov, Decision: policy.Evaluate(in, e.Policy, today)}
+	return Verdict{OS: os, Status: st, Prov: prov, Decision: policy.Evaluate(in, e.Policy, today)}
 }
 
 // CustomCreated is the creation time the age limit looks at: only custom
