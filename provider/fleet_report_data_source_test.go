@@ -141,7 +141,17 @@ func TestAccFleetReportRegions(t *testing.T) {
 			Config:      e.provider() + `data "hardened_fleet_report" "r" { regions = ["Shanghai"] }`,
 			ExpectError: regexp.MustCompile(`(?s)regions.*must be a region name such as ap-guangzhou`),
 		}, {
-			Config: e.provider() + `data "hardened_fleet_report" "r" { regions = ["ap-shanghai", "ap-guangzhou"] }`,
+			PreConfig: e.srv.ResetStats,
+			Config:    e.provider() + `data "hardened_fleet_report" "r" { regions = ["ap-shanghai", "ap-guangzhou"] }`,
+			// Per read and region: one page of instances, one batch of images.
+			Check: func(*terraformState) error {
+				st := e.srv.Stats()
+				reads, described := st.Actions["DescribeInstances"], st.Actions["DescribeImages"]
+				if reads == 0 || reads%2 != 0 || described != reads {
+					return fmt.Errorf("want one DescribeInstances and one DescribeImages per region and read, got %v", st.Actions)
+				}
+				return nil
+			},
 			ConfigStateChecks: []statecheck.StateCheck{
 				count("total", 5), count("eol", 3), count("ok", 2),
 				expectAt(addr, "region", knownvalue.Null()),

@@ -86,6 +86,9 @@ func TestProvenanceAndSupersededImages(t *testing.T) {
 		t.Fatalf("json (exit %d): %v\n%s\n%s", r.code, err, r.stdout, r.stderr)
 	}
 	in := j.Instances[0]
+	if j.Superseded != 1 {
+		t.Errorf("json superseded count = %d, want 1", j.Superseded)
+	}
 	if r.code != exitFindings || !strings.Contains(r.stderr, "1 instance(s) fail --fail-on (1 superseded): ap-guangzhou/"+ins) {
 		t.Errorf("exit %d, stderr %q; want 1 naming the superseded instance", r.code, r.stderr)
 	}
@@ -103,8 +106,12 @@ func TestProvenanceAndSupersededImages(t *testing.T) {
 		t.Errorf("exit %d; instance under a policy without its key = %+v", r.code, in)
 	}
 
+	r = runCLI(t, s.env(), false, "--policy", trusted, "--format", "html", "--quiet")
+	if !strings.Contains(r.stdout, "<th>on a superseded image</th>") || !strings.Contains(r.stdout, "<td>1</td></tr></table>") {
+		t.Errorf("html summary lacks the superseded count:\n%s", r.stdout)
+	}
 	r = runCLI(t, s.env(), false, "--policy", trusted, "--quiet")
-	if !strings.Contains(r.stdout, "image "+second) {
+	if !strings.Contains(r.stdout, "image "+second) || !strings.Contains(r.stdout, "(on a superseded image: 1)") {
 		t.Errorf("table does not name the superseding image %s:\n%s", second, r.stdout)
 	}
 }

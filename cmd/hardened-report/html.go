@@ -18,7 +18,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{"days": d
 .eol,.extended,.unknown,.unapproved{background:#fdd}.approaching_eol{background:#ffd}.ok{background:#dfd}</style></head>
 <body><h1>Fleet report {{.Today}}</h1>
 <p>{{.Total}} instances in {{join .Regions ", "}}</p>
-<table><tr>{{range .Groups}}<th>{{.}}</th>{{end}}</tr><tr>{{range .Groups}}<td>{{index $.Counts .}}</td>{{end}}</tr></table>
+<table><tr>{{range .Groups}}<th>{{.}}</th>{{end}}<th>on a superseded image</th></tr><tr>{{range .Groups}}<td>{{index $.Counts .}}</td>{{end}}<td>{{.Superseded}}</td></tr></table>
 <h2>Instances</h2>
 <table><tr><th>Region</th><th>Instance</th><th>Name</th><th>Image</th><th>OS</th><th>Group</th><th>Phase</th><th>EOL</th><th>Days left</th><th>Successor</th><th>Provenance</th><th>Findings</th></tr>
 {{range .Instances}}<tr class="{{.Group}}"><td>{{.Region}}</td><td>{{.ID}}</td><td>{{.Name}}</td><td>{{.ImageID}}</td><td>{{.OsName}}</td><td>{{.Group}}</td><td>{{.Phase}}</td><td>{{.EOLDate}}</td><td>{{days .DaysToEOL}}</td><td>{{moveTo .Finding}}</td><td>{{.Provenance}}</td><td>{{join .Reasons "; "}}</td></tr>
@@ -34,6 +34,6 @@ func writeHTML(w io.Writer, rep *fleet.Report, today time.Time) error {
 	ins, imgs := rows(rep)
 	return page.Execute(w, map[string]any{
 		"Today": lifecycle.FormatDate(today), "Total": rep.Counts.Total, "Regions": rep.Regions, "Groups": fleet.Groups(),
-		"Counts": rep.Counts.ByGroup, "Instances": ins, "Images": imgs,
+		"Counts": rep.Counts.ByGroup, "Superseded": superseded(rep), "Instances": ins, "Images": imgs,
 	})
 }

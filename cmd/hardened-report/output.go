@@ -37,6 +37,18 @@ func rows(rep *fleet.Report) (instances, images []row) {
 	return instances, images
 }
 
+// superseded is the number of instances on a deprecated image that a newer
+// image of its family supersedes.
+func superseded(rep *fleet.Report) int {
+	n := 0
+	for _, in := range rep.Instances {
+		if in.SupersededBy != "" {
+			n++
+		}
+	}
+	return n
+}
+
 // moveTo is the table's successor cell: the release to move to and, for a
 // deprecated image, the image of its family that supersedes it.
 func moveTo(f fleet.Finding) string {
@@ -98,6 +110,7 @@ func writeTable(w io.Writer, rep *fleet.Report, today time.Time) error {
 	for _, g := range fleet.Groups() {
 		counts = append(counts, fmt.Sprintf("%s %d", g, rep.Counts.ByGroup[g]))
 	}
+	counts = append(counts, fmt.Sprintf("(on a superseded image: %d)", superseded(rep)))
 	fmt.Fprintln(w, strings.Join(counts, " · "))
 	ins, imgs := rows(rep)
 	render := func(title string, header table.Row, rs []row, cells func(row) table.Row) {
@@ -160,13 +173,16 @@ type jsonImage struct {
 }
 
 type jsonReport struct {
-	Today     string         `json:"today"`
-	Regions   []string       `json:"regions"`
-	Total     int            `json:"total"`
-	Counts    map[string]int `json:"counts"`
-	ByRegion  map[string]int `json:"by_region"`
-	Instances []jsonInstance `json:"instances"`
-	Images    []jsonImage    `json:"images"`
+	Today   string         `json:"today"`
+	Regions []string       `json:"regions"`
+	Total   int            `json:"total"`
+	Counts  map[string]int `json:"counts"`
+	// Superseded counts instances on a deprecated image of a family,
+	// whatever their group.
+	Superseded int            `json:"superseded"`
+	ByRegion   map[string]int `json:"by_region"`
+	Instances  []jsonInstance `json:"instances"`
+	Images     []jsonImage    `json:"images"`
 }
 
 func jsonOf(f fleet.Finding) jsonFinding {
@@ -179,7 +195,7 @@ func jsonOf(f fleet.Finding) jsonFinding {
 }
 
 func writeJSON(w io.Writer, rep *fleet.Report, today time.Time) error {
-	out := jsonReport{Today: lifecycle.FormatDate(today), Regions: rep.Regions, Total: rep.Counts.Total, Counts: rep.Counts.ByGroup,
+	out := jsonReport{Today: lifecycle.FormatDate(today), Regions: rep.Regions, Total: rep.Counts.Total, Counts: rep.Counts.ByGroup, Superseded: superseded(rep),
 		ByRegion: rep.Counts.ByRegion, Instances: []jsonInstance{}, Images: []jsonImage{}}
 	for _, in := range rep.Instances {
 		out.Instances = append(out.Instances, jsonInstance{Region: in.Region, ID: in.ID, Name: in.Name, State: in.State, Zone: in.Zone,
