@@ -173,6 +173,7 @@ func (s *Server) createImage(rc *reqCtx) (any, *APIError) {
 		im.ImageSize = *d.DiskSize
 	}
 	rs.Images[im.ImageID] = im
+	snapshotSystemDisk(rc, rs, in, im, s.world.next())
 	startOperation(in, "CreateImage", rc.requestID, "")
 	region, imageID := rc.region, im.ImageID
 	s.async(s.opts.Delays.CreateImage, func(ctx context.Context) { s.finishCreateImage(ctx, region, instanceID, imageID) })
@@ -207,6 +208,7 @@ func (s *Server) finishCreateImage(ctx context.Context, region, instanceID, imag
 			im.ImageState = "CREATEFAILED"
 		}
 	}
+	settleImageSnapshot(rs, imageID, errMsg == "")
 	if in, ok := rs.Instances[instanceID]; ok {
 		finishOperation(in, errMsg)
 	}

@@ -137,6 +137,7 @@ type launchPlan struct {
 	itype       string
 	name        string
 	systemDisk  *cvm.SystemDisk
+	dataDisks   []*cvm.DataDisk
 	internetAcc *cvm.InternetAccessible
 }
 
@@ -266,6 +267,10 @@ func (s *Server) planLaunch(rc *reqCtx, rs *regionState, p *cvm.RunInstancesRequ
 		return nil, e
 	}
 	plan.tags = tags
+	if e := checkDataDisks(p.DataDisks); e != nil {
+		return nil, e
+	}
+	plan.dataDisks = p.DataDisks
 	if ia := p.InternetAccessible; ia != nil {
 		plan.internetAcc = ia
 		if ia.InternetMaxBandwidthOut != nil {
@@ -352,7 +357,6 @@ func (s *Server) createInstance(rc *reqCtx, rs *regionState, plan *launchPlan) s
 		DefaultLoginPort:      ip64(22),
 		DisableApiTermination: bp(false),
 		IPv6Addresses:         []*string{},
-		DataDisks:             []*cvm.DataDisk{},
 	}
 	if im.Platform == "Windows" {
 		in.DefaultLoginPort = ip64(3389)
@@ -383,6 +387,7 @@ func (s *Server) createInstance(rc *reqCtx, rs *regionState, plan *launchPlan) s
 		in.PublicIpAddresses = []*string{sp(fmt.Sprintf("198.19.%d.%d", (s.world.NextIP/250)%250, s.world.NextIP%250+2))}
 	}
 	rec := &instanceRec{Instance: in, UserData: plan.userData, Password: plan.password, Seq: s.world.next()}
+	attachLaunchDisks(rc, rec, plan.dataDisks)
 	var spec *MachineSpec
 	switch {
 	case s.opts.Backend == nil:

@@ -15,7 +15,7 @@ const (
 )
 
 func (s *Server) registerRoutes() {
-	s.versions = map[string]string{"cvm": versionCVM, "vpc": versionVPC, "sts": versionSTS}
+	s.versions = map[string]string{"cvm": versionCVM, "vpc": versionVPC, "sts": versionSTS, "cbs": versionCBS}
 	s.routes = map[string]map[string]handler{
 		"cvm": {
 			"DescribeImages":                s.describeImages,
@@ -58,6 +58,10 @@ func (s *Server) registerRoutes() {
 		},
 		"sts": {
 			"AssumeRole": s.assumeRole,
+		},
+		"cbs": {
+			"DescribeDisks":     s.describeDisks,
+			"DescribeSnapshots": s.describeSnapshots,
 		},
 	}
 }

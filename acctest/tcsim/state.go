@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	cbs "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cbs/v20170312"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 	vpc "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc/v20170312"
 )
@@ -99,6 +100,8 @@ type instanceRec struct {
 	UserData   string `json:"-"`
 	Password   string `json:"-"`
 	Seq        int64  `json:"Seq"`
+	// Disks are the CBS disks created with the instance (system disk first); they go with it.
+	Disks []*cbs.Disk `json:"Disks,omitempty"`
 
 	machine Machine
 }
@@ -133,6 +136,7 @@ type regionState struct {
 	Vpcs           map[string]*vpcRec           `json:"Vpcs"`
 	Subnets        map[string]*subnetRec        `json:"Subnets"`
 	SecurityGroups map[string]*securityGroupRec `json:"SecurityGroups"`
+	Snapshots      map[string]*snapshotRec      `json:"Snapshots"`
 	// ClientTokens maps a RunInstances ClientToken to the instance ids it created.
 	ClientTokens map[string][]string `json:"ClientTokens"`
 }
@@ -145,6 +149,7 @@ func newRegionState() *regionState {
 		Vpcs:           map[string]*vpcRec{},
 		Subnets:        map[string]*subnetRec{},
 		SecurityGroups: map[string]*securityGroupRec{},
+		Snapshots:      map[string]*snapshotRec{},
 		ClientTokens:   map[string][]string{},
 	}
 }
@@ -213,6 +218,9 @@ func loadWorld(path string) (*world, error) {
 	for _, rs := range w.Regions {
 		if rs.ClientTokens == nil {
 			rs.ClientTokens = map[string][]string{}
+		}
+		if rs.Snapshots == nil {
+			rs.Snapshots = map[string]*snapshotRec{}
 		}
 		for _, in := range rs.Instances {
 			if in.Backing == "machine" {
