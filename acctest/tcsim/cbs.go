@@ -95,35 +95,63 @@ func attachLaunchDisks(rc *reqCtx, rec *instanceRec, dataDisks []*cvm.DataDisk) 
 	}
 }
 
-// cbsListQuery is the front every CBS Describe* shares: ids xor filters and uint64 paging.
-func cbsListQuery(idsParam string, ids []*string, filters []*cbs.Filter, offset, limit *uint64, allowed ...string) (filterSet, []string, *int64, *int64, *APIError) {
-	idList := strs(ids)
-	if len(idList) > 0 && len(filters) > 0 {
-		return nil, nil, nil, nil, apiErr("InvalidParameter", "The parameters `%s` and `Filters` cannot be specified at the same time.", idsParam)
+// cbsListFields are the list parameters every CBS Describe* request has.
+type cbsListFields struct {
+	ids           []*string
+	filters       []*cbs.Filter
+	offset, limit *uint64
+}
+
+// cbsQuery is a validated CBS list request.
+type cbsQuery struct {
+	fs          filterSet
+	ids         []string
+	offset, lim *int64
+}
+
+func (q cbsQuery) wants(id string) bool { return len(q.ids) == 0 || contains(q.ids, id) }
+
+// decodeCBSList is the front every CBS Describe* shares: decode into the SDK model, then ids
+// xor filters (CBS answers InvalidParameter, it has no InvalidParameterCombination), at most
+// 100 ids, the allowed filters and uint64 paging. fields reads the list parameters of into.
+func decodeCBSList(rc *reqCtx, into any, idsParam string, allowed []string, fields func() cbsListFields) (cbsQuery, *APIError) {
+	if e := rc.decode(into); e != nil {
+		return cbsQuery{}, e
 	}
-	if len(idList) > 100 {
-		return nil, nil, nil, nil, apiErr("InvalidParameterValue.LimitExceeded", "At most 100 %s are allowed per request, got %d.", idsParam, len(idList))
+	f := fields()
+	q := cbsQuery{ids: strs(f.ids)}
+	if len(q.ids) > 0 && len(f.filters) > 0 {
+		return q, apiErr("InvalidParameter", "The parameters `%s` and `Filters` cannot be specified at the same time.", idsParam)
 	}
-	fs, e := parseFilters(cbsFilters(filters), allowed...)
+	if len(q.ids) > 100 {
+		return q, apiErr("InvalidParameterValue.LimitExceeded", "At most 100 %s are allowed per request, got %d.", idsParam, len(q.ids))
+	}
+	var e *APIError
+	if q.fs, e = parseFilters(cbsFilters(f.filters), allowed...); e != nil {
+		return q, e
+	}
+	if f.offset != nil {
+		q.offset = ip64(int64(*f.offset))
+	}
+	if f.limit != nil {
+		q.lim = ip64(int64(*f.limit))
+	}
+	return q, nil
+}
+
+// pagedSet answers a Describe* with TotalCount and the requested page of matched under key;
+// the caller still holds s.mu (rawJSON).
+func pagedSet[T any](q cbsQuery, key string, matched []T) (any, *APIError) {
+	start, end, e := page(q.offset, q.lim, len(matched))
 	if e != nil {
-		return nil, nil, nil, nil, e
+		return nil, e
 	}
-	var off, lim *int64
-	if offset != nil {
-		off = ip64(int64(*offset))
-	}
-	if limit != nil {
-		lim = ip64(int64(*limit))
-	}
-	return fs, idList, off, lim, nil
+	return rawJSON(map[string]any{"TotalCount": len(matched), key: matched[start:end]}), nil
 }
 
 func (s *Server) describeDisks(rc *reqCtx) (any, *APIError) {
 	var p cbs.DescribeDisksRequestParams
-	if e := rc.decode(&p); e != nil {
-		return nil, e
-	}
-	fs, ids, off, lim, e := cbsListQuery("DiskIds", p.DiskIds, p.Filters, p.Offset, p.Limit, diskFilters...)
+	q, e := decodeCBSList(rc, &p, "DiskIds", diskFilters, func() cbsListFields { return cbsListFields{p.DiskIds, p.Filters, p.Offset, p.Limit} })
 	if e != nil {
 		return nil, e
 	}
@@ -132,22 +160,18 @@ func (s *Server) describeDisks(rc *reqCtx) (any, *APIError) {
 	matched := []*cbs.Disk{}
 	for _, rec := range sortedBySeq(s.region(rc).Instances, func(i *instanceRec) int64 { return i.Seq }) {
 		for _, d := range rec.Disks {
-			if (len(ids) > 0 && !contains(ids, str(d.DiskId))) || !fs.match("disk-id", str(d.DiskId)) ||
-				!fs.match("instance-id", str(d.InstanceId)) || !fs.match("disk-usage", str(d.DiskUsage)) ||
-				!fs.match("disk-type", str(d.DiskType)) || !fs.match("disk-state", str(d.DiskState)) ||
-				!fs.match("disk-name", str(d.DiskName)) || !fs.match("disk-charge-type", str(d.DiskChargeType)) ||
-				!fs.match("zone", str(d.Placement.Zone)) || !fs.match("portable", upperBool(*d.Portable)) ||
-				!fs.match("project-id", "0") || !fs.match("instance-name", str(rec.Instance.InstanceName)) {
+			if !q.wants(str(d.DiskId)) || !q.fs.match("disk-id", str(d.DiskId)) ||
+				!q.fs.match("instance-id", str(d.InstanceId)) || !q.fs.match("disk-usage", str(d.DiskUsage)) ||
+				!q.fs.match("disk-type", str(d.DiskType)) || !q.fs.match("disk-state", str(d.DiskState)) ||
+				!q.fs.match("disk-name", str(d.DiskName)) || !q.fs.match("disk-charge-type", str(d.DiskChargeType)) ||
+				!q.fs.match("zone", str(d.Placement.Zone)) || !q.fs.match("portable", upperBool(*d.Portable)) ||
+				!q.fs.match("project-id", "0") || !q.fs.match("instance-name", str(rec.Instance.InstanceName)) {
 				continue
 			}
 			matched = append(matched, d)
 		}
 	}
-	start, end, e := page(off, lim, len(matched))
-	if e != nil {
-		return nil, e
-	}
-	return rawJSON(map[string]any{"TotalCount": len(matched), "DiskSet": matched[start:end]}), nil
+	return pagedSet(q, "DiskSet", matched)
 }
 
 // upperBool is how CBS filters spell booleans (portable=TRUE).
@@ -197,10 +221,9 @@ func settleImageSnapshot(rs *regionState, imageID string, ok bool) {
 
 func (s *Server) describeSnapshots(rc *reqCtx) (any, *APIError) {
 	var p cbs.DescribeSnapshotsRequestParams
-	if e := rc.decode(&p); e != nil {
-		return nil, e
-	}
-	fs, ids, off, lim, e := cbsListQuery("SnapshotIds", p.SnapshotIds, p.Filters, p.Offset, p.Limit, snapshotFilters...)
+	q, e := decodeCBSList(rc, &p, "SnapshotIds", snapshotFilters, func() cbsListFields {
+		return cbsListFields{p.SnapshotIds, p.Filters, p.Offset, p.Limit}
+	})
 	if e != nil {
 		return nil, e
 	}
@@ -209,18 +232,14 @@ func (s *Server) describeSnapshots(rc *reqCtx) (any, *APIError) {
 	matched := []*cbs.Snapshot{}
 	for _, rec := range sortedBySeq(s.region(rc).Snapshots, func(r *snapshotRec) int64 { return r.Seq }) {
 		sn := rec.Snapshot
-		if (len(ids) > 0 && !contains(ids, str(sn.SnapshotId))) || !fs.match("snapshot-id", str(sn.SnapshotId)) ||
-			!fs.match("disk-id", str(sn.DiskId)) || !fs.match("snapshot-name", str(sn.SnapshotName)) ||
-			!fs.match("snapshot-state", str(sn.SnapshotState)) || !fs.match("disk-usage", str(sn.DiskUsage)) ||
-			!fs.match("zone", str(sn.Placement.Zone)) || !fs.match("project-id", "0") ||
-			!fs.match("snapshot-type", str(sn.SnapshotType)) {
+		if !q.wants(str(sn.SnapshotId)) || !q.fs.match("snapshot-id", str(sn.SnapshotId)) ||
+			!q.fs.match("disk-id", str(sn.DiskId)) || !q.fs.match("snapshot-name", str(sn.SnapshotName)) ||
+			!q.fs.match("snapshot-state", str(sn.SnapshotState)) || !q.fs.match("disk-usage", str(sn.DiskUsage)) ||
+			!q.fs.match("zone", str(sn.Placement.Zone)) || !q.fs.match("project-id", "0") ||
+			!q.fs.match("snapshot-type", str(sn.SnapshotType)) {
 			continue
 		}
 		matched = append(matched, sn)
 	}
-	start, end, e := page(off, lim, len(matched))
-	if e != nil {
-		return nil, e
-	}
-	return rawJSON(map[string]any{"TotalCount": len(matched), "SnapshotSet": matched[start:end]}), nil
+	return pagedSet(q, "SnapshotSet", matched)
 }
