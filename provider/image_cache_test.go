@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
+	"sort"
 	"sync/atomic"
 	"testing"
 
@@ -41,6 +43,44 @@ resource "hardened_instance" "i" {
 				return nil
 			},
 		}},
+	})
+}
+
+// TestAccPinPlanBatchesDistinctImages: a plan of 200 pins over 20 distinct
+// images. Terraform plans at most 10 resources at once, so lookups arrive in
+// waves and each wave with new ids costs one batched DescribeImages call;
+// without batching every distinct image cost its own call.
+func TestAccPinPlanBatchesDistinctImages(t *testing.T) {
+	e := startSim(t)
+	var ids []string
+	for _, id := range e.ids {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	ids = ids[:20]
+	list, _ := json.Marshal(ids)
+	config := e.provider(`mode = "audit"`) + fmt.Sprintf(`
+locals { ids = %s }
+resource "hardened_image_pin" "p" {
+  count    = 200
+  image_id = local.ids[count.index %% 20]
+}`, list)
+	// A plan-only step runs no Check, so the next step's PreConfig reads the count. The step
+	// runs several terraform commands, each configuring the provider (a fresh cache).
+	var configures atomic.Int64
+	count := WithTencentConfig(func(c *tencent.Config) { fastClient(c); configures.Add(1) })
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(count),
+		Steps: []resource.TestStep{
+			{PreConfig: func() { e.srv.ResetStats(); configures.Store(0) }, Config: config, PlanOnly: true, ExpectNonEmptyPlan: true},
+			{PreConfig: func() {
+				calls, cmds := e.srv.Stats().Actions["DescribeImages"], configures.Load()
+				t.Logf("MEASURE plan of 200 pins over 20 images: %d DescribeImages calls over %d provider configurations", calls, cmds)
+				if cmds == 0 || calls >= 20*cmds {
+					t.Errorf("%d DescribeImages calls over %d configurations for 20 distinct images: lookups are not batched", calls, cmds)
+				}
+			}, Config: config, PlanOnly: true, ExpectNonEmptyPlan: true},
+		},
 	})
 }
 

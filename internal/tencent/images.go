@@ -22,6 +22,7 @@ type imageCache struct {
 	mu       sync.Mutex
 	entries  map[string]*Image // nil value: known not to exist
 	inflight map[string]chan struct{}
+	pending  *imageBatch // the batch new ids join, nil when none is open
 }
 
 func newImageCache() *imageCache {
@@ -56,9 +57,8 @@ func (c *Client) DescribeImagesByID(ctx context.Context, ids []string) (map[stri
 	for round := 0; round < 3; round++ {
 		ic := c.images
 		ic.mu.Lock()
-		var need []string
 		var waits []chan struct{}
-		mine := make(chan struct{})
+		var led []*imageBatch
 		for _, id := range want {
 			if _, ok := ic.entries[id]; ok {
 				continue
@@ -67,18 +67,21 @@ func (c *Client) DescribeImagesByID(ctx context.Context, ids []string) (map[stri
 				waits = append(waits, ch)
 				continue
 			}
-			ic.inflight[id] = mine
-			need = append(need, id)
+			b, leader := ic.join(id)
+			waits = append(waits, b.done)
+			if leader {
+				led = append(led, b)
+			}
 		}
 		ic.mu.Unlock()
 
-		err := c.fetchImages(ctx, need)
-		ic.mu.Lock()
-		for _, id := range need {
-			delete(ic.inflight, id)
+		// Run the batches this call opened; each waits for others to join it first.
+		var err error
+		for _, b := range led {
+			if e := c.runBatch(ctx, b); e != nil && err == nil {
+				err = e
+			}
 		}
-		ic.mu.Unlock()
-		close(mine)
 		if err != nil {
 			return nil, err
 		}
