@@ -191,7 +191,7 @@
 //
 // # The harden bundle
 //
-//	harden apply [--profile ID] [--waive RULE[=reason][,RULE…]] [--waivers FILE] [--root DIR]
+//	harden apply [--profile ID] [--waive RULE=reason[@YYYY-MM-DD][,RULE…]] [--waivers FILE] [--root DIR]
 //	             [--report FILE] [--format text|json|junit|html] [--update all|security|none] [--no-update]
 //	             [--cleanup-image] [--remove-user NAME] [--builder-user NAME] [--builder-addr IP] [--mode auto|image|live]
 //	harden audit [--profile ID] [--format text|json|junit|html] [--root DIR] [--waive …] [--report FILE]
@@ -204,15 +204,23 @@
 // Profile: detected from /etc/os-release under --root (Rocky, Alma, RHEL,
 // TencentOS 3/4 and OpenCloudOS 8/9 map to rhel-8/rhel-9), or --profile.
 //
-// Waivers: `--waive RULE=reason` (repeatable, comma-separated; a comma
-// starts a new waiver only when a rule id follows, so reasons may contain
-// commas; a missing reason is recorded as "waived on the command line
-// without a reason") or
-// `--waivers FILE` with one "RULE reason…" per line ('#' comments; a reason
-// is mandatory there). Profile default waivers apply too; user waivers win.
-// A rule id that is not in the catalog, or not in the selected profile, is
-// a usage error (exit 2). Waived rules report status "waived" with the
-// reason in text, JSON (waiver_reason), JUnit (skipped message) and HTML.
+// Waivers: `--waive RULE=reason[@YYYY-MM-DD]` (repeatable, comma-separated;
+// a comma starts a new waiver only when a rule id follows, so reasons may
+// contain commas) or `--waivers FILE` with one "RULE reason…[@YYYY-MM-DD]"
+// per line ('#' comments). The reason is mandatory: a waiver without one is
+// a usage error (exit 2) naming the flag and rule. The optional date is the
+// waiver's last day (UTC); a waiver past it fails the run with exit 2,
+// naming rule, reason and date, before anything is audited or changed, so a
+// temporary exception gets reviewed instead of silently staying. Profile
+// default waivers apply too; user waivers win. A rule id that is not in the
+// catalog, or not in the selected profile, is a usage error (exit 2).
+// Waived rules report status "waived" with the reason and expiry in text
+// (and a waiver list at the end), JSON (waiver_reason, waiver_expires),
+// JUnit (skipped message) and HTML (and a Waivers table).
+//
+// MLPS (等保 2.0) references of a rule appear in every format: JSON "mlps",
+// text "[MLPS 8.1.4.1 身份鉴别]" after the CIS controls, JUnit system-out,
+// HTML an MLPS column.
 //
 // Modes: image mode (default with --root, inside a chroot, or when systemd
 // is not PID 1) writes persistent configuration only; commands in an image

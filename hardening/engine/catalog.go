@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Exclusion is a CIS control a profile deliberately does not automate,
@@ -14,11 +15,34 @@ type Exclusion struct {
 	Reason  string
 }
 
-// Waiver is a default waiver a profile ships with (e.g. a control that would
-// lock out the image builder); users add their own with --waive.
+// Waiver exempts one rule: a profile default (e.g. a control that would lock
+// out the image builder) or a user's --waive. The reason is mandatory; an
+// expiry makes a temporary exception visible and forces its review: a
+// waiver past its date fails the run instead of silently staying waived.
 type Waiver struct {
 	RuleID string
 	Reason string
+	// Expires is the last day (YYYY-MM-DD, UTC) the waiver holds; "" never expires.
+	Expires string
+}
+
+// WaiverDateLayout is the layout of Waiver.Expires.
+const WaiverDateLayout = "2006-01-02"
+
+// Expired reports whether now is past the waiver's last day. A waiver
+// holds through the whole of its Expires day (UTC), so "expires
+// 2026-12-31" is still valid on New Year's Eve.
+func (w Waiver) Expired(now time.Time) bool {
+	if w.Expires == "" {
+		return false
+	}
+	last, err := time.Parse(WaiverDateLayout, w.Expires)
+	if err != nil {
+		// Unparseable dates are rejected where waivers are read; treat one
+		// that slipped through as expired so it cannot waive forever.
+		return true
+	}
+	return !now.UTC().Before(last.AddDate(0, 0, 1))
 }
 
 // Profile selects rules for one OS release.
@@ -149,7 +173,7 @@ type Resolved struct {
 	// Rules in apply order (Order, then id), deduplicated, filtered by platform.
 	Rules []*Rule
 	// Waivers by rule id (profile defaults, layers, then user waivers).
-	Waivers map[string]string
+	Waivers map[string]Waiver
 }
 
 // Resolve expands layers, filters rules by the profile's platform and merges
@@ -162,7 +186,7 @@ func (c *Catalog) Resolve(id string, pl Platform) (*Resolved, error) {
 	if pl.Family == "" {
 		pl = p.Platform
 	}
-	res := &Resolved{Profile: p, Waivers: map[string]string{}}
+	res := &Resolved{Profile: p, Waivers: map[string]Waiver{}}
 	seen := map[string]bool{}
 	visiting := map[string]bool{}
 	var walk func(p *Profile) error
@@ -186,7 +210,7 @@ func (c *Catalog) Resolve(id string, pl Platform) (*Resolved, error) {
 			res.Rules = append(res.Rules, r)
 		}
 		for _, w := range p.Waivers {
-			res.Waivers[w.RuleID] = w.Reason
+			res.Waivers[w.RuleID] = w
 		}
 		return nil
 	}

@@ -169,7 +169,7 @@ func TestApplyFixedIdempotentAndRollback(t *testing.T) {
 		{ID: "c-manual", Title: "c", Section: "1", Level: 1, Manual: "cannot"},
 		{ID: "d-waived", Title: "d", Section: "1", Level: 1, Checks: []Check{fakeCheck{path: "/etc/z", want: "z"}}},
 	}
-	opts := RunOptions{Waivers: map[string]string{"d-waived": "because"}}
+	opts := RunOptions{Waivers: map[string]Waiver{"d-waived": {RuleID: "d-waived", Reason: "because", Expires: "2999-12-31"}}}
 	ar := Apply(context.Background(), tg, rules, opts)
 	if ar.Err != nil {
 		t.Fatal(ar.Err)

@@ -22,15 +22,17 @@ type Result struct {
 	Rule   *Rule
 	Status Status
 	Detail string
-	// WaiverReason is set for waived rules.
-	WaiverReason string
-	Checks       []CheckResult
+	// WaiverReason is set for waived rules; WaiverExpires when the waiver
+	// has a last day (YYYY-MM-DD).
+	WaiverReason  string
+	WaiverExpires string
+	Checks        []CheckResult
 }
 
 // RunOptions configure Audit and Apply.
 type RunOptions struct {
-	// Waivers by rule id → reason (profile defaults merged with user waivers).
-	Waivers map[string]string
+	// Waivers by rule id (profile defaults merged with user waivers).
+	Waivers map[string]Waiver
 	// Concurrency of audits; 0 means 2×GOMAXPROCS.
 	Concurrency int
 	// Log receives progress lines; nil discards.
@@ -86,10 +88,13 @@ func Audit(ctx context.Context, t *Target, rules []*Rule, opts RunOptions) []Res
 	return out
 }
 
-func auditRule(ctx context.Context, t *Target, r *Rule, waivers map[string]string) Result {
+func auditRule(ctx context.Context, t *Target, r *Rule, waivers map[string]Waiver) Result {
 	res := Result{Rule: r}
-	if reason, ok := waivers[r.ID]; ok {
-		res.Status, res.Detail, res.WaiverReason = StatusWaived, "waived: "+reason, reason
+	if w, ok := waivers[r.ID]; ok {
+		res.Status, res.Detail, res.WaiverReason, res.WaiverExpires = StatusWaived, "waived: "+w.Reason, w.Reason, w.Expires
+		if w.Expires != "" {
+			res.Detail += " (until " + w.Expires + ")"
+		}
 		return res
 	}
 	if r.Manual != "" {

@@ -108,6 +108,7 @@ func HTML(w io.Writer, r *Report) error {
 
 var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"join": strings.Join,
+	"mlps": mlpsClauses,
 	"refs": func(rr RuleResult) string {
 		var out []string
 		for _, c := range rr.References {
@@ -140,6 +141,7 @@ th{background:#fafafa}td.id{font-family:ui-monospace,monospace;white-space:nowra
 details{margin-top:.3rem}summary{cursor:pointer;color:#555}ul{margin:.3rem 0;padding-left:1.2rem}
 </style></head><body>
 <h1>CIS hardening {{.R.Command}}: {{.R.Profile}}</h1>
+<p class="meta">MLPS: references to GB/T 22239-2019 (等保 2.0, level 3), secure computing environment.</p>
 <p class="meta">{{.R.OS}} · platform {{.R.Platform}} · benchmark {{.R.Benchmark}} {{.R.BenchmarkVersion}} · root <code>{{.R.Root}}</code> · {{.R.Mode}} mode · harden {{.R.Version}} · {{.R.StartedAt.Format "2006-01-02 15:04:05 UTC"}} · {{.R.DurationMS}} ms</p>
 <p class="meta">Packages: {{.R.Packages.Count}} ({{.R.Packages.Manager}}), set sha256 <code title="{{.R.Packages.Hash}}">{{short .R.Packages.Hash}}</code>, last update {{.Updated}}, {{.R.Packages.Upgraded}} upgraded{{with .R.Packages.CheckedAt}}, checked for {{$.R.Packages.Policy}} updates {{.Format "2006-01-02 15:04 UTC"}}{{end}}{{with .R.Packages.Note}} — {{.}}{{end}}</p>
 <div class="cards">
@@ -154,17 +156,21 @@ details{margin-top:.3rem}summary{cursor:pointer;color:#555}ul{margin:.3rem 0;pad
 {{with .R.Error}}<p class="st fail">Apply error (rolled back): {{.}}</p>{{end}}
 {{with .R.BuilderException}}<p class="st waived">Builder exception: {{.}}</p>{{end}}
 <h2>Failed rules</h2>
-{{if .Problems}}<table><tr><th>Rule</th><th>Status</th><th>CIS</th><th>Title and detail</th></tr>
-{{range .Problems}}<tr><td class="id">{{.ID}}</td><td><span class="st {{.Status}}">{{.Status}}</span></td><td title="{{refs .}}">{{join .CIS ", "}}</td><td>{{.Title}}{{with .Rationale}}<div class="why">Why: {{.}}</div>{{end}}<div class="detail">{{.Detail}}</div>{{if gt (len .Checks) 1}}<details><summary>{{len .Checks}} checks</summary><ul>{{range .Checks}}<li><span class="st {{.Status}}">{{.Status}}</span> {{.Check}}{{with .Detail}} — <span class="detail">{{.}}</span>{{end}}</li>{{end}}</ul></details>{{end}}</td></tr>
+{{if .Problems}}<table><tr><th>Rule</th><th>Status</th><th>CIS</th><th>MLPS</th><th>Title and detail</th></tr>
+{{range .Problems}}<tr><td class="id">{{.ID}}</td><td><span class="st {{.Status}}">{{.Status}}</span></td><td title="{{refs .}}">{{join .CIS ", "}}</td><td class="mlps">{{join (mlps .MLPS) ", "}}</td><td>{{.Title}}{{with .Rationale}}<div class="why">Why: {{.}}</div>{{end}}<div class="detail">{{.Detail}}</div>{{if gt (len .Checks) 1}}<details><summary>{{len .Checks}} checks</summary><ul>{{range .Checks}}<li><span class="st {{.Status}}">{{.Status}}</span> {{.Check}}{{with .Detail}} — <span class="detail">{{.}}</span>{{end}}</li>{{end}}</ul></details>{{end}}</td></tr>
 {{end}}</table>{{else}}<p class="ok">No failed rules.</p>{{end}}
 <h2>By section</h2>
 <table><tr><th>Section</th><th>Pass/fixed</th><th>Fail/error</th><th>Other</th></tr>
 {{range .Sections}}<tr><td>{{.Title}}</td><td>{{.Pass}}</td><td>{{.Fail}}</td><td>{{.Other}}</td></tr>{{end}}
 </table>
 {{range .Sections}}<h2>{{.Title}}</h2>
-<table><tr><th>Rule</th><th>Status</th><th>CIS</th><th>Level</th><th>Title and detail</th></tr>
-{{range .Rules}}<tr><td class="id">{{.ID}}</td><td><span class="st {{.Status}}">{{.Status}}</span></td><td title="{{refs .}}">{{join .CIS ", "}}</td><td>L{{.Level}}</td><td>{{.Title}}{{with .Rationale}}<div class="why">Why: {{.}}</div>{{end}}{{if .WaiverReason}}<div class="detail">Waived: {{.WaiverReason}}</div>{{else if ne .Status "pass"}}<div class="detail">{{.Detail}}</div>{{end}}</td></tr>
+<table><tr><th>Rule</th><th>Status</th><th>CIS</th><th>MLPS</th><th>Level</th><th>Title and detail</th></tr>
+{{range .Rules}}<tr><td class="id">{{.ID}}</td><td><span class="st {{.Status}}">{{.Status}}</span></td><td title="{{refs .}}">{{join .CIS ", "}}</td><td class="mlps">{{join (mlps .MLPS) ", "}}</td><td>L{{.Level}}</td><td>{{.Title}}{{with .Rationale}}<div class="why">Why: {{.}}</div>{{end}}{{if .WaiverReason}}<div class="detail">Waived: {{.WaiverReason}}{{with .WaiverExpires}} (until {{.}}){{end}}</div>{{else if ne .Status "pass"}}<div class="detail">{{.Detail}}</div>{{end}}</td></tr>
 {{end}}</table>{{end}}
+{{with .R.Waived}}<h2>Waivers</h2>
+<table><tr><th>Rule</th><th>Reason</th><th>Until</th></tr>
+{{range .}}<tr><td class="id">{{.ID}}</td><td>{{.WaiverReason}}</td><td>{{or .WaiverExpires "no expiry"}}</td></tr>{{end}}
+</table>{{end}}
 {{with .R.Changes}}<h2>Changes</h2>
 <p>Installed: {{join .Installed ", "}}{{if not .Installed}}none{{end}} · Removed: {{join .Removed ", "}}{{if not .Removed}}none{{end}} · Files changed: {{len .Files}}</p>
 {{if .Files}}<table><tr><th>File</th></tr>{{range .Files}}<tr><td class="id">{{.}}</td></tr>{{end}}</table>{{end}}

@@ -56,9 +56,14 @@ func JUnit(w io.Writer, r *Report) error {
 			bySection[rr.Section] = s
 		}
 		c := junitCase{Name: rr.ID + ": " + rr.Title, Classname: "harden." + r.Profile + "." + rr.Section}
+		var out []string
 		if len(rr.CIS) > 0 {
-			c.SystemOut = "CIS " + r.Benchmark + " " + strings.Join(rr.CIS, ", ")
+			out = append(out, "CIS "+r.Benchmark+" "+strings.Join(rr.CIS, ", "))
 		}
+		if len(rr.MLPS) > 0 {
+			out = append(out, "MLPS "+strings.Join(rr.MLPS, ", "))
+		}
+		c.SystemOut = strings.Join(out, "\n")
 		msg := &junitMessage{Message: rr.Detail, Type: string(rr.Status)}
 		switch rr.Status {
 		case "fail":
@@ -69,6 +74,9 @@ func JUnit(w io.Writer, r *Report) error {
 			s.Errors++
 		case "waived":
 			msg.Message = "waived: " + rr.WaiverReason
+			if rr.WaiverExpires != "" {
+				msg.Message += " (until " + rr.WaiverExpires + ")"
+			}
 			c.Skipped = msg
 			s.Skipped++
 		case "manual", "not_applicable":

@@ -38,11 +38,13 @@ type RuleResult struct {
 	// Rationale says in one line what the rule protects against.
 	Rationale string `json:"rationale,omitempty"`
 	// References lists every CIS reference of the rule (all benchmarks).
-	References   []engine.CISRef      `json:"references,omitempty"`
-	MLPS         []string             `json:"mlps,omitempty"`
-	WaiverReason string               `json:"waiver_reason,omitempty"`
-	AuditOnly    bool                 `json:"audit_only,omitempty"`
-	Checks       []engine.CheckResult `json:"checks,omitempty"`
+	References   []engine.CISRef `json:"references,omitempty"`
+	MLPS         []string        `json:"mlps,omitempty"`
+	WaiverReason string          `json:"waiver_reason,omitempty"`
+	// WaiverExpires is the waiver's last day (YYYY-MM-DD), when it has one.
+	WaiverExpires string               `json:"waiver_expires,omitempty"`
+	AuditOnly     bool                 `json:"audit_only,omitempty"`
+	Checks        []engine.CheckResult `json:"checks,omitempty"`
 }
 
 // Exclusion is a control the profile does not automate, with its reason.
@@ -148,7 +150,7 @@ func New(m Meta, results []engine.Result) *Report {
 		rr := RuleResult{
 			ID: res.Rule.ID, Status: res.Status, Detail: res.Detail, Title: res.Rule.Title,
 			Rationale: res.Rule.Rationale, Section: res.Rule.Section, Level: res.Rule.Level, References: res.Rule.CIS, MLPS: res.Rule.MLPS,
-			WaiverReason: res.WaiverReason, AuditOnly: res.Rule.AuditOnly, Checks: res.Checks, CIS: []string{},
+			WaiverReason: res.WaiverReason, WaiverExpires: res.WaiverExpires, AuditOnly: res.Rule.AuditOnly, Checks: res.Checks, CIS: []string{},
 		}
 		for _, c := range res.Rule.CISFor(bench) {
 			rr.CIS = append(rr.CIS, c.Control)
@@ -182,6 +184,32 @@ func (s *Summary) add(st engine.Status) {
 
 // Failed reports whether any rule failed or errored.
 func (r *Report) Failed() bool { return r.Summary.Fail > 0 || r.Summary.Error > 0 || r.Error != "" }
+
+// Waived returns the waived rules by id, for the waiver list every
+// human-readable format ends with: an auditor reviews exceptions together.
+func (r *Report) Waived() []RuleResult {
+	var out []RuleResult
+	for _, rr := range r.Rules {
+		if rr.Status == engine.StatusWaived {
+			out = append(out, rr)
+		}
+	}
+	return out
+}
+
+// mlpsPrefix is the standard every MLPS reference cites; the compact
+// formats print the clause only and name the standard once.
+const mlpsPrefix = "GB/T 22239-2019 "
+
+// mlpsClauses returns the MLPS references without the standard's name
+// ("8.1.4.1 身份鉴别").
+func mlpsClauses(refs []string) []string {
+	out := make([]string, 0, len(refs))
+	for _, m := range refs {
+		out = append(out, strings.TrimPrefix(m, mlpsPrefix))
+	}
+	return out
+}
 
 // statusRank orders rules for people: problems first.
 func statusRank(s engine.Status) int {

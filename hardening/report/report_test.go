@@ -22,6 +22,9 @@ func sample() *Report {
 	}
 	failing := rule("b-fail", "5", "5.1.16")
 	failing.Rationale = "limits password guessing per connection"
+	failing.MLPS = []string{"GB/T 22239-2019 8.1.4.1 身份鉴别"}
+	waived := rule("c-waived", "3", "3.3.1")
+	waived.MLPS = []string{"GB/T 22239-2019 8.1.4.4 入侵防范"}
 	passing := rule("a-pass", "1", "1.1.1.1")
 	passing.Rationale = "a separate /tmp keeps <temporary> files off the root file system"
 	results := []engine.Result{
@@ -29,7 +32,7 @@ func sample() *Report {
 		{Rule: failing, Status: engine.StatusFail, Detail: "MaxAuthTries is 6 <script>", Checks: []engine.CheckResult{
 			{Check: "sshd MaxAuthTries 4", Status: engine.StatusFail, Detail: "MaxAuthTries is 6"},
 			{Check: "sshd LoginGraceTime 60", Status: engine.StatusPass}}},
-		{Rule: rule("c-waived", "3", "3.3.1"), Status: engine.StatusWaived, Detail: "waived: legacy", WaiverReason: "legacy router"},
+		{Rule: waived, Status: engine.StatusWaived, Detail: "waived: legacy router (until 2027-03-31)", WaiverReason: "legacy router", WaiverExpires: "2027-03-31"},
 		{Rule: rule("d-manual", "1"), Status: engine.StatusManual, Detail: "needs a console"},
 		{Rule: rule("e-error", "4", "4.1"), Status: engine.StatusError, Detail: "read failed"},
 		{Rule: rule("f-na", "2"), Status: engine.StatusNotApplicable, Detail: "no sshd"},
@@ -78,8 +81,11 @@ func TestJSONContract(t *testing.T) {
 	}
 	for _, r := range rules {
 		m := r.(map[string]any)
-		if m["id"] == "c-waived" && m["waiver_reason"] != "legacy router" {
-			t.Errorf("waiver reason missing: %v", m)
+		if m["id"] == "c-waived" && (m["waiver_reason"] != "legacy router" || m["waiver_expires"] != "2027-03-31") {
+			t.Errorf("waiver reason or expiry missing: %v", m)
+		}
+		if _, ok := m["waiver_expires"]; m["id"] != "c-waived" && ok {
+			t.Errorf("only a waiver with a date has waiver_expires: %v", m)
 		}
 		if m["id"] == "b-fail" && m["rationale"] != "limits password guessing per connection" {
 			t.Errorf("rationale missing: %v", m)
@@ -105,8 +111,20 @@ func TestJUnit(t *testing.T) {
 	if doc.Tests != 7 || doc.Failures != 1 || doc.Errors != 1 || doc.Skipped != 3 || len(doc.Suites) != 6 {
 		t.Errorf("junit counts: tests %d failures %d errors %d skipped %d suites %d", doc.Tests, doc.Failures, doc.Errors, doc.Skipped, len(doc.Suites))
 	}
-	if !strings.Contains(buf.String(), "waived: legacy router") {
-		t.Error("junit lacks the waiver reason")
+	if !strings.Contains(buf.String(), `message="waived: legacy router (until 2027-03-31)"`) {
+		t.Errorf("junit lacks the waiver reason and expiry:\n%s", buf.String())
+	}
+	mlps := map[string]string{}
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			mlps[c.Name] = c.SystemOut
+		}
+	}
+	if got := mlps["b-fail: title of b-fail"]; got != "CIS cis-debian-12 5.1.16\nMLPS GB/T 22239-2019 8.1.4.1 身份鉴别" {
+		t.Errorf("junit system-out of b-fail = %q, want its CIS and MLPS references", got)
+	}
+	if got := mlps["a-pass: title of a-pass"]; strings.Contains(got, "MLPS") {
+		t.Errorf("a rule without MLPS references lists some: %q", got)
 	}
 }
 
@@ -119,7 +137,9 @@ func TestHTMLAndText(t *testing.T) {
 	for _, want := range []string{"<!DOCTYPE html>", "Failed rules", "5 Access, authentication and authorization",
 		"legacy router", "partitioning is fixed by the image", "cis-debian-12 v1.1.0 5.1.16", "&lt;script&gt;",
 		"<summary>2 checks</summary>", "sshd LoginGraceTime 60",
-		"Why: limits password guessing per connection", "Why: a separate /tmp keeps &lt;temporary&gt; files"} {
+		"Why: limits password guessing per connection", "Why: a separate /tmp keeps &lt;temporary&gt; files",
+		"<th>MLPS</th>", `<td class="mlps">8.1.4.1 身份鉴别</td>`, `<td class="mlps">8.1.4.4 入侵防范</td>`, "GB/T 22239-2019 (等保 2.0",
+		"Waived: legacy router (until 2027-03-31)", "<h2>Waivers</h2>", "<td>legacy router</td><td>2027-03-31</td>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("html lacks %q", want)
 		}
@@ -139,7 +159,15 @@ func TestHTMLAndText(t *testing.T) {
 	if !strings.Contains(txt.String(), "   why: limits password guessing per connection\n") || strings.Contains(txt.String(), "why: a separate /tmp") {
 		t.Errorf("text report must give the rationale of problems only:\n%s", txt.String())
 	}
-	if !strings.HasPrefix(lines[3], "FAIL") || !strings.Contains(txt.String(), "7 rules: 1 pass, 1 fixed, 1 fail, 1 error, 1 waived, 1 manual, 1 not applicable") {
+	for _, want := range []string{"FAIL           b-fail [CIS 5.1.16] [MLPS 8.1.4.1 身份鉴别] — title of b-fail\n",
+		"WAIVED         c-waived [CIS 3.3.1] [MLPS 8.1.4.4 入侵防范] — title of c-waived\n",
+		"PASS           a-pass [CIS 1.1.1.1] — title of a-pass\n",
+		"MLPS = GB/T 22239-2019 (等保 2.0, level 3)", "\nwaivers (1):\n  c-waived", "legacy router (until 2027-03-31)\n"} {
+		if !strings.Contains(txt.String(), want) {
+			t.Errorf("text report lacks %q", want)
+		}
+	}
+	if !strings.HasPrefix(lines[4], "FAIL") || !strings.Contains(txt.String(), "7 rules: 1 pass, 1 fixed, 1 fail, 1 error, 1 waived, 1 manual, 1 not applicable") {
 		t.Errorf("text report:\n%s", txt.String())
 	}
 }

@@ -35,11 +35,15 @@ func Text(w io.Writer, r *Report) error {
 	if p.Note != "" {
 		fmt.Fprintf(b, " (%s)", p.Note)
 	}
-	fmt.Fprint(b, "\n\n")
+	fmt.Fprint(b, "\n")
+	fmt.Fprintf(b, "references: CIS %s %s; MLPS = %s(等保 2.0, level 3)\n\n", r.Benchmark, r.BenchmarkVersion, mlpsPrefix)
 	for _, rr := range r.ByProblem() {
 		ref := ""
 		if len(rr.CIS) > 0 {
 			ref = " [CIS " + strings.Join(rr.CIS, ",") + "]"
+		}
+		if len(rr.MLPS) > 0 {
+			ref += " [MLPS " + strings.Join(mlpsClauses(rr.MLPS), "; ") + "]"
 		}
 		fmt.Fprintf(b, "%-14s %s%s — %s\n", strings.ToUpper(string(rr.Status)), rr.ID, ref, rr.Title)
 		if rr.Status != "pass" && rr.Detail != "" {
@@ -64,6 +68,16 @@ func Text(w io.Writer, r *Report) error {
 		fmt.Fprintf(b, "\nnot automated by this profile (%d):\n", len(r.Exclusions))
 		for _, e := range r.Exclusions {
 			fmt.Fprintf(b, "  %-13s %-10s %s\n", e.Kind, e.Control, e.Reason)
+		}
+	}
+	if ws := r.Waived(); len(ws) > 0 {
+		fmt.Fprintf(b, "\nwaivers (%d):\n", len(ws))
+		for _, w := range ws {
+			until := "no expiry"
+			if w.WaiverExpires != "" {
+				until = "until " + w.WaiverExpires
+			}
+			fmt.Fprintf(b, "  %-28s %s (%s)\n", w.ID, w.WaiverReason, until)
 		}
 	}
 	if r.BuilderException != "" {

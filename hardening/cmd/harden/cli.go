@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -47,7 +44,7 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
 const usageText = `usage:
-  harden apply    [--profile ID] [--waive RULE[=reason][,RULE…]] [--waivers FILE] [--root DIR]
+  harden apply    [--profile ID] [--waive RULE=reason[@YYYY-MM-DD][,RULE…]] [--waivers FILE] [--root DIR]
                   [--report FILE] [--format text|json|junit|html] [--update all|security|none] [--no-update]
                   [--cleanup-image] [--remove-user NAME] [--builder-user NAME] [--mode auto|image|live]
                   [--vulns-feed PATH [--fail-on-fixable critical|high|medium|none]]
@@ -125,67 +122,11 @@ func run(ctx context.Context, args []string, e env) int {
 	return code
 }
 
-// waiverFlag collects --waive RULE[=reason][,RULE[=reason]] (repeatable).
-type waiverFlag map[string]string
-
-func (w waiverFlag) String() string { return "" }
-func (w waiverFlag) Set(v string) error {
-	// A comma starts a new waiver only when a rule id follows; otherwise it
-	// belongs to the reason ("--waive a=legacy app, see TICKET-1,b").
-	var items []string
-	for _, part := range strings.Split(v, ",") {
-		if len(items) > 0 && !waiverStart.MatchString(strings.TrimSpace(part)) {
-			items[len(items)-1] += "," + part
-			continue
-		}
-		items = append(items, part)
-	}
-	for _, item := range items {
-		id, reason, _ := strings.Cut(strings.TrimSpace(item), "=")
-		if id == "" {
-			continue
-		}
-		if strings.TrimSpace(reason) == "" {
-			reason = "waived on the command line without a reason"
-		}
-		w[strings.TrimSpace(id)] = strings.TrimSpace(reason)
-	}
-	return nil
-}
-
-// waiverStart matches the beginning of one waiver: a rule id, then "=" or the end.
-var waiverStart = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*(=|$)`)
-
 // listFlag collects a repeatable string flag.
 type listFlag []string
 
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
-
-// readWaiverFile reads "RULE reason…" lines; '#' starts a comment.
-func readWaiverFile(path string, into map[string]string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return usagef("--waivers: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	n := 0
-	for sc.Scan() {
-		n++
-		l := strings.TrimSpace(sc.Text())
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
-		}
-		id, reason, _ := strings.Cut(l, " ")
-		reason = strings.TrimSpace(reason)
-		if reason == "" {
-			return usagef("--waivers %s line %d: %q needs a reason after the rule id", path, n, id)
-		}
-		into[id] = reason
-	}
-	return sc.Err()
-}
 
 // common holds flags shared by apply and audit.
 type common struct {
@@ -202,8 +143,8 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.root, "root", "/", "root directory of the system or unbooted image to harden")
 	fs.StringVar(&c.format, "format", "text", "output format on stdout: text, json, junit, html")
 	fs.StringVar(&c.reportFile, "report", "", "also write the report to FILE (format from extension: .json, .xml=junit, .html, else text)")
-	fs.Var(c.waivers, "waive", "waive RULE[=reason][,RULE[=reason]…] (repeatable)")
-	fs.StringVar(&c.waiverFile, "waivers", "", "file of waivers, one \"RULE reason\" per line")
+	fs.Var(c.waivers, "waive", "waive RULE=reason[@YYYY-MM-DD][,RULE=reason…] (repeatable; the date is the waiver's last day)")
+	fs.StringVar(&c.waiverFile, "waivers", "", "file of waivers, one \"RULE reason[@YYYY-MM-DD]\" per line")
 	fs.StringVar(&c.mode, "mode", "auto", "auto, image (persistent config only) or live (also activate at runtime)")
 	fs.Var(&c.builders, "builder-user", "account whose SSH+sudo access must survive (repeatable; SUDO_USER, or root over SSH, is added)")
 	fs.StringVar(&c.builderAddr, "builder-addr", "", "client address of a root builder (default: from SSH_CONNECTION)")
@@ -217,7 +158,7 @@ type session struct {
 	platform engine.Platform
 	osr      engine.OSRelease
 	resolved *engine.Resolved
-	waivers  map[string]string
+	waivers  map[string]engine.Waiver
 	log      hclog.Logger
 }
 
@@ -290,37 +231,8 @@ func (c *common) open(cat *engine.Catalog, e env) (*session, error) {
 	if s.resolved, err = cat.Resolve(s.profile.ID, s.platform); err != nil {
 		return nil, err
 	}
-	user := map[string]string{}
-	for k, v := range c.waivers {
-		user[k] = v
-	}
-	if c.waiverFile != "" {
-		if err := readWaiverFile(c.waiverFile, user); err != nil {
-			return nil, err
-		}
-	}
-	inProfile := map[string]bool{}
-	for _, r := range s.resolved.Rules {
-		inProfile[r.ID] = true
-	}
-	var unknown []string
-	for id := range user {
-		if _, ok := cat.Rule(id); !ok {
-			unknown = append(unknown, fmt.Sprintf("%q is not a rule (see `harden rules`)", id))
-		} else if !inProfile[id] {
-			unknown = append(unknown, fmt.Sprintf("%q is not in profile %s", id, s.profile.ID))
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return nil, usagef("--waive: %s", strings.Join(unknown, "; "))
-	}
-	s.waivers = map[string]string{}
-	for k, v := range s.resolved.Waivers {
-		s.waivers[k] = v
-	}
-	for k, v := range user {
-		s.waivers[k] = v
+	if s.waivers, err = c.resolveWaivers(cat, s.resolved, e.now()); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

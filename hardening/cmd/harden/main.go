@@ -1,6 +1,6 @@
 // Command harden is the CIS hardening bundle run on build targets:
 //
-//	harden apply [--profile ID] [--waive RULE[=reason][,RULE…]] [--root DIR] [--report FILE]
+//	harden apply [--profile ID] [--waive RULE=reason[@YYYY-MM-DD][,RULE…]] [--root DIR] [--report FILE]
 //	harden audit [--profile ID] [--format text|json|junit|html] [--root DIR]
 //	harden profiles | rules [--profile ID]
 //	harden cleanup [--root DIR] [--remove-user NAME]

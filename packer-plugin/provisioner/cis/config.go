@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
@@ -24,6 +25,10 @@ type Waiver struct {
 	ID string `mapstructure:"id" required:"true"`
 	// Why the rule does not apply; required.
 	Reason string `mapstructure:"reason" required:"true"`
+	// Last day the waiver holds, `YYYY-MM-DD` (UTC). After it the build
+	// fails, naming rule, reason and date, so a temporary exception is
+	// reviewed instead of silently kept. Default: no expiry.
+	Expires string `mapstructure:"expires"`
 }
 
 // Config of the hardened-cis provisioner.
@@ -69,9 +74,15 @@ type Config struct {
 	FailOnFixable string `mapstructure:"fail_on_fixable"`
 
 	ctx interpolate.Context
+	// now is the clock expiry is judged by; nil means time.Now.
+	now func() time.Time
 }
 
 var ruleIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// trailingDateRe is what harden reads as the expiry of `--waive
+// RULE=reason@DATE`; a reason ending like that would change the waiver.
+var trailingDateRe = regexp.MustCompile(`@[0-9][^@\s]*\s*$`)
 
 // Prepare decodes and validates; errors name their field.
 func (c *Config) Prepare(raws ...interface{}) error {
@@ -87,6 +98,10 @@ func (c *Config) Prepare(raws ...interface{}) error {
 	}
 	if c.Profile != "auto" && !ruleIDRe.MatchString(c.Profile) {
 		add(fmt.Errorf("profile %q is not a profile id (see `harden profiles`) or \"auto\"", c.Profile))
+	}
+	now := c.now
+	if now == nil {
+		now = time.Now
 	}
 	seen := map[string]bool{}
 	for i, w := range c.Waivers {
@@ -104,6 +119,20 @@ func (c *Config) Prepare(raws ...interface{}) error {
 		}
 		if strings.ContainsAny(w.Reason, "\n,=") {
 			add(fmt.Errorf("waiver[%d].reason must be one line without ',' or '='", i))
+		}
+		if trailingDateRe.MatchString(w.Reason) {
+			add(fmt.Errorf("waiver[%d].reason must not end in @DATE: put the date in waiver[%d].expires", i, i))
+		}
+		if w.Expires != "" {
+			last, err := time.Parse("2006-01-02", w.Expires)
+			switch {
+			case err != nil:
+				add(fmt.Errorf("waiver[%d].expires %q is not a date: want YYYY-MM-DD, the last day the waiver holds", i, w.Expires))
+			case !now().UTC().Before(last.AddDate(0, 0, 1)):
+				// Fail before a machine is started; harden checks again on
+				// the target with its own clock.
+				add(fmt.Errorf("waiver[%d] for rule %q (reason: %s) expired on %s: fix the rule or renew waiver[%d].expires", i, w.ID, w.Reason, w.Expires, i))
+			}
 		}
 	}
 	t := true

@@ -55,8 +55,9 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 // FlatWaiver is an auto-generated flat version of Waiver.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatWaiver struct {
-	ID     *string `mapstructure:"id" required:"true" cty:"id" hcl:"id"`
-	Reason *string `mapstructure:"reason" required:"true" cty:"reason" hcl:"reason"`
+	ID      *string `mapstructure:"id" required:"true" cty:"id" hcl:"id"`
+	Reason  *string `mapstructure:"reason" required:"true" cty:"reason" hcl:"reason"`
+	Expires *string `mapstructure:"expires" cty:"expires" hcl:"expires"`
 }
 
 // FlatMapstructure returns a new FlatWaiver.
@@ -71,8 +72,9 @@ func (*Waiver) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec }
 // The decoded values from this spec will then be applied to a FlatWaiver.
 func (*FlatWaiver) HCL2Spec() map[string]hcldec.Spec {
 	s := map[string]hcldec.Spec{
-		"id":     &hcldec.AttrSpec{Name: "id", Type: cty.String, Required: false},
-		"reason": &hcldec.AttrSpec{Name: "reason", Type: cty.String, Required: false},
+		"id":      &hcldec.AttrSpec{Name: "id", Type: cty.String, Required: false},
+		"reason":  &hcldec.AttrSpec{Name: "reason", Type: cty.String, Required: false},
+		"expires": &hcldec.AttrSpec{Name: "expires", Type: cty.String, Required: false},
 	}
 	return s
 }

@@ -219,7 +219,7 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	case exitUnsupported:
 		return fmt.Errorf("harden apply: the target's OS is not supported by any hardening profile (exit 3); see `harden profiles`")
 	case exitUsage:
-		return fmt.Errorf("harden apply: invalid profile or waiver (exit 2): check profile and waiver ids against `harden profiles` / `harden rules`")
+		return fmt.Errorf("harden apply: invalid profile or waiver (exit 2, see the harden message above): check profile and waiver ids against `harden profiles` / `harden rules`, and renew an expired waiver's expires")
 	default:
 		return fmt.Errorf("harden apply failed with exit %d (4 = apply error, changes rolled back); see the log above", code)
 	}
@@ -306,7 +306,11 @@ func (p *Provisioner) selectionArgs() []string {
 	ws := append([]Waiver(nil), p.config.Waivers...)
 	sort.Slice(ws, func(i, j int) bool { return ws[i].ID < ws[j].ID })
 	for _, w := range ws {
-		args = append(args, "--waive", w.ID+"="+strings.TrimSpace(w.Reason))
+		arg := w.ID + "=" + strings.TrimSpace(w.Reason)
+		if w.Expires != "" {
+			arg += "@" + w.Expires
+		}
+		args = append(args, "--waive", arg)
 	}
 	return args
 }

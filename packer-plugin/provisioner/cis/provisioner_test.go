@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 func TestConfigPrepare(t *testing.T) {
@@ -18,6 +19,14 @@ func TestConfigPrepare(t *testing.T) {
 		{"waiver without reason", map[string]interface{}{"waiver": []map[string]interface{}{{"id": "ssh-permit-root-login"}}}, "waiver[0].reason is required"},
 		{"waiver without id", map[string]interface{}{"waiver": []map[string]interface{}{{"reason": "x"}}}, "waiver[0].id is required"},
 		{"waiver twice", map[string]interface{}{"waiver": []map[string]interface{}{{"id": "a", "reason": "x"}, {"id": "a", "reason": "y"}}}, "waived twice"},
+		{"waiver with expiry", map[string]interface{}{"waiver": []map[string]interface{}{{"id": "a", "reason": "x", "expires": "2027-01-31"}}}, ""},
+		{"waiver on its last day", map[string]interface{}{"waiver": []map[string]interface{}{{"id": "a", "reason": "x", "expires": "2026-11-23"}}}, ""},
+		{"waiver expired", map[string]interface{}{"waiver": []map[string]interface{}{{"id": "a", "reason": "legacy app", "expires": "2026-11-22"}}},
+			`waiver[0] for rule "a" (reason: legacy app) expired on 2026-11-22: fix the rule or renew waiver[0].expires`},
+		{"waiver expiry not a date", map[string]interface{}{"waiver": []map[string]interface{}{{"id": "a", "reason": "x", "expires": "31.12.2026"}}},
+			`waiver[0].expires "31.12.2026" is not a date: want YYYY-MM-DD`},
+		{"waiver date in reason", map[string]interface{}{"waiver": []map[string]interface{}{{"id": "a", "reason": "x@2027-01-01"}}},
+			"put the date in waiver[0].expires"},
 		{"waiver reason with comma", map[string]interface{}{"waiver": []map[string]interface{}{{"id": "a", "reason": "x, y"}}}, "without ','"},
 		{"bad profile", map[string]interface{}{"profile": "Debian 13!"}, "profile \"Debian 13!\""},
 		{"relative provenance path", map[string]interface{}{"provenance_path": "prov.json"}, "provenance_path"},
@@ -25,7 +34,7 @@ func TestConfigPrepare(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var c Config
+			c := Config{now: func() time.Time { return time.Date(2026, 11, 23, 23, 0, 0, 0, time.UTC) }}
 			err := c.Prepare(tc.raw)
 			if tc.want == "" {
 				if err != nil {
@@ -45,9 +54,9 @@ func TestConfigPrepare(t *testing.T) {
 
 func TestSelectionArgsAreShellSafe(t *testing.T) {
 	p := Provisioner{config: Config{Profile: "debian-13", Waivers: []Waiver{
-		{ID: "z-rule", Reason: "it's `needed` $(reboot)"}, {ID: "a-rule", Reason: "ok"}}}}
+		{ID: "z-rule", Reason: "it's `needed` $(reboot)"}, {ID: "a-rule", Reason: "ok", Expires: "2027-01-31"}}}}
 	args := p.selectionArgs()
-	want := []string{"--profile", "debian-13", "--waive", "a-rule=ok", "--waive", "z-rule=it's `needed` $(reboot)"}
+	want := []string{"--profile", "debian-13", "--waive", "a-rule=ok@2027-01-31", "--waive", "z-rule=it's `needed` $(reboot)"}
 	if strings.Join(args, "|") != strings.Join(want, "|") {
 		t.Fatalf("args %q", args)
 	}
