@@ -18,7 +18,9 @@
 // characters. The base64 signature is split over "hardened:sig-0",
 // "hardened:sig-1", … when it does not fit one value; the list of open
 // fixable CVEs likewise over "hardened:vulns-open-0" … "-7" (the signed
-// canonical line holds the joined value).
+// canonical line holds the joined value). Tencent tag values may only hold
+// letters, digits, spaces and + - = . _ : / @, so counts read
+// "critical=0 high=1 …" and the open list is base64.
 //
 // The package imports no Terraform or Packer SDK: the Packer builder encodes
 // and signs, the Terraform provider decodes and verifies.

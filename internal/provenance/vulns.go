@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"encoding/base64"
 	"fmt"
 	"sort"
 	"strconv"
@@ -115,35 +116,43 @@ func (v *Vulns) validate() error {
 	return nil
 }
 
-// encodeCounts renders "critical:0,high:1,medium:0,low:0,unknown:0".
+// Tencent tag values may only hold letters, digits, spaces and + - = . _ :
+// / @, so counts are "critical=0 high=1 medium=0 low=0 unknown=0" and the
+// open list (Debian versions carry '~', entries need separators) is base64.
+
+// encodeCounts renders "critical=0 high=1 medium=0 low=0 unknown=0".
 func encodeCounts(m map[string]int) string {
 	parts := make([]string, len(severities))
 	for i, s := range severities {
-		parts[i] = s + ":" + strconv.Itoa(m[s])
+		parts[i] = s + "=" + strconv.Itoa(m[s])
 	}
-	return strings.Join(parts, ",")
+	return strings.Join(parts, " ")
 }
 
 func parseCounts(name, v string) (map[string]int, error) {
 	out := map[string]int{}
-	parts := strings.Split(v, ",")
+	parts := strings.Split(v, " ")
+	bad := &FieldError{Field: name, Msg: fmt.Sprintf("must be %q, got %q", encodeCounts(nil), v)}
 	if len(parts) != len(severities) {
-		return nil, &FieldError{Field: name, Msg: fmt.Sprintf("must be %q, got %q", encodeCounts(nil), v)}
+		return nil, bad
 	}
 	for i, p := range parts {
-		sev, num, ok := strings.Cut(p, ":")
+		sev, num, ok := strings.Cut(p, "=")
 		n, err := strconv.Atoi(num)
-		if !ok || sev != severities[i] || err != nil || n < 0 {
-			return nil, &FieldError{Field: name, Msg: fmt.Sprintf("must be %q, got %q", encodeCounts(nil), v)}
+		if !ok || sev != severities[i] || err != nil || n < 0 || strconv.Itoa(n) != num {
+			return nil, bad
 		}
 		out[sev] = n
 	}
 	return out, nil
 }
 
-// encodeOpen renders "CVE|package|fixed|YYYY-MM-DD|severity;…" (date "-"
-// when unknown).
+// encodeOpen renders base64("CVE|package|fixed|YYYY-MM-DD|severity;…")
+// (date "-" when unknown); "" for no entries.
 func encodeOpen(open []OpenVuln) string {
+	if len(open) == 0 {
+		return ""
+	}
 	parts := make([]string, len(open))
 	for i, o := range open {
 		d := "-"
@@ -152,15 +161,19 @@ func encodeOpen(open []OpenVuln) string {
 		}
 		parts[i] = strings.Join([]string{o.CVE, o.Package, o.FixedVersion, d, o.Severity}, "|")
 	}
-	return strings.Join(parts, vulnsOpenSeparator)
+	return base64.StdEncoding.EncodeToString([]byte(strings.Join(parts, vulnsOpenSeparator)))
 }
 
-func parseOpen(v string) ([]OpenVuln, error) {
-	if v == "" {
+func parseOpen(enc string) ([]OpenVuln, error) {
+	if enc == "" {
 		return nil, nil
 	}
+	raw, err := base64.StdEncoding.Strict().DecodeString(enc)
+	if err != nil {
+		return nil, &FieldError{Field: FieldVulnsOpen, Msg: "is not base64"}
+	}
 	var out []OpenVuln
-	for i, e := range strings.Split(v, vulnsOpenSeparator) {
+	for i, e := range strings.Split(string(raw), vulnsOpenSeparator) {
 		p := strings.Split(e, "|")
 		if len(p) != 5 {
 			return nil, &FieldError{Field: FieldVulnsOpen, Msg: fmt.Sprintf("entry %d %q is not CVE|package|fixed-version|date|severity", i, e)}

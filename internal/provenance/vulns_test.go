@@ -1,11 +1,13 @@
 package provenance
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +36,7 @@ func TestVulnsRoundTripAndSignatureCoversThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	tags := s.Tags()
-	if tags["hardened:vulns-fixable"] != "critical:0,high:1,medium:0,low:1,unknown:0" {
+	if tags["hardened:vulns-fixable"] != "critical=0 high=1 medium=0 low=1 unknown=0" {
 		t.Errorf("vulns-fixable tag = %q", tags["hardened:vulns-fixable"])
 	}
 	got, err := VerifyTags(tags, ring(t, key))
@@ -48,9 +50,9 @@ func TestVulnsRoundTripAndSignatureCoversThem(t *testing.T) {
 		t.Fatalf("decoded vulns = %+v, patched %v; want %+v", got.Vulns, got.Patched, want)
 	}
 	for _, c := range []struct{ key, value string }{
-		{"hardened:vulns-fixable", "critical:0,high:0,medium:0,low:1,unknown:0"},
+		{"hardened:vulns-fixable", "critical=0 high=0 medium=0 low=1 unknown=0"},
 		{"hardened:vulns-oldest-fix", "1"},
-		{"hardened:vulns-open-0", strings.Replace(tags["hardened:vulns-open-0"], "high", "low", 1)},
+		{"hardened:vulns-open-0", reencodeOpen(t, tags["hardened:vulns-open-0"], "high", "low")},
 		{"hardened:patched", "2026-11-30T00:00:00Z"},
 	} {
 		t.Run(c.key, func(t *testing.T) {
@@ -170,7 +172,8 @@ func TestVulnsValidateAndDecodeErrors(t *testing.T) {
 		{"counts", "hardened:vulns-unfixed", "medium:2"},
 		{"age", "hardened:vulns-oldest-fix", "old"},
 		{"feed date", "hardened:vulns-feed-date", "yesterday"},
-		{"open entry", "hardened:vulns-open-0", "CVE-1|pkg"},
+		{"open entry", "hardened:vulns-open-0", base64.StdEncoding.EncodeToString([]byte("CVE-1|pkg"))},
+		{"open not base64", "hardened:vulns-open-0", "CVE-1|pkg"},
 		{"patched", "hardened:patched", "2026-11-23"},
 	}
 	for _, tt := range decodeTests {
@@ -187,6 +190,37 @@ func TestVulnsValidateAndDecodeErrors(t *testing.T) {
 	if _, err := Decode(m); err == nil || !strings.Contains(err.Error(), "vulns-feed-date") {
 		t.Fatalf("vulnerability counts without a feed date: err = %v", err)
 	}
+}
+
+// Tencent tag values hold only letters, digits, spaces and + - = . _ : / @.
+var tagValueRe = regexp.MustCompile(`^[\p{L}\p{N} +\-=._:/@]*$`)
+
+func TestVulnsTagsUseTencentCharset(t *testing.T) {
+	rec := testRecord()
+	rec.Patched = rec.BuildTime
+	rec.Vulns = testVulns()
+	s, err := Sign(rec, testKey(t, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range s.Tags() {
+		if strings.HasPrefix(k, "hardened:vulns") || k == "hardened:patched" {
+			if !tagValueRe.MatchString(v) {
+				t.Errorf("tag %s = %q has characters Tencent refuses in tag values", k, v)
+			}
+		}
+	}
+}
+
+// reencodeOpen edits the decoded vulns-open value and encodes it again, so
+// that the tag stays well formed and only the signature can catch the edit.
+func reencodeOpen(t *testing.T, enc, old, repl string) string {
+	t.Helper()
+	raw, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil || !strings.Contains(string(raw), old) {
+		t.Fatalf("vulns-open %q (%v) lacks %q", raw, err, old)
+	}
+	return base64.StdEncoding.EncodeToString([]byte(strings.Replace(string(raw), old, repl, 1)))
 }
 
 func cloneTags(m map[string]string) map[string]string {
