@@ -34,6 +34,7 @@ type imageInfoCore struct {
 	CreatedTime       types.String     `tfsdk:"created_time"`
 	Deprecated        types.Bool       `tfsdk:"deprecated"`
 	ImageState        types.String     `tfsdk:"image_state"`
+	ImageCreator      types.String     `tfsdk:"image_creator"`
 	Tags              types.Map        `tfsdk:"image_tags"`
 	Family            types.String     `tfsdk:"family"`
 	Version           types.String     `tfsdk:"version"`
@@ -97,6 +98,8 @@ func imageInfoAttributes() map[string]schema.Attribute {
 		"image_family": str("Tencent image family (`ImageFamily`) of a custom image, e.g. `debian13-cis`; empty when none."),
 		"deprecated": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image is deprecated (`ImageDeprecated`), e.g. " +
 			"superseded by a newer build of its family (the Packer builder's `deprecate_previous`)."},
+		"image_creator": str("`ImageCreator`: the account that shared a `SHARED_IMAGE` or published a `MARKET_IMAGE` (what " +
+			"`allowed_image_sources` lists), or this account for custom images; null for public images."),
 		"image_state":          str("`ImageState`: `NORMAL` (ready), `CREATING`, `SYNCING`, `CREATEFAILED`, …; see `min_image_state`."),
 		"created_time":         str("Creation time (RFC 3339); null for public images, whose creation time the API does not report."),
 		"image_tags":           schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Image tags (custom images; includes the `hardened:*` provenance tags)."},
@@ -138,7 +141,7 @@ func imageInfoAttributes() map[string]schema.Attribute {
 				"allowed":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the policy allows the image (a valid exception counts)."},
 				"severity": str("How the finding is reported: `none`, `info` (audit mode), `warning` or `error`."),
 				"codes": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-					MarkdownDescription: "Reason codes: `eol`, `extended_support`, `unknown_os`, `approaching_eol`, `os_not_allowed`, `not_hardened`, `provenance_invalid`, `untrusted_key`, `image_too_old`, `non_lts`, `audit_failed`, `independent_failed`, `patches_stale`, `fixable_vulnerabilities`, `vulnerability_sla`, `no_vulnerability_scan`, `exception`, `exception_expired`."},
+					MarkdownDescription: "Reason codes: `eol`, `extended_support`, `unknown_os`, `approaching_eol`, `os_not_allowed`, `not_hardened`, `provenance_invalid`, `untrusted_key`, `image_too_old`, `non_lts`, `audit_failed`, `independent_failed`, `patches_stale`, `fixable_vulnerabilities`, `vulnerability_sla`, `no_vulnerability_scan`, `source_not_allowed`, `exception`, `exception_expired`."},
 				"messages": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "One message per reason, naming the image, OS, date and successor."},
 			}},
 	}
@@ -223,7 +226,7 @@ func imageInfoFrom(v verdict) imageInfoModel {
 	}}
 	m.imageInfoCore = imageInfoCore{
 		ImageID: types.StringValue(img.ID), ImageName: types.StringValue(img.Name), OsName: types.StringValue(img.OsName),
-		CreatedTime: timeString(img.CreatedTime), Deprecated: types.BoolValue(img.Deprecated), ImageState: types.StringValue(img.State), Tags: stringMap(img.Tags),
+		CreatedTime: timeString(img.CreatedTime), Deprecated: types.BoolValue(img.Deprecated), ImageState: types.StringValue(img.State), ImageCreator: strOrNull(img.Creator), Tags: stringMap(img.Tags),
 		Family: types.StringValue(v.OS.Family), Version: types.StringValue(v.OS.Version),
 		Codename: types.StringValue(st.Release.Codename), LTS: types.BoolValue(st.Release.LTS),
 		Phase: types.StringValue(string(st.Phase)), IsSupported: types.BoolValue(st.Supported),

@@ -90,3 +90,85 @@ data "hardened_images" "all" {
 		},
 	})
 }
+
+// TestAccPolicy_imageSources: third-party marketplace images are refused
+// unless their publisher is listed; allowed_image_sources restricts shared
+// images to listed accounts and can require verified provenance of own
+// images; warn and audit modes report the same finding.
+func TestAccPolicy_imageSources(t *testing.T) {
+	e := startSim(t, sourcesSeed)
+	const base = "Debian 13.1 64位"
+	tags, pub := signedProvenance(t, e.id(base))
+	signed := e.customImage(base, "hardened-debian13-signed", tags)
+	unsigned := e.customImage(base, "plain-debian13", nil)
+	strict := `allowed_image_sources = {
+    official          = true
+    own               = true
+    shared_accounts   = ["200000000002"]
+    market_publishers = ["300000000003"]
+  }`
+	verifiedOnly := fmt.Sprintf(`trusted_keys = [%q]
+  allowed_image_sources = { official = true, own = true, own_verified_only = true, market_publishers = ["300000000003"] }`, pub)
+	lookup := func(id string) string {
+		return fmt.Sprintf(`data "hardened_image" "test" { image_id = %q }`, id)
+	}
+	const dsAddr = "data.hardened_image.test"
+	severity := func(s string) statecheck.StateCheck {
+		return expectPath(dsAddr, tfjsonpath.New("policy").AtMapKey("severity"), knownvalue.StringExact(s))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: e.provider() + pinConfig("img-mkt00001"), PlanOnly: true,
+				ExpectError: errRe("Image img-mkt00001 is not approved", "img-mkt00001 (Ubuntu Server 24.04 LTS 64位)",
+					"third-party marketplace image", "第三方非认证镜像", "publisher 300000000003", "market_publishers (none)"),
+			},
+			{ // unset: shared images of any account pass
+				Config: e.provider() + lookup("img-sh4r3d02"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectAt(dsAddr, "image_type", knownvalue.StringExact("SHARED_IMAGE")),
+					expectAt(dsAddr, "image_creator", knownvalue.StringExact("200000000099")),
+					codesAre(dsAddr),
+				},
+			},
+			{
+				Config: e.provider(strict) + pinConfig("img-sh4r3d02"), PlanOnly: true,
+				ExpectError: errRe("Image img-sh4r3d02 is not approved", "img-sh4r3d02 (Ubuntu Server 24.04 LTS 64位)",
+					"shared by account 200000000099", "shared_accounts (200000000002)"),
+			},
+			{
+				Config: e.provider(`allowed_image_sources = { official = true }`) + pinConfig(unsigned), PlanOnly: true,
+				ExpectError: errRe("Image "+unsigned+" is not approved", "custom image of this account", "own = true"),
+			},
+			{
+				Config:            e.provider(strict, `mode = "warn"`) + lookup("img-mkt00002"),
+				ConfigStateChecks: []statecheck.StateCheck{codesAre(dsAddr, "source_not_allowed"), severity("warning")},
+			},
+			{
+				Config:            e.provider(strict, `mode = "audit"`) + lookup("img-mkt00002"),
+				ConfigStateChecks: []statecheck.StateCheck{codesAre(dsAddr, "source_not_allowed"), severity("info")},
+			},
+			{
+				Config:      e.provider(`allowed_image_sources = { own = true, own_verified_only = true }`) + lookup(signed),
+				ExpectError: errRe("Missing trusted_keys", "own_verified_only = true needs at least one key in trusted_keys"),
+			},
+			{
+				Config: e.provider(verifiedOnly) + pinConfig(unsigned), PlanOnly: true,
+				ExpectError: errRe("Image "+unsigned+" is not approved", "without verified provenance",
+					"carries no hardened provenance tags", "own_verified_only"),
+			},
+			{
+				Config: e.provider(verifiedOnly) + pinConfig(signed) + `
+resource "hardened_image_pin" "market" { image_id = "img-mkt00001" }
+` + lookup("img-mkt00001"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectAt(pinAddr, "image_id", knownvalue.StringExact(signed)),
+					expectAt("hardened_image_pin.market", "image_id", knownvalue.StringExact("img-mkt00001")),
+					expectAt(dsAddr, "image_creator", knownvalue.StringExact("300000000003")),
+					codesAre(dsAddr),
+				},
+			},
+		},
+	})
+}

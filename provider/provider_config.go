@@ -46,6 +46,7 @@ type providerModel struct {
 	Exceptions         types.List   `tfsdk:"exceptions"`
 	LifecycleOverrides types.List   `tfsdk:"lifecycle_overrides"`
 	LifecycleSourceURL types.String `tfsdk:"lifecycle_source_url"`
+	ImageSources       types.Object `tfsdk:"allowed_image_sources"` // image_sources_policy.go
 
 	tencentModel    // Tencent Cloud credentials and endpoints (tencent_config.go)
 	vulnPolicyModel // patch and vulnerability limits (vulns_policy.go)
@@ -76,6 +77,9 @@ func (p *hardenedProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			resp.Schema.Attributes[name] = a
 		}
 		for name, a := range vulnPolicyAttributes() {
+			resp.Schema.Attributes[name] = a
+		}
+		for name, a := range imageSourcesAttributes() {
 			resp.Schema.Attributes[name] = a
 		}
 	}()
@@ -268,6 +272,8 @@ func (p *hardenedProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.AddWarning("Lifecycle overrides not yet known",
 			"Some lifecycle_overrides values are unknown during this plan; the embedded catalog is used until they are known.")
 	}
+	haveKeys := cfg.TrustedKeys.IsUnknown() || len(cfg.TrustedKeys.Elements()) > 0
+	sources := sourcesFrom(ctx, cfg.ImageSources, haveKeys, &resp.Diagnostics)
 	embedded, err := lifecycle.Embedded()
 	if err != nil {
 		resp.Diagnostics.AddError("Lifecycle catalog", err.Error())
@@ -285,6 +291,7 @@ func (p *hardenedProvider) Configure(ctx context.Context, req provider.Configure
 		base: base, embedded: embedded, overrides: overrides, policy: policy, clock: p.clock,
 		images: policyFrom(cfg, exceptions, policy),
 	}
+	data.images.Sources = sources
 	tc := tencentConfig(cfg.tencentModel, pluginLogger(), "terraform-provider-hardened-"+p.version)
 	if p.tune != nil {
 		p.tune(&tc)

@@ -22,6 +22,15 @@ provider "hardened" {
   max_audit_failures       = 0
   max_independent_failures = 10
 
+  # Official images, own images and images shared by the platform account;
+  # marketplace images only from one reviewed publisher.
+  allowed_image_sources = {
+    official          = true
+    own               = true
+    shared_accounts   = ["200000000002"]
+    market_publishers = ["300000000003"]
+  }
+
   mode = "enforce"
 
   allowed_os = ["debian 13", "ubuntu 24.04", "rocky 9", "tencentos 3"]

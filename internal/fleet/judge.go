@@ -43,7 +43,8 @@ func (e Evaluator) JudgeOn(ctx context.Context, img tencent.Image, osName, platf
 	}
 	st := cat.Evaluate(rel, today, e.Policy.Lifecycle)
 	prov := policy.CheckProvenance(img.Tags, e.Policy.Trusted)
-	in := policy.Input{Image: policy.Image{ID: img.ID, OsName: osName, CreatedTime: CustomCreated(img)}, OS: os, Status: st, Provenance: prov}
+	in := policy.Input{Image: policy.Image{ID: img.ID, OsName: osName, CreatedTime: CustomCreated(img), Type: img.Type, Owner: img.Creator},
+		OS: os, Status: st, Provenance: prov}
 	return Verdict{OS: os, Status: st, Prov: prov, Decision: policy.Evaluate(in, e.Policy, today)}
 }
 

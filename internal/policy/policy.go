@@ -120,8 +120,10 @@ type Policy struct {
 	// MaxIndependentFailures limits the independent scanner's failures
 	// when the provenance records a scan; nil: not checked.
 	MaxIndependentFailures *int
-	AllowedOS              []Selector // empty: every OS
-	Exceptions             []Exception
+	// Sources is allowed_image_sources (sources.go).
+	Sources    Sources
+	AllowedOS  []Selector // empty: every OS
+	Exceptions []Exception
 	// Vulns holds the patch-age and vulnerability limits (vulns.go).
 	Vulns VulnPolicy
 }
@@ -133,6 +135,12 @@ type Image struct {
 	// CreatedTime is nil for public images (the API does not say); the age
 	// limit does not apply to them.
 	CreatedTime *time.Time
+	// Type is the API ImageType (PUBLIC_IMAGE, PRIVATE_IMAGE, SHARED_IMAGE,
+	// MARKET_IMAGE) and Owner its ImageCreator (the sharing account or the
+	// marketplace publisher); they decide the image source (sources.go). An
+	// empty Type skips the source check.
+	Type  string
+	Owner string
 }
 
 // Provenance is the outcome of checking an image's provenance tags.
@@ -262,6 +270,7 @@ func Evaluate(in Input, p Policy, today time.Time) Decision {
 	}
 
 	auditFindings(in, p, add)
+	sourceFindings(in, p.Sources, add)
 
 	if p.MaxImageAgeDays > 0 && in.Image.CreatedTime != nil {
 		created := lifecycle.Day(*in.Image.CreatedTime)
