@@ -30,7 +30,7 @@ type File struct {
 // fileAttrs are the attributes a policy file may set, in documentation order.
 var fileAttrs = []string{"warn_before_eol_days", "allow_extended_support", "allow_non_lts", "require_hardened", "trusted_keys",
 	"max_image_age_days", "max_audit_failures", "max_independent_failures", "allowed_os", "mode", "exceptions", "lifecycle_overrides",
-	"max_patch_age_days", "max_fixable_vulnerabilities", "vulnerability_sla_days"}
+	"max_patch_age_days", "max_fixable_vulnerabilities", "vulnerability_sla_days", "allowed_image_sources"}
 
 // FileAttributes lists the attributes a policy file may set.
 func FileAttributes() []string { return slices.Clone(fileAttrs) }
@@ -84,6 +84,9 @@ func ParseFile(name string, src []byte) (File, error) {
 	if out.Policy.RequireHardened && out.Policy.Trusted == nil {
 		return File{}, fmt.Errorf("%s: require_hardened = true needs at least one key in trusted_keys to verify provenance against", name)
 	}
+	if out.Policy.Sources.OwnVerifiedOnly && out.Policy.Trusted == nil {
+		return File{}, fmt.Errorf("%s: allowed_image_sources.own_verified_only = true needs at least one key in trusted_keys to verify custom images' provenance against", name)
+	}
 	return out, nil
 }
 
@@ -120,6 +123,8 @@ func (d *decoder) apply(out *File, name string, v cty.Value) {
 		p.Vulns.MaxFixable = d.severities(v)
 	case "vulnerability_sla_days":
 		p.Vulns.SLADays = d.severities(v)
+	case "allowed_image_sources":
+		p.Sources = d.sources(v)
 	case "require_hardened":
 		p.RequireHardened = d.bool(v)
 	case "max_image_age_days":

@@ -2,7 +2,11 @@ package policy
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
 )
 
 // CodeSourceNotAllowed: the image comes from a source allowed_image_sources
@@ -89,4 +93,50 @@ func provenanceProblem(pv Provenance) string {
 		return fmt.Sprint(pv.Err)
 	}
 	return "not verified"
+}
+
+// accountID is a Tencent Cloud account id (UIN).
+var accountID = regexp.MustCompile(`^[0-9]{5,20}$`)
+
+// sources reads a policy file's allowed_image_sources object, with the
+// provider attribute's names; setting it restricts the sources to what it
+// lists.
+func (d *decoder) sources(v cty.Value) Sources {
+	t := v.Type()
+	if v.IsNull() || (!t.IsObjectType() && !t.IsMapType()) {
+		d.fail("must be an object, e.g. { official = true, own = true, market_publishers = [\"300000000003\"] }")
+		return Sources{}
+	}
+	s := Sources{Restricted: true}
+	where := d.where
+	defer func() { d.where = where }()
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		d.where = where + "." + k.AsString()
+		switch k.AsString() {
+		case "official":
+			s.Official = d.bool(e)
+		case "own":
+			s.Own = d.bool(e)
+		case "own_verified_only":
+			s.OwnVerifiedOnly = d.bool(e)
+		case "shared_accounts":
+			s.SharedAccounts = d.accounts(e)
+		case "market_publishers":
+			s.MarketPublishers = d.accounts(e)
+		default:
+			d.fail("unknown attribute; allowed: official, own, own_verified_only, shared_accounts, market_publishers")
+		}
+	}
+	return s
+}
+
+func (d *decoder) accounts(v cty.Value) []string {
+	ids := d.strings(v)
+	for i, id := range ids {
+		if !accountID.MatchString(id) {
+			d.fail("[%d]: %q is not a Tencent Cloud account id (UIN, digits only), e.g. \"200000000002\"", i, strings.TrimSpace(id))
+		}
+	}
+	return ids
 }

@@ -76,3 +76,26 @@ func TestSourceFindings(t *testing.T) {
 		t.Error("SourceOf")
 	}
 }
+
+func TestParseFileImageSources(t *testing.T) {
+	f, err := ParseFile("p.hcl", []byte(`allowed_image_sources = { official = true, own = true, shared_accounts = ["200000000002"], market_publishers = ["300000000003"] }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Sources{Restricted: true, Official: true, Own: true, SharedAccounts: []string{"200000000002"}, MarketPublishers: []string{"300000000003"}}
+	if s := f.Policy.Sources; s.Restricted != want.Restricted || s.Official != want.Official || s.Own != want.Own ||
+		strings.Join(s.SharedAccounts, ",") != "200000000002" || strings.Join(s.MarketPublishers, ",") != "300000000003" {
+		t.Errorf("sources = %+v, want %+v", s, want)
+	}
+	for src, msg := range map[string]string{
+		`allowed_image_sources = { public = true }`:                        `p.hcl:1: allowed_image_sources.public: unknown attribute; allowed: official`,
+		`allowed_image_sources = { market_publishers = ["acme"] }`:         `allowed_image_sources.market_publishers: [0]: "acme" is not a Tencent Cloud account id`,
+		`allowed_image_sources = { own = "yes" }`:                          `allowed_image_sources.own: must be true or false`,
+		`allowed_image_sources = ["official"]`:                             `allowed_image_sources: must be an object`,
+		`allowed_image_sources = { own = true, own_verified_only = true }`: `own_verified_only = true needs at least one key in trusted_keys`,
+	} {
+		if _, err := ParseFile("p.hcl", []byte(src)); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%s: err = %v, want %q", src, err, msg)
+		}
+	}
+}
