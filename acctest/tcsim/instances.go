@@ -361,6 +361,9 @@ func (s *Server) createInstance(rc *reqCtx, rs *regionState, plan *launchPlan) s
 	if im.Platform == "Windows" {
 		in.DefaultLoginPort = ip64(3389)
 	}
+	if t, ok := lookupInstanceType(plan.itype); ok {
+		in.CPU, in.Memory = ip64(t.size.cpu), ip64(t.size.memory)
+	}
 	if plan.systemDisk != nil {
 		if plan.systemDisk.DiskType != nil {
 			in.SystemDisk.DiskType = plan.systemDisk.DiskType
