@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/pluginlog"
 	"github.com/hardenedcloud/terraform-provider-hardened/provider"
 )
 
@@ -27,7 +28,7 @@ func main() {
 	// process to PREFIX.<pid> when Terraform shuts it down: Terraform starts
 	// the provider several times per command, and plan-time costs can only be
 	// seen in the process that served the plan.
-	quietUnreadLogs(os.LookupEnv, os.Setenv)
+	pluginlog.QuietUnreadLogs(os.LookupEnv, os.Setenv)
 	stop := func() {}
 	if prefix := os.Getenv("HARDENED_PROVIDER_CPUPROFILE"); prefix != "" {
 		var err error
@@ -56,27 +57,4 @@ func startCPUProfile(path string) (func(), error) {
 		return nil, fmt.Errorf("HARDENED_PROVIDER_CPUPROFILE: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
-}
-
-// Log levels the plugin SDK reads from the environment (TF_LOG_SDK is the
-// root, the others its subsystems; TF_LOG_PROVIDER_HARDENED is this
-// provider's own logger).
-var sdkLogLevelEnv = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_HARDENED"}
-
-// quietUnreadLogs turns the plugin SDK's logging off when nobody asked for
-// logs. Without a level in the environment the SDK logs at TRACE: about 80
-// JSON lines (40 KB) per data source read, formatted here and parsed by
-// Terraform only to be discarded, because Terraform shows provider logs only
-// with TF_LOG or TF_LOG_PROVIDER. That cost ~10 ms per lookup under a plan of
-// 1000 data sources. Any of those variables, a log path, or an explicit SDK
-// level keeps the SDK's own behaviour.
-func quietUnreadLogs(lookup func(string) (string, bool), set func(string, string) error) {
-	for _, k := range append([]string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PATH", "TF_LOG_PATH_MASK", "TF_ACC_LOG_PATH"}, sdkLogLevelEnv...) {
-		if v, ok := lookup(k); ok && v != "" {
-			return
-		}
-	}
-	for _, k := range sdkLogLevelEnv {
-		_ = set(k, "off") // Setenv fails only for invalid names
-	}
 }

@@ -1,4 +1,4 @@
-package main
+package pluginlog
 
 import (
 	"strings"
@@ -22,13 +22,13 @@ func TestQuietUnreadLogs(t *testing.T) {
 			for k, v := range tc.env {
 				env[k] = v
 			}
-			quietUnreadLogs(func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			QuietUnreadLogs(func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 				func(k, v string) error { env[k] = v; return nil })
 			if got := env["TF_LOG_SDK_FRAMEWORK"]; got != tc.want {
 				t.Errorf("TF_LOG_SDK_FRAMEWORK = %q, want %q", got, tc.want)
 			}
 			if tc.want == "off" {
-				for _, k := range sdkLogLevelEnv {
+				for _, k := range SDKLogLevelEnv {
 					if env[k] != "off" {
 						t.Errorf("%s = %q, want off", k, env[k])
 					}
