@@ -17,19 +17,7 @@ func (s *Server) describeImages(rc *reqCtx) (any, *APIError) {
 	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
-	if len(p.ImageIds) > 0 && len(p.Filters) > 0 {
-		return nil, apiErr("InvalidParameter.InvalidParameterCoexistImageIdsFilters", "The parameters `ImageIds` and `Filters` cannot be specified at the same time.")
-	}
-	if len(p.ImageIds) > 100 {
-		return nil, apiErr("InvalidParameterValue.LimitExceeded", "At most 100 ImageIds are allowed per request, got %d.", len(p.ImageIds))
-	}
-	ids := strs(p.ImageIds)
-	for _, id := range ids {
-		if !validID("img", id) {
-			return nil, apiErr("InvalidImageId.Malformed", "The image id `%s` is malformed; image ids look like img-xxxxxxxx.", id)
-		}
-	}
-	fs, e := parseFilters(p.Filters, imageFilters...)
+	ids, fs, e := imageIDs.listQuery("ImageIds", "InvalidParameter.InvalidParameterCoexistImageIdsFilters", p.ImageIds, p.Filters, imageFilters...)
 	if e != nil {
 		return nil, e
 	}
@@ -110,8 +98,8 @@ func (s *Server) createImage(rc *reqCtx) (any, *APIError) {
 	if instanceID == "" {
 		return nil, missingParam("InstanceId")
 	}
-	if !validID("ins", instanceID) {
-		return nil, apiErr("InvalidInstanceId.Malformed", "The instance id `%s` is malformed.", instanceID)
+	if e := instanceIDs.check(instanceID); e != nil {
+		return nil, e
 	}
 	if e := boolString("ForcePoweroff", p.ForcePoweroff); e != nil {
 		return nil, e
@@ -144,28 +132,30 @@ func (s *Server) createImage(rc *reqCtx) (any, *APIError) {
 	}
 	src := rs.Images[str(in.Instance.ImageId)]
 	im := &imageRec{
-		ImageID:          newID("img"),
-		OsName:           str(in.Instance.OsName),
-		ImageType:        "PRIVATE_IMAGE",
-		CreatedTime:      sp(timestamp(rc)),
-		ImageName:        name,
-		ImageDescription: str(p.ImageDescription),
-		ImageSize:        20,
-		Architecture:     "x86_64",
-		ImageState:       "CREATING",
-		Platform:         "",
-		ImageCreator:     sp(s.opts.OwnerUin),
-		ImageSource:      "CREATE_IMAGE",
-		CloudInit:        true,
-		Tags:             tags,
-		LicenseType:      "TencentCloud",
-		ImageFamily:      str(p.ImageFamily),
-		LoginUser:        str(in.Instance.DefaultLoginUser),
-		SourceInstance:   instanceID,
-		Seq:              s.world.next(),
+		imageWire: imageWire{
+			ImageID:            newID("img"),
+			OsName:             str(in.Instance.OsName),
+			ImageType:          "PRIVATE_IMAGE",
+			CreatedTime:        sp(timestamp(rc)),
+			ImageName:          name,
+			ImageDescription:   str(p.ImageDescription),
+			ImageSize:          20,
+			Architecture:       "x86_64",
+			ImageState:         "CREATING",
+			Platform:           "",
+			ImageCreator:       sp(s.opts.OwnerUin),
+			ImageSource:        "CREATE_IMAGE",
+			IsSupportCloudinit: true,
+			Tags:               tags,
+			LicenseType:        "TencentCloud",
+			ImageFamily:        str(p.ImageFamily),
+		},
+		LoginUser:      str(in.Instance.DefaultLoginUser),
+		SourceInstance: instanceID,
+		Seq:            s.world.next(),
 	}
 	if src != nil {
-		im.Architecture, im.Platform, im.CloudInit = src.Architecture, src.Platform, src.CloudInit
+		im.Architecture, im.Platform, im.IsSupportCloudinit = src.Architecture, src.Platform, src.IsSupportCloudinit
 	}
 	// A custom image is a snapshot of the system disk, so the real API reports the disk's size
 	// (which RunInstances' SystemDisk.DiskSize may have grown), not the source image's.
@@ -220,8 +210,8 @@ func privateImage(rs *regionState, field, id string) (*imageRec, *APIError) {
 	if id == "" {
 		return nil, missingParam(field)
 	}
-	if !validID("img", id) {
-		return nil, apiErr("InvalidImageId.Malformed", "The image id `%s` is malformed.", id)
+	if e := imageIDs.check(id); e != nil {
+		return nil, e
 	}
 	im, ok := rs.Images[id]
 	if !ok {
@@ -296,7 +286,7 @@ func (s *Server) modifyImageAttribute(rc *reqCtx) (any, *APIError) {
 		im.ImageFamily = *p.ImageFamily
 	}
 	if p.ImageDeprecated != nil {
-		im.Deprecated = *p.ImageDeprecated
+		im.ImageDeprecated = *p.ImageDeprecated
 	}
 	return nil, nil
 }

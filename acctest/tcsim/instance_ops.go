@@ -12,14 +12,11 @@ func lookupInstances(rs *regionState, region string, ids []string) ([]*instanceR
 	if len(ids) == 0 {
 		return nil, missingParam("InstanceIds")
 	}
-	if len(ids) > 100 {
-		return nil, apiErr("InvalidParameterValue.LimitExceeded", "At most 100 InstanceIds are allowed per request, got %d.", len(ids))
+	if e := instanceIDs.checkList("InstanceIds", ids); e != nil {
+		return nil, e
 	}
 	out := make([]*instanceRec, 0, len(ids))
 	for _, id := range ids {
-		if !validID("ins", id) {
-			return nil, apiErr("InvalidInstanceId.Malformed", "The instance id `%s` is malformed.", id)
-		}
 		rec, ok := rs.Instances[id]
 		if !ok {
 			return nil, apiErr("InvalidInstanceId.NotFound", "The instance `%s` does not exist in %s.", id, region)
@@ -30,54 +27,43 @@ func lookupInstances(rs *regionState, region string, ids []string) ([]*instanceR
 }
 
 func (s *Server) terminateInstances(rc *reqCtx) (any, *APIError) {
-	var p cvm.TerminateInstancesRequestParams
-	if e := rc.decode(&p); e != nil {
-		return nil, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rs := s.region(rc)
-	recs, e := lookupInstances(rs, rc.region, strs(p.InstanceIds))
-	if e != nil {
-		return nil, e
-	}
-	for _, rec := range recs {
-		switch str(rec.Instance.InstanceState) {
-		case "LAUNCH_FAILED":
-			continue
-		case "TERMINATING":
-			return nil, apiErr("UnsupportedOperation.InstanceStateTerminating", "The instance `%s` is already terminating.", str(rec.Instance.InstanceId))
-		}
-		if p := rec.Instance.DisableApiTermination; p != nil && *p {
-			return nil, apiErr("UnsupportedOperation.InstancesProtected", "The instance `%s` has termination protection (DisableApiTermination) enabled.", str(rec.Instance.InstanceId))
-		}
-		if e := operable(rec, "RUNNING", "STOPPED"); e != nil {
+	return inRegion(s, rc, nil, func(p *cvm.TerminateInstancesRequestParams, rs *regionState) (any, *APIError) {
+		recs, e := lookupInstances(rs, rc.region, strs(p.InstanceIds))
+		if e != nil {
 			return nil, e
 		}
-	}
-	region := rc.region
-	for _, rec := range recs {
-		id := str(rec.Instance.InstanceId)
-		startOperation(rec, "TerminateInstances", rc.requestID, "TERMINATING")
-		s.async(s.opts.Delays.Terminate, func(ctx context.Context) {
-			s.mu.Lock()
-			var m Machine
-			if r, ok := s.world.Regions[region].Instances[id]; ok {
-				m, r.machine = r.machine, nil
+		for _, rec := range recs {
+			switch str(rec.Instance.InstanceState) {
+			case "LAUNCH_FAILED":
+				continue
+			case "TERMINATING":
+				return nil, apiErr("UnsupportedOperation.InstanceStateTerminating", "The instance `%s` is already terminating.", str(rec.Instance.InstanceId))
 			}
-			s.mu.Unlock()
-			s.destroyMachine(id, m)
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			rs := s.world.Regions[region]
-			delete(rs.Instances, id)
-			for _, kp := range rs.KeyPairs {
-				kp.KeyPair.AssociatedInstanceIds = sps(removeString(strs(kp.KeyPair.AssociatedInstanceIds), id))
+			if p := rec.Instance.DisableApiTermination; p != nil && *p {
+				return nil, apiErr("UnsupportedOperation.InstancesProtected", "The instance `%s` has termination protection (DisableApiTermination) enabled.", str(rec.Instance.InstanceId))
 			}
-			s.persistLocked()
-		})
-	}
-	return nil, nil
+			if e := operable(rec, "RUNNING", "STOPPED"); e != nil {
+				return nil, e
+			}
+		}
+		region := rc.region
+		for _, rec := range recs {
+			id := str(rec.Instance.InstanceId)
+			startOperation(rec, "TerminateInstances", rc.requestID, "TERMINATING")
+			s.async(s.opts.Delays.Terminate, func(ctx context.Context) {
+				s.releaseMachine(region, id)
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				rs := s.world.Regions[region]
+				delete(rs.Instances, id)
+				for _, kp := range rs.KeyPairs {
+					kp.KeyPair.AssociatedInstanceIds = sps(removeString(strs(kp.KeyPair.AssociatedInstanceIds), id))
+				}
+				s.persistLocked()
+			})
+		}
+		return nil, nil
+	})
 }
 
 func removeString(list []string, s string) []string {
@@ -167,77 +153,65 @@ func (s *Server) powerTransition(rc *reqCtx, ids []string, action, from, via, to
 	return nil, nil
 }
 
+// requireInstanceID is ResetInstance's check: it acts on exactly one instance.
+func requireInstanceID(p *cvm.ResetInstanceRequestParams) *APIError {
+	if str(p.InstanceId) == "" {
+		return missingParam("InstanceId")
+	}
+	return nil
+}
+
 // resetInstance re-images an instance in place: the old machine is destroyed and a new one is
 // launched from the new image, exactly like a fresh RunInstances on the same instance id.
 func (s *Server) resetInstance(rc *reqCtx) (any, *APIError) {
-	var p cvm.ResetInstanceRequestParams
-	if e := rc.decode(&p); e != nil {
-		return nil, e
-	}
-	id := str(p.InstanceId)
-	if id == "" {
-		return nil, missingParam("InstanceId")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rs := s.region(rc)
-	recs, e := lookupInstances(rs, rc.region, []string{id})
-	if e != nil {
-		return nil, e
-	}
-	rec := recs[0]
-	if e := operable(rec, "RUNNING", "STOPPED"); e != nil {
-		return nil, e
-	}
-	imageID := str(p.ImageId)
-	if imageID == "" {
-		imageID = str(rec.Instance.ImageId)
-	}
-	if !validID("img", imageID) {
-		return nil, apiErr("InvalidImageId.Malformed", "The image id `%s` is malformed.", imageID)
-	}
-	im, ok := rs.Images[imageID]
-	if !ok {
-		return nil, apiErr("InvalidImageId.NotFound", "The image `%s` does not exist in %s.", imageID, rc.region)
-	}
-	if im.ImageState != "NORMAL" {
-		return nil, apiErr("InvalidParameterValue.InvalidImageState", "The image `%s` is %s; only NORMAL images can be used.", imageID, im.ImageState)
-	}
-	plan := &launchPlan{}
-	if e := s.planLogin(rs, im, p.LoginSettings, plan); e != nil {
-		return nil, e
-	}
-	if p.LoginSettings != nil {
-		rec.Instance.LoginSettings = &cvm.LoginSettings{KeyIds: sps(plan.keyIDs)}
-		rec.Password = plan.password
-	}
-	if p.UserData != nil {
-		rec.UserData = *p.UserData
-	}
-	var spec *MachineSpec
-	switch {
-	case s.opts.Backend == nil:
-		rec.Backing = "api-only: tcsim runs without a machine backend"
-	case im.BackingRef == "":
-		rec.Backing = "api-only: image " + im.ImageID + " has no backing reference"
-	default:
-		rec.Backing, rec.BackingRef = "machine", im.BackingRef
-		spec = &MachineSpec{InstanceID: id, BackingRef: im.BackingRef, LoginUser: im.LoginUser, AuthorizedKeys: plan.authKeys,
-			Password: plan.password, UserData: rec.UserData, Region: rc.region, ImageID: im.ImageID}
-	}
-	startOperation(rec, "ResetInstance", rc.requestID, "REBOOTING")
-	region := rc.region
-	s.async(s.opts.Delays.Reset, func(ctx context.Context) {
-		s.mu.Lock()
-		var old Machine
-		if r, ok := s.world.Regions[region].Instances[id]; ok {
-			old, r.machine = r.machine, nil
+	return inRegion(s, rc, requireInstanceID, func(p *cvm.ResetInstanceRequestParams, rs *regionState) (any, *APIError) {
+		id := str(p.InstanceId)
+		recs, e := lookupInstances(rs, rc.region, []string{id})
+		if e != nil {
+			return nil, e
 		}
-		s.mu.Unlock()
-		s.destroyMachine(id, old)
-		s.finishLaunch(ctx, region, id, spec, imageID)
+		rec := recs[0]
+		if e := operable(rec, "RUNNING", "STOPPED"); e != nil {
+			return nil, e
+		}
+		imageID := str(p.ImageId)
+		if imageID == "" {
+			imageID = str(rec.Instance.ImageId)
+		}
+		im, e := launchImage(rs, rc.region, imageID)
+		if e != nil {
+			return nil, e
+		}
+		plan := &launchPlan{}
+		if e := s.planLogin(rs, im, p.LoginSettings, plan); e != nil {
+			return nil, e
+		}
+		if p.LoginSettings != nil {
+			rec.Instance.LoginSettings = &cvm.LoginSettings{KeyIds: sps(plan.keyIDs)}
+			rec.Password = plan.password
+		}
+		if p.UserData != nil {
+			rec.UserData = *p.UserData
+		}
+		var spec *MachineSpec
+		switch {
+		case s.opts.Backend == nil:
+			rec.Backing = "api-only: tcsim runs without a machine backend"
+		case im.BackingRef == "":
+			rec.Backing = "api-only: image " + im.ImageID + " has no backing reference"
+		default:
+			rec.Backing, rec.BackingRef = "machine", im.BackingRef
+			spec = &MachineSpec{InstanceID: id, BackingRef: im.BackingRef, LoginUser: im.LoginUser, AuthorizedKeys: plan.authKeys,
+				Password: plan.password, UserData: rec.UserData, Region: rc.region, ImageID: im.ImageID}
+		}
+		startOperation(rec, "ResetInstance", rc.requestID, "REBOOTING")
+		region := rc.region
+		s.async(s.opts.Delays.Reset, func(ctx context.Context) {
+			s.releaseMachine(region, id)
+			s.finishLaunch(ctx, region, id, spec, imageID)
+		})
+		return nil, nil
 	})
-	return nil, nil
 }
 
 func (s *Server) modifyInstancesAttribute(rc *reqCtx) (any, *APIError) {

@@ -73,19 +73,7 @@ func (s *Server) describeInstances(rc *reqCtx) (any, *APIError) {
 	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
-	if len(p.InstanceIds) > 0 && len(p.Filters) > 0 {
-		return nil, apiErr("InvalidParameterCombination", "The parameters `InstanceIds` and `Filters` cannot be specified at the same time.")
-	}
-	if len(p.InstanceIds) > 100 {
-		return nil, apiErr("InvalidParameterValue.LimitExceeded", "At most 100 InstanceIds are allowed per request, got %d.", len(p.InstanceIds))
-	}
-	ids := strs(p.InstanceIds)
-	for _, id := range ids {
-		if !validID("ins", id) {
-			return nil, apiErr("InvalidInstanceId.Malformed", "The instance id `%s` is malformed.", id)
-		}
-	}
-	fs, e := parseFilters(p.Filters, instanceFilters...)
+	ids, fs, e := instanceIDs.listQuery("InstanceIds", "InvalidParameterCombination", p.InstanceIds, p.Filters, instanceFilters...)
 	if e != nil {
 		return nil, e
 	}
@@ -183,6 +171,23 @@ func (s *Server) runInstances(rc *reqCtx) (any, *APIError) {
 	return map[string]any{"InstanceIdSet": ids}, nil
 }
 
+// launchImage is the image check RunInstances and ResetInstance share: a well-formed id of
+// an image in the region, in state NORMAL. Both actions answer a busy or failed image with
+// InvalidParameterValue.InvalidImageState, as the real API does.
+func launchImage(rs *regionState, region, id string) (*imageRec, *APIError) {
+	if e := imageIDs.check(id); e != nil {
+		return nil, e
+	}
+	im, ok := rs.Images[id]
+	if !ok {
+		return nil, apiErr("InvalidImageId.NotFound", "The image `%s` does not exist in %s.", id, region)
+	}
+	if im.ImageState != "NORMAL" {
+		return nil, apiErr("InvalidParameterValue.InvalidImageState", "The image `%s` is %s; instances can only be launched from or reset to NORMAL images.", id, im.ImageState)
+	}
+	return im, nil
+}
+
 func (s *Server) planLaunch(rc *reqCtx, rs *regionState, p *cvm.RunInstancesRequestParams) (*launchPlan, *APIError) {
 	plan := &launchPlan{chargeType: "POSTPAID_BY_HOUR", itype: "S5.MEDIUM2", systemDisk: p.SystemDisk}
 	if p.Placement == nil || str(p.Placement.Zone) == "" {
@@ -196,15 +201,9 @@ func (s *Server) planLaunch(rc *reqCtx, rs *regionState, p *cvm.RunInstancesRequ
 	if imageID == "" {
 		return nil, missingParam("ImageId")
 	}
-	if !validID("img", imageID) {
-		return nil, apiErr("InvalidImageId.Malformed", "The image id `%s` is malformed.", imageID)
-	}
-	im, ok := rs.Images[imageID]
-	if !ok {
-		return nil, apiErr("InvalidImageId.NotFound", "The image `%s` does not exist in %s.", imageID, rc.region)
-	}
-	if im.ImageState != "NORMAL" {
-		return nil, apiErr("InvalidParameterValue.InvalidImageState", "The image `%s` is %s; instances can only be launched from NORMAL images.", imageID, im.ImageState)
+	im, e := launchImage(rs, rc.region, imageID)
+	if e != nil {
+		return nil, e
 	}
 	plan.image = im
 	if t := str(p.InstanceType); t != "" {

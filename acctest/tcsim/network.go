@@ -104,32 +104,24 @@ func (s *Server) createVpc(rc *reqCtx) (any, *APIError) {
 }
 
 func (s *Server) deleteVpc(rc *reqCtx) (any, *APIError) {
-	var p vpc.DeleteVpcRequestParams
-	if e := rc.decode(&p); e != nil {
-		return nil, e
-	}
-	id := str(p.VpcId)
-	if id == "" {
-		return nil, missingParam("VpcId")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rs := s.region(rc)
-	if _, ok := rs.Vpcs[id]; !ok {
-		return nil, apiErr("ResourceNotFound", "The VPC `%s` does not exist.", id)
-	}
-	var subnets []string
-	for sid, sn := range rs.Subnets {
-		if str(sn.Subnet.VpcId) == id {
-			subnets = append(subnets, sid)
+	return inRegion(s, rc, nil, func(p *vpc.DeleteVpcRequestParams, rs *regionState) (any, *APIError) {
+		id := str(p.VpcId)
+		if _, e := lookup(rs.Vpcs, "VpcId", "VPC", id); e != nil {
+			return nil, e
 		}
-	}
-	sort.Strings(subnets)
-	if len(subnets) > 0 {
-		return nil, apiErr("ResourceInUse", "The VPC `%s` still has subnets (%s); delete them first.", id, strings.Join(subnets, ", "))
-	}
-	delete(rs.Vpcs, id)
-	return nil, nil
+		var subnets []string
+		for sid, sn := range rs.Subnets {
+			if str(sn.Subnet.VpcId) == id {
+				subnets = append(subnets, sid)
+			}
+		}
+		sort.Strings(subnets)
+		if len(subnets) > 0 {
+			return nil, apiErr("ResourceInUse", "The VPC `%s` still has subnets (%s); delete them first.", id, strings.Join(subnets, ", "))
+		}
+		delete(rs.Vpcs, id)
+		return nil, nil
+	})
 }
 
 func (s *Server) describeVpcs(rc *reqCtx) (any, *APIError) {
@@ -142,23 +134,13 @@ func (s *Server) describeVpcs(rc *reqCtx) (any, *APIError) {
 		return nil, e
 	}
 	fs := q.fs
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	matched := []*vpc.Vpc{}
-	for _, rec := range sortedBySeq(s.region(rc).Vpcs, func(v *vpcRec) int64 { return v.Seq }) {
-		v := rec.Vpc
-		tags, _ := tagsOfVPC(v.TagSet)
-		if !q.wantsID(str(v.VpcId)) || !fs.match("vpc-name", str(v.VpcName)) || !fs.match("vpc-id", str(v.VpcId)) ||
-			!fs.match("cidr-block", str(v.CidrBlock)) || !fs.match("is-default", strconv.FormatBool(*v.IsDefault)) || !fs.matchTags(tags) {
-			continue
-		}
-		matched = append(matched, v)
-	}
-	start, end, e := page(q.offset, q.lim, len(matched))
-	if e != nil {
-		return nil, e
-	}
-	return rawJSON(map[string]any{"TotalCount": len(matched), "VpcSet": matched[start:end]}), nil
+	return describeVPCList(s, rc, q, "VpcSet", func(rs *regionState) map[string]*vpcRec { return rs.Vpcs }, func(r *vpcRec) int64 { return r.Seq },
+		func(rec *vpcRec) (*vpc.Vpc, bool) {
+			v := rec.Vpc
+			tags, _ := tagsOfVPC(v.TagSet)
+			return v, q.wantsID(str(v.VpcId)) && fs.match("vpc-name", str(v.VpcName)) && fs.match("vpc-id", str(v.VpcId)) &&
+				fs.match("cidr-block", str(v.CidrBlock)) && fs.match("is-default", strconv.FormatBool(*v.IsDefault)) && fs.matchTags(tags)
+		})
 }
 
 func (s *Server) createSubnet(rc *reqCtx) (any, *APIError) {
@@ -186,9 +168,9 @@ func (s *Server) createSubnet(rc *reqCtx) (any, *APIError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rs := s.region(rc)
-	vr, ok := rs.Vpcs[str(p.VpcId)]
-	if !ok {
-		return nil, apiErr("ResourceNotFound", "The VPC `%s` does not exist.", str(p.VpcId))
+	vr, e := lookup(rs.Vpcs, "VpcId", "VPC", str(p.VpcId))
+	if e != nil {
+		return nil, e
 	}
 	vpcCIDR := netip.MustParsePrefix(str(vr.Vpc.CidrBlock))
 	if !within(cidr, vpcCIDR) {
@@ -230,29 +212,21 @@ func allocateSubnetIP(sn *subnetRec) string {
 }
 
 func (s *Server) deleteSubnet(rc *reqCtx) (any, *APIError) {
-	var p vpc.DeleteSubnetRequestParams
-	if e := rc.decode(&p); e != nil {
-		return nil, e
-	}
-	id := str(p.SubnetId)
-	if id == "" {
-		return nil, missingParam("SubnetId")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rs := s.region(rc)
-	if _, ok := rs.Subnets[id]; !ok {
-		return nil, apiErr("ResourceNotFound", "The subnet `%s` does not exist.", id)
-	}
-	users := rs.instancesWhere(func(in *instanceRec) bool {
-		v := in.Instance.VirtualPrivateCloud
-		return v != nil && str(v.SubnetId) == id
+	return inRegion(s, rc, nil, func(p *vpc.DeleteSubnetRequestParams, rs *regionState) (any, *APIError) {
+		id := str(p.SubnetId)
+		if _, e := lookup(rs.Subnets, "SubnetId", "subnet", id); e != nil {
+			return nil, e
+		}
+		users := rs.instancesWhere(func(in *instanceRec) bool {
+			v := in.Instance.VirtualPrivateCloud
+			return v != nil && str(v.SubnetId) == id
+		})
+		if len(users) > 0 {
+			return nil, apiErr("ResourceInUse", "The subnet `%s` is used by instance(s) %s.", id, strings.Join(users, ", "))
+		}
+		delete(rs.Subnets, id)
+		return nil, nil
 	})
-	if len(users) > 0 {
-		return nil, apiErr("ResourceInUse", "The subnet `%s` is used by instance(s) %s.", id, strings.Join(users, ", "))
-	}
-	delete(rs.Subnets, id)
-	return nil, nil
 }
 
 func (s *Server) describeSubnets(rc *reqCtx) (any, *APIError) {
@@ -265,24 +239,34 @@ func (s *Server) describeSubnets(rc *reqCtx) (any, *APIError) {
 		return nil, e
 	}
 	fs := q.fs
+	return describeVPCList(s, rc, q, "SubnetSet", func(rs *regionState) map[string]*subnetRec { return rs.Subnets }, func(r *subnetRec) int64 { return r.Seq },
+		func(rec *subnetRec) (*vpc.Subnet, bool) {
+			sn := rec.Subnet
+			tags, _ := tagsOfVPC(sn.TagSet)
+			return sn, q.wantsID(str(sn.SubnetId)) && fs.match("subnet-id", str(sn.SubnetId)) && fs.match("vpc-id", str(sn.VpcId)) &&
+				fs.match("cidr-block", str(sn.CidrBlock)) && fs.match("subnet-name", str(sn.SubnetName)) && fs.match("zone", str(sn.Zone)) &&
+				fs.match("is-default", strconv.FormatBool(*sn.IsDefault)) && fs.matchTags(tags)
+		})
+}
+
+// describeVPCList answers a VPC Describe* action: the records of the request's region in
+// creation order (seq), those that pick selects (it returns the wire value and whether q's
+// ids and filters select it), paged by q's Offset/Limit into setName.
+func describeVPCList[R, W any](s *Server, rc *reqCtx, q vpcListQuery, setName string, records func(*regionState) map[string]R,
+	seq func(R) int64, pick func(R) (W, bool)) (any, *APIError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	matched := []*vpc.Subnet{}
-	for _, rec := range sortedBySeq(s.region(rc).Subnets, func(v *subnetRec) int64 { return v.Seq }) {
-		sn := rec.Subnet
-		tags, _ := tagsOfVPC(sn.TagSet)
-		if !q.wantsID(str(sn.SubnetId)) || !fs.match("subnet-id", str(sn.SubnetId)) || !fs.match("vpc-id", str(sn.VpcId)) ||
-			!fs.match("cidr-block", str(sn.CidrBlock)) || !fs.match("subnet-name", str(sn.SubnetName)) || !fs.match("zone", str(sn.Zone)) ||
-			!fs.match("is-default", strconv.FormatBool(*sn.IsDefault)) || !fs.matchTags(tags) {
-			continue
+	matched := []W{}
+	for _, rec := range sortedBySeq(records(s.region(rc)), seq) {
+		if w, ok := pick(rec); ok {
+			matched = append(matched, w)
 		}
-		matched = append(matched, sn)
 	}
 	start, end, e := page(q.offset, q.lim, len(matched))
 	if e != nil {
 		return nil, e
 	}
-	return rawJSON(map[string]any{"TotalCount": len(matched), "SubnetSet": matched[start:end]}), nil
+	return rawJSON(map[string]any{"TotalCount": len(matched), setName: matched[start:end]}), nil
 }
 
 // vpcListQuery is the common front of the VPC Describe* actions: ids xor

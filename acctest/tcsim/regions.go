@@ -94,14 +94,9 @@ func (s *Server) describeInstancesStatus(rc *reqCtx) (any, *APIError) {
 	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
-	if len(p.InstanceIds) > 100 {
-		return nil, apiErr("InvalidParameterValue.LimitExceeded", "At most 100 InstanceIds are allowed per request, got %d.", len(p.InstanceIds))
-	}
 	ids := strs(p.InstanceIds)
-	for _, id := range ids {
-		if !validID("ins", id) {
-			return nil, apiErr("InvalidInstanceId.Malformed", "The instance id `%s` in InstanceIds is malformed; instance ids look like ins-xxxxxxxx.", id)
-		}
+	if e := instanceIDs.checkList("InstanceIds", ids); e != nil {
+		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -70,7 +70,11 @@ func TestConformanceDescribeInstancesStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := strs(out.Response.InstanceIdSet)
-	waitState(t, srv, ids[24], "RUNNING")
+	// Each launch settles on its own timer, so the last one running says nothing about the
+	// first under load: wait for all of them (the cases below expect RUNNING).
+	for _, id := range ids {
+		waitState(t, srv, id, "RUNNING")
+	}
 
 	status := func(mod func(*cvm.DescribeInstancesStatusRequest)) (*cvm.DescribeInstancesStatusResponseParams, string) {
 		req := cvm.NewDescribeInstancesStatusRequest()

@@ -48,36 +48,24 @@ func (s *Server) createSecurityGroup(rc *reqCtx) (any, *APIError) {
 }
 
 func lookupSG(rs *regionState, id string) (*securityGroupRec, *APIError) {
-	if id == "" {
-		return nil, missingParam("SecurityGroupId")
-	}
-	sg, ok := rs.SecurityGroups[id]
-	if !ok {
-		return nil, apiErr("ResourceNotFound", "The security group `%s` does not exist.", id)
-	}
-	return sg, nil
+	return lookup(rs.SecurityGroups, "SecurityGroupId", "security group", id)
 }
 
 func (s *Server) deleteSecurityGroup(rc *reqCtx) (any, *APIError) {
-	var p vpc.DeleteSecurityGroupRequestParams
-	if e := rc.decode(&p); e != nil {
-		return nil, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rs := s.region(rc)
-	id := str(p.SecurityGroupId)
-	if _, e := lookupSG(rs, id); e != nil {
-		return nil, e
-	}
-	users := rs.instancesWhere(func(in *instanceRec) bool {
-		return contains(strs(in.Instance.SecurityGroupIds), id)
+	return inRegion(s, rc, nil, func(p *vpc.DeleteSecurityGroupRequestParams, rs *regionState) (any, *APIError) {
+		id := str(p.SecurityGroupId)
+		if _, e := lookupSG(rs, id); e != nil {
+			return nil, e
+		}
+		users := rs.instancesWhere(func(in *instanceRec) bool {
+			return contains(strs(in.Instance.SecurityGroupIds), id)
+		})
+		if len(users) > 0 {
+			return nil, apiErr("ResourceInUse", "The security group `%s` is associated with instance(s) %s.", id, strings.Join(users, ", "))
+		}
+		delete(rs.SecurityGroups, id)
+		return nil, nil
 	})
-	if len(users) > 0 {
-		return nil, apiErr("ResourceInUse", "The security group `%s` is associated with instance(s) %s.", id, strings.Join(users, ", "))
-	}
-	delete(rs.SecurityGroups, id)
-	return nil, nil
 }
 
 func (s *Server) describeSecurityGroups(rc *reqCtx) (any, *APIError) {
@@ -90,23 +78,13 @@ func (s *Server) describeSecurityGroups(rc *reqCtx) (any, *APIError) {
 		return nil, e
 	}
 	fs := q.fs
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	matched := []*vpc.SecurityGroup{}
-	for _, rec := range sortedBySeq(s.region(rc).SecurityGroups, func(v *securityGroupRec) int64 { return v.Seq }) {
-		sg := rec.SecurityGroup
-		tags, _ := tagsOfVPC(sg.TagSet)
-		if !q.wantsID(str(sg.SecurityGroupId)) || !fs.match("security-group-id", str(sg.SecurityGroupId)) ||
-			!fs.match("security-group-name", str(sg.SecurityGroupName)) || !fs.match("project-id", str(sg.ProjectId)) || !fs.matchTags(tags) {
-			continue
-		}
-		matched = append(matched, sg)
-	}
-	start, end, e := page(q.offset, q.lim, len(matched))
-	if e != nil {
-		return nil, e
-	}
-	return rawJSON(map[string]any{"TotalCount": len(matched), "SecurityGroupSet": matched[start:end]}), nil
+	return describeVPCList(s, rc, q, "SecurityGroupSet", func(rs *regionState) map[string]*securityGroupRec { return rs.SecurityGroups }, func(r *securityGroupRec) int64 { return r.Seq },
+		func(rec *securityGroupRec) (*vpc.SecurityGroup, bool) {
+			sg := rec.SecurityGroup
+			tags, _ := tagsOfVPC(sg.TagSet)
+			return sg, q.wantsID(str(sg.SecurityGroupId)) && fs.match("security-group-id", str(sg.SecurityGroupId)) &&
+				fs.match("security-group-name", str(sg.SecurityGroupName)) && fs.match("project-id", str(sg.ProjectId)) && fs.matchTags(tags)
+		})
 }
 
 var portRE = regexp.MustCompile(`^(ALL|\d{1,5}(-\d{1,5})?(,\d{1,5})*)$`)
@@ -254,15 +232,11 @@ func (s *Server) deleteSecurityGroupPolicies(rc *reqCtx) (any, *APIError) {
 }
 
 func (s *Server) describeSecurityGroupPolicies(rc *reqCtx) (any, *APIError) {
-	var p vpc.DescribeSecurityGroupPoliciesRequestParams
-	if e := rc.decode(&p); e != nil {
-		return nil, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sg, e := lookupSG(s.region(rc), str(p.SecurityGroupId))
-	if e != nil {
-		return nil, e
-	}
-	return rawJSON(map[string]any{"SecurityGroupPolicySet": sg.Policies}), nil
+	return inRegion(s, rc, nil, func(p *vpc.DescribeSecurityGroupPoliciesRequestParams, rs *regionState) (any, *APIError) {
+		sg, e := lookupSG(rs, str(p.SecurityGroupId))
+		if e != nil {
+			return nil, e
+		}
+		return rawJSON(map[string]any{"SecurityGroupPolicySet": sg.Policies}), nil
+	})
 }

@@ -263,6 +263,18 @@ func (s *Server) detachMachines() map[string]Machine {
 // destroyMachine destroys a machine that has already been detached from its instance. It does
 // not use the state machines' context: Close cancels that one, and a machine detached but not
 // destroyed would leak.
+// releaseMachine detaches the machine backing an instance (if any) under s.mu and destroys it
+// outside the lock, so a slow backend never blocks the API; the caller does not hold s.mu.
+func (s *Server) releaseMachine(region, id string) {
+	s.mu.Lock()
+	var m Machine
+	if r, ok := s.world.Regions[region].Instances[id]; ok {
+		m, r.machine = r.machine, nil
+	}
+	s.mu.Unlock()
+	s.destroyMachine(id, m)
+}
+
 func (s *Server) destroyMachine(id string, m Machine) {
 	if m == nil {
 		return

@@ -18,26 +18,10 @@ type Tag struct {
 	Value string `json:"Value"`
 }
 
-// imageRec is an image as tcsim stores it: the API fields plus internal ones.
+// imageRec is an image as tcsim stores it: the API fields (persisted under the same keys, as
+// the embedded wire shape) plus internal ones.
 type imageRec struct {
-	ImageID          string  `json:"ImageId"`
-	OsName           string  `json:"OsName"`
-	ImageType        string  `json:"ImageType"`
-	CreatedTime      *string `json:"CreatedTime"`
-	ImageName        string  `json:"ImageName"`
-	ImageDescription string  `json:"ImageDescription"`
-	ImageSize        int64   `json:"ImageSize"`
-	Architecture     string  `json:"Architecture"`
-	ImageState       string  `json:"ImageState"`
-	Platform         string  `json:"Platform"`
-	ImageCreator     *string `json:"ImageCreator"`
-	ImageSource      string  `json:"ImageSource"`
-	SyncPercent      int64   `json:"SyncPercent"`
-	CloudInit        bool    `json:"IsSupportCloudinit"`
-	Tags             []Tag   `json:"Tags"`
-	LicenseType      string  `json:"LicenseType"`
-	ImageFamily      string  `json:"ImageFamily"`
-	Deprecated       bool    `json:"ImageDeprecated"`
+	imageWire
 
 	// Internal, never on the wire.
 	BackingRef     string   `json:"BackingRef"`
@@ -76,19 +60,14 @@ type imageWire struct {
 	ImageDeprecated    bool    `json:"ImageDeprecated"`
 }
 
+// wire is the image as DescribeImages answers it: empty lists are [] rather than null.
 func (i *imageRec) wire() imageWire {
-	tags := i.Tags
-	if tags == nil {
-		tags = []Tag{}
+	w := i.imageWire
+	if w.Tags == nil {
+		w.Tags = []Tag{}
 	}
-	return imageWire{
-		ImageID: i.ImageID, OsName: i.OsName, ImageType: i.ImageType, CreatedTime: i.CreatedTime,
-		ImageName: i.ImageName, ImageDescription: i.ImageDescription, ImageSize: i.ImageSize,
-		Architecture: i.Architecture, ImageState: i.ImageState, Platform: i.Platform,
-		ImageCreator: i.ImageCreator, ImageSource: i.ImageSource, SyncPercent: i.SyncPercent,
-		IsSupportCloudinit: i.CloudInit, SnapshotSet: []any{}, Tags: tags, LicenseType: i.LicenseType,
-		ImageFamily: i.ImageFamily, ImageDeprecated: i.Deprecated,
-	}
+	w.SnapshotSet = []any{}
+	return w
 }
 
 // instanceRec is an instance: the SDK's Instance shape plus internal bookkeeping.
