@@ -30,7 +30,18 @@ type sim struct {
 
 func startSim(t testing.TB, regions ...string) *sim {
 	t.Helper()
-	srv := tcsim.StartForTest(t, tcsim.WithOptions(func(o *tcsim.Options) { o.Regions = regions }))
+	return startSimWith(t, nil, regions...)
+}
+
+// startSimWith is startSim with more tcsim options (mod may be nil).
+func startSimWith(t testing.TB, mod func(*tcsim.Options), regions ...string) *sim {
+	t.Helper()
+	srv := tcsim.StartForTest(t, tcsim.WithOptions(func(o *tcsim.Options) {
+		o.Regions = regions
+		if mod != nil {
+			mod(o)
+		}
+	}))
 	c, err := tencent.New(context.Background(), tencent.Config{SecretID: srv.SecretID, SecretKey: srv.SecretKey, Region: regions[0],
 		Endpoints: srv.Endpoints(), Scheme: "http", Getenv: func(string) string { return "" }})
 	if err != nil {
