@@ -129,6 +129,17 @@ func (b breaker) breakLocal(ctx context.Context, c engine.Check) bool {
 		b.write("/var/log/zz-break.log", "planted\n", 0o666)
 	case minerCheck:
 		b.plantMiner(c.Kind)
+	case pamConfSetting:
+		// The violation the file-only check missed: a weaker argument on
+		// the module's PAM line, which wins over the configuration files.
+		bad := badValue(c.Accept, c.Value, "8", "60", "0")
+		planted := false
+		b.editLines(c.PAM, func(l string) (string, bool) {
+			_, isLine := c.pamArg(l + " " + c.Key + "=x")
+			planted = planted || isLine
+			return l + " " + c.Key + "=" + bad, isLine
+		})
+		return planted
 	default:
 		b.t.Errorf("no breaker for check type %T (%s): add one to breakCheck (breakers_test.go) for a primitive or to breakLocal (breakers_local_test.go) for a catalog check type", c, c.Describe())
 		return false

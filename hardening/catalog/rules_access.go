@@ -135,10 +135,6 @@ func unixLine(typ string, args, forbid []string, accept map[string]func(string) 
 		primitive.PAMModule{Files: pamStacksRHEL, Type: typ, Module: "pam_unix.so", Args: args, Forbid: forbid, Accept: accept})
 }
 
-func pwq(key, value string, accept func(string) bool) engine.Check {
-	return primitive.KeyValue{Path: "/etc/security/pwquality.conf", Key: key, Value: value, Sep: " = ", Accept: accept}
-}
-
 func pwhistory(args ...string) engine.Check {
 	acc := map[string]func(string) bool{"remember": atLeast(24)}
 	return pamPerFamily(
@@ -211,9 +207,9 @@ func authRules() []*engine.Rule {
 		late(why(rule("pam-unix-use-authtok", "5", "pam_unix uses the already checked password", unixLine("password", []string{"use_authtok"}, nil, nil)), "pam_unix stores exactly the password the quality checks approved, not a second unchecked prompt")),
 
 		why(rule("faillock-deny", "5", "Accounts lock after 5 failed logins",
-			primitive.KeyValue{Path: "/etc/security/faillock.conf", Key: "deny", Value: "5", Sep: " = ", Accept: between(1, 5)}), "locking after 5 failures stops online password guessing against local accounts"),
+			faillockSetting("deny", "5", between(1, 5))), "locking after 5 failures stops online password guessing against local accounts"),
 		why(rule("faillock-unlock-time", "5", "A failed-login lock lasts 15 minutes or is permanent",
-			primitive.KeyValue{Path: "/etc/security/faillock.conf", Key: "unlock_time", Value: "900", Sep: " = ", Accept: func(s string) bool { return s == "0" || atLeast(900)(s) }}), "a lock that lasts 15 minutes turns guessing into a crawl of a few attempts per quarter hour"),
+			faillockSetting("unlock_time", "900", func(s string) bool { return s == "0" || atLeast(900)(s) })), "a lock that lasts 15 minutes turns guessing into a crawl of a few attempts per quarter hour"),
 		why(rule("pwquality-difok", "5", "A new password differs from the old in at least 2 characters", pwq("difok", "2", atLeast(2))), "a new password that differs in only one character from the old one is easy to guess for whoever knew the old one"),
 		why(rule("pwquality-minlen", "5", "Passwords have at least 14 characters", pwq("minlen", "14", atLeast(14))), "14 characters put brute force of a password out of practical reach"),
 		why(rule("pwquality-minclass", "5", "Passwords mix all four character classes", pwq("minclass", "4", atLeast(4))), "mixing character classes enlarges the search space a password guesser has to cover"),
