@@ -1,4 +1,4 @@
-//go:generate packer-sdc mapstructure-to-hcl2 -type AccessConfig,AssumeRoleConfig,ImageFilter,GateConfig
+//go:generate packer-sdc mapstructure-to-hcl2 -type AccessConfig,AssumeRoleConfig,ImageFilter,GateConfig,LifecycleOverride
 
 // Package common holds configuration and logic shared by the hardened
 // builder and data source: Tencent Cloud access and base image selection

@@ -94,9 +94,12 @@ func (*FlatAssumeRoleConfig) HCL2Spec() map[string]hcldec.Spec {
 // FlatGateConfig is an auto-generated flat version of GateConfig.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatGateConfig struct {
-	AllowExtendedSupport *bool   `mapstructure:"allow_extended_support" cty:"allow_extended_support" hcl:"allow_extended_support"`
-	WarnBeforeEOLDays    *int    `mapstructure:"warn_before_eol_days" cty:"warn_before_eol_days" hcl:"warn_before_eol_days"`
-	Today                *string `mapstructure:"today" cty:"today" hcl:"today"`
+	AllowExtendedSupport *bool                   `mapstructure:"allow_extended_support" cty:"allow_extended_support" hcl:"allow_extended_support"`
+	WarnBeforeEOLDays    *int                    `mapstructure:"warn_before_eol_days" cty:"warn_before_eol_days" hcl:"warn_before_eol_days"`
+	Today                *string                 `mapstructure:"today" cty:"today" hcl:"today"`
+	AllowNonLTS          *bool                   `mapstructure:"allow_non_lts" cty:"allow_non_lts" hcl:"allow_non_lts"`
+	RefuseApproachingEOL *bool                   `mapstructure:"refuse_approaching_eol" cty:"refuse_approaching_eol" hcl:"refuse_approaching_eol"`
+	LifecycleOverrides   []FlatLifecycleOverride `mapstructure:"lifecycle_overrides" cty:"lifecycle_overrides" hcl:"lifecycle_overrides"`
 }
 
 // FlatMapstructure returns a new FlatGateConfig.
@@ -114,6 +117,9 @@ func (*FlatGateConfig) HCL2Spec() map[string]hcldec.Spec {
 		"allow_extended_support": &hcldec.AttrSpec{Name: "allow_extended_support", Type: cty.Bool, Required: false},
 		"warn_before_eol_days":   &hcldec.AttrSpec{Name: "warn_before_eol_days", Type: cty.Number, Required: false},
 		"today":                  &hcldec.AttrSpec{Name: "today", Type: cty.String, Required: false},
+		"allow_non_lts":          &hcldec.AttrSpec{Name: "allow_non_lts", Type: cty.Bool, Required: false},
+		"refuse_approaching_eol": &hcldec.AttrSpec{Name: "refuse_approaching_eol", Type: cty.Bool, Required: false},
+		"lifecycle_overrides":    &hcldec.BlockListSpec{TypeName: "lifecycle_overrides", Nested: hcldec.ObjectSpec((*FlatLifecycleOverride)(nil).HCL2Spec())},
 	}
 	return s
 }
@@ -141,6 +147,45 @@ func (*FlatImageFilter) HCL2Spec() map[string]hcldec.Spec {
 		"os_family":    &hcldec.AttrSpec{Name: "os_family", Type: cty.String, Required: false},
 		"os_version":   &hcldec.AttrSpec{Name: "os_version", Type: cty.String, Required: false},
 		"architecture": &hcldec.AttrSpec{Name: "architecture", Type: cty.String, Required: false},
+	}
+	return s
+}
+
+// FlatLifecycleOverride is an auto-generated flat version of LifecycleOverride.
+// Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
+type FlatLifecycleOverride struct {
+	Family      *string `mapstructure:"family" required:"true" cty:"family" hcl:"family"`
+	Version     *string `mapstructure:"version" required:"true" cty:"version" hcl:"version"`
+	Codename    *string `mapstructure:"codename" cty:"codename" hcl:"codename"`
+	LTS         *bool   `mapstructure:"lts" cty:"lts" hcl:"lts"`
+	GA          *string `mapstructure:"ga" cty:"ga" hcl:"ga"`
+	EOLStandard *string `mapstructure:"eol_standard" cty:"eol_standard" hcl:"eol_standard"`
+	EOLExtended *string `mapstructure:"eol_extended" cty:"eol_extended" hcl:"eol_extended"`
+	Successor   *string `mapstructure:"successor" cty:"successor" hcl:"successor"`
+	Source      *string `mapstructure:"source" cty:"source" hcl:"source"`
+}
+
+// FlatMapstructure returns a new FlatLifecycleOverride.
+// FlatLifecycleOverride is an auto-generated flat version of LifecycleOverride.
+// Where the contents a fields with a `mapstructure:,squash` tag are bubbled up.
+func (*LifecycleOverride) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec } {
+	return new(FlatLifecycleOverride)
+}
+
+// HCL2Spec returns the hcl spec of a LifecycleOverride.
+// This spec is used by HCL to read the fields of LifecycleOverride.
+// The decoded values from this spec will then be applied to a FlatLifecycleOverride.
+func (*FlatLifecycleOverride) HCL2Spec() map[string]hcldec.Spec {
+	s := map[string]hcldec.Spec{
+		"family":       &hcldec.AttrSpec{Name: "family", Type: cty.String, Required: false},
+		"version":      &hcldec.AttrSpec{Name: "version", Type: cty.String, Required: false},
+		"codename":     &hcldec.AttrSpec{Name: "codename", Type: cty.String, Required: false},
+		"lts":          &hcldec.AttrSpec{Name: "lts", Type: cty.Bool, Required: false},
+		"ga":           &hcldec.AttrSpec{Name: "ga", Type: cty.String, Required: false},
+		"eol_standard": &hcldec.AttrSpec{Name: "eol_standard", Type: cty.String, Required: false},
+		"eol_extended": &hcldec.AttrSpec{Name: "eol_extended", Type: cty.String, Required: false},
+		"successor":    &hcldec.AttrSpec{Name: "successor", Type: cty.String, Required: false},
+		"source":       &hcldec.AttrSpec{Name: "source", Type: cty.String, Required: false},
 	}
 	return s
 }

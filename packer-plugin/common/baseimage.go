@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	imagepolicy "github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
@@ -61,18 +62,38 @@ func NormalizeArch(a string) (string, error) {
 	return "", fmt.Errorf("%q is not supported; use x86_64 or arm64", a)
 }
 
-// LifecyclePolicy is the gate's configuration.
+// LifecyclePolicy is the gate's configuration. The gate decides with the
+// provider's policy engine (internal/policy), so a base is refused for the
+// same reasons, with the same codes and messages, as an image in a plan.
 type LifecyclePolicy struct {
 	Catalog *lifecycle.Catalog
 	Today   time.Time
 	Policy  lifecycle.Policy
+	// AllowNonLTS accepts supported non-LTS releases (allow_non_lts).
+	AllowNonLTS bool
+	// RefuseApproaching refuses approaching_eol bases (refuse_approaching_eol).
+	RefuseApproaching bool
 }
 
-// Candidate is one official image with its lifecycle status.
+// engine is the image policy the gate applies: enforce mode, the lifecycle
+// settings, allow_non_lts; a base image carries no provenance, so the
+// hardening checks do not apply to it.
+func (p LifecyclePolicy) engine() imagepolicy.Policy {
+	return imagepolicy.Policy{Mode: imagepolicy.ModeEnforce, Lifecycle: p.Policy, AllowNonLTS: p.AllowNonLTS}
+}
+
+// Candidate is one official image with its lifecycle status and the policy
+// decision on it.
 type Candidate struct {
-	Image  tencent.Image
-	OS     lifecycle.OSID
-	Status lifecycle.Status
+	Image    tencent.Image
+	OS       lifecycle.OSID
+	Status   lifecycle.Status
+	Decision imagepolicy.Decision
+}
+
+// passes reports whether the gate lets c through.
+func (p LifecyclePolicy) passes(c Candidate) bool {
+	return c.Decision.Allowed && (!p.RefuseApproaching || c.Status.Phase != lifecycle.PhaseApproachingEOL)
 }
 
 // EOLDate is the end of standard support of the candidate's release (zero if unknown).
@@ -81,7 +102,9 @@ func (c Candidate) EOLDate() time.Time { return c.Status.Release.EOLStandard }
 // Evaluate computes the lifecycle status of one image.
 func (p LifecyclePolicy) Evaluate(img tencent.Image) Candidate {
 	rel, id, _ := p.Catalog.Parse(img.OsName, img.Platform)
-	return Candidate{Image: img, OS: id, Status: p.Catalog.Evaluate(rel, p.Today, p.Policy)}
+	st := p.Catalog.Evaluate(rel, p.Today, p.Policy)
+	in := imagepolicy.Input{Image: imagepolicy.Image{ID: img.ID, OsName: img.OsName, Type: img.Type, Owner: img.Creator}, OS: id, Status: st}
+	return Candidate{Image: img, OS: id, Status: st, Decision: imagepolicy.Evaluate(in, p.engine(), p.Today)}
 }
 
 // GateError is the lifecycle gate refusing a base image.
@@ -89,12 +112,26 @@ type GateError struct {
 	Candidate Candidate
 	// AllowExtendedHint is set when allow_extended_support = true would let it pass.
 	AllowExtendedHint bool
+	// RefusedApproaching is set when only refuse_approaching_eol refuses it.
+	RefusedApproaching bool
 }
 
 func (e *GateError) Error() string {
 	c := e.Candidate
 	var b strings.Builder
 	fmt.Fprintf(&b, "base image %s (%q) is refused by the lifecycle gate: %s", c.Image.ID, c.Image.OsName, c.Status.Reason())
+	for _, r := range c.Decision.Violations() {
+		if r.Code == imagepolicy.CodeUnknownOS {
+			// Its advice names provider exceptions, which Packer has not;
+			// the lifecycle_overrides hint below says what to do here.
+			fmt.Fprintf(&b, "; %s", r.Code)
+			continue
+		}
+		fmt.Fprintf(&b, "; %s: %s", r.Code, r.Message)
+	}
+	if e.RefusedApproaching {
+		b.WriteString("; refuse_approaching_eol is set, so a base within warn_before_eol_days of its end is refused")
+	}
 	if d := c.EOLDate(); !d.IsZero() {
 		fmt.Fprintf(&b, " [EOL %s, phase %s]", lifecycle.FormatDate(d), c.Status.Phase)
 	} else {
@@ -106,16 +143,25 @@ func (e *GateError) Error() string {
 	if e.AllowExtendedHint {
 		b.WriteString(". To build from it anyway under paid/LTS extended support, set allow_extended_support = true")
 	}
+	if c.Status.Phase == lifecycle.PhaseUnknown && c.OS.Family != "" {
+		fmt.Fprintf(&b, ". If the vendor supports it, give it a date: lifecycle_overrides { family = %q, version = %q, eol_standard = \"YYYY-MM-DD\" }",
+			c.OS.Family, c.OS.Version)
+	}
 	return b.String()
+}
+
+func (p LifecyclePolicy) gateError(c Candidate) *GateError {
+	return &GateError{Candidate: c, AllowExtendedHint: c.Status.Phase == lifecycle.PhaseExtended && !p.Policy.AllowExtended,
+		RefusedApproaching: c.Decision.Allowed && p.RefuseApproaching}
 }
 
 // Gate returns nil when the image may be used as a base.
 func (p LifecyclePolicy) Gate(img tencent.Image) (Candidate, error) {
 	c := p.Evaluate(img)
-	if c.Status.Supported {
+	if p.passes(c) {
 		return c, nil
 	}
-	return c, &GateError{Candidate: c, AllowExtendedHint: c.Status.Phase == lifecycle.PhaseExtended && !p.Policy.AllowExtended}
+	return c, p.gateError(c)
 }
 
 // ErrNoImage is wrapped when no official image matches at all.
@@ -158,14 +204,12 @@ func Select(imgs []tencent.Image, f ImageFilter, p LifecyclePolicy) (Candidate, 
 	}
 	sort.SliceStable(matches, func(i, j int) bool { return newer(matches[i], matches[j]) })
 	for _, c := range matches {
-		if c.Status.Supported {
+		if p.passes(c) {
 			return c, nil
 		}
 	}
 	// Only refused images match: say what they are and where to go.
-	best := matches[0]
-	ge := &GateError{Candidate: best, AllowExtendedHint: best.Status.Phase == lifecycle.PhaseExtended && !p.Policy.AllowExtended}
-	return Candidate{}, fmt.Errorf("every official %s image is refused; newest: %w", want, ge)
+	return Candidate{}, fmt.Errorf("every official %s image is refused; newest: %w", want, p.gateError(matches[0]))
 }
 
 func newer(a, b Candidate) bool {

@@ -11,110 +11,113 @@ import (
 // FlatConfig is an auto-generated flat version of Config.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatConfig struct {
-	PackerBuildName           *string                      `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
-	PackerBuilderType         *string                      `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
-	PackerCoreVersion         *string                      `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
-	PackerDebug               *bool                        `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
-	PackerForce               *bool                        `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
-	PackerOnError             *string                      `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
-	PackerUserVars            map[string]string            `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
-	PackerSensitiveVars       []string                     `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
-	SecretID                  *string                      `mapstructure:"secret_id" cty:"secret_id" hcl:"secret_id"`
-	SecretKey                 *string                      `mapstructure:"secret_key" cty:"secret_key" hcl:"secret_key"`
-	SecurityToken             *string                      `mapstructure:"security_token" cty:"security_token" hcl:"security_token"`
-	Region                    *string                      `mapstructure:"region" cty:"region" hcl:"region"`
-	Profile                   *string                      `mapstructure:"profile" cty:"profile" hcl:"profile"`
-	SharedCredentialsDir      *string                      `mapstructure:"shared_credentials_dir" cty:"shared_credentials_dir" hcl:"shared_credentials_dir"`
-	CAMRoleName               *string                      `mapstructure:"cam_role_name" cty:"cam_role_name" hcl:"cam_role_name"`
-	AssumeRole                *common.FlatAssumeRoleConfig `mapstructure:"assume_role" cty:"assume_role" hcl:"assume_role"`
-	CVMEndpoint               *string                      `mapstructure:"cvm_endpoint" cty:"cvm_endpoint" hcl:"cvm_endpoint"`
-	VPCEndpoint               *string                      `mapstructure:"vpc_endpoint" cty:"vpc_endpoint" hcl:"vpc_endpoint"`
-	STSEndpoint               *string                      `mapstructure:"sts_endpoint" cty:"sts_endpoint" hcl:"sts_endpoint"`
-	Scheme                    *string                      `mapstructure:"scheme" cty:"scheme" hcl:"scheme"`
-	Domain                    *string                      `mapstructure:"domain" cty:"domain" hcl:"domain"`
-	MetadataURL               *string                      `mapstructure:"metadata_url" cty:"metadata_url" hcl:"metadata_url"`
-	MaxRetries                *int                         `mapstructure:"max_retries" cty:"max_retries" hcl:"max_retries"`
-	PollInterval              *string                      `mapstructure:"poll_interval" cty:"poll_interval" hcl:"poll_interval"`
-	AllowExtendedSupport      *bool                        `mapstructure:"allow_extended_support" cty:"allow_extended_support" hcl:"allow_extended_support"`
-	WarnBeforeEOLDays         *int                         `mapstructure:"warn_before_eol_days" cty:"warn_before_eol_days" hcl:"warn_before_eol_days"`
-	Today                     *string                      `mapstructure:"today" cty:"today" hcl:"today"`
-	Type                      *string                      `mapstructure:"communicator" cty:"communicator" hcl:"communicator"`
-	PauseBeforeConnect        *string                      `mapstructure:"pause_before_connecting" cty:"pause_before_connecting" hcl:"pause_before_connecting"`
-	SSHHost                   *string                      `mapstructure:"ssh_host" cty:"ssh_host" hcl:"ssh_host"`
-	SSHPort                   *int                         `mapstructure:"ssh_port" cty:"ssh_port" hcl:"ssh_port"`
-	SSHUsername               *string                      `mapstructure:"ssh_username" cty:"ssh_username" hcl:"ssh_username"`
-	SSHPassword               *string                      `mapstructure:"ssh_password" cty:"ssh_password" hcl:"ssh_password"`
-	SSHKeyPairName            *string                      `mapstructure:"ssh_keypair_name" undocumented:"true" cty:"ssh_keypair_name" hcl:"ssh_keypair_name"`
-	SSHTemporaryKeyPairName   *string                      `mapstructure:"temporary_key_pair_name" undocumented:"true" cty:"temporary_key_pair_name" hcl:"temporary_key_pair_name"`
-	SSHTemporaryKeyPairType   *string                      `mapstructure:"temporary_key_pair_type" cty:"temporary_key_pair_type" hcl:"temporary_key_pair_type"`
-	SSHTemporaryKeyPairBits   *int                         `mapstructure:"temporary_key_pair_bits" cty:"temporary_key_pair_bits" hcl:"temporary_key_pair_bits"`
-	SSHCiphers                []string                     `mapstructure:"ssh_ciphers" cty:"ssh_ciphers" hcl:"ssh_ciphers"`
-	SSHClearAuthorizedKeys    *bool                        `mapstructure:"ssh_clear_authorized_keys" cty:"ssh_clear_authorized_keys" hcl:"ssh_clear_authorized_keys"`
-	SSHKEXAlgos               []string                     `mapstructure:"ssh_key_exchange_algorithms" cty:"ssh_key_exchange_algorithms" hcl:"ssh_key_exchange_algorithms"`
-	SSHPrivateKeyFile         *string                      `mapstructure:"ssh_private_key_file" undocumented:"true" cty:"ssh_private_key_file" hcl:"ssh_private_key_file"`
-	SSHCertificateFile        *string                      `mapstructure:"ssh_certificate_file" cty:"ssh_certificate_file" hcl:"ssh_certificate_file"`
-	SSHPty                    *bool                        `mapstructure:"ssh_pty" cty:"ssh_pty" hcl:"ssh_pty"`
-	SSHTimeout                *string                      `mapstructure:"ssh_timeout" cty:"ssh_timeout" hcl:"ssh_timeout"`
-	SSHWaitTimeout            *string                      `mapstructure:"ssh_wait_timeout" undocumented:"true" cty:"ssh_wait_timeout" hcl:"ssh_wait_timeout"`
-	SSHAgentAuth              *bool                        `mapstructure:"ssh_agent_auth" undocumented:"true" cty:"ssh_agent_auth" hcl:"ssh_agent_auth"`
-	SSHDisableAgentForwarding *bool                        `mapstructure:"ssh_disable_agent_forwarding" cty:"ssh_disable_agent_forwarding" hcl:"ssh_disable_agent_forwarding"`
-	SSHHandshakeAttempts      *int                         `mapstructure:"ssh_handshake_attempts" cty:"ssh_handshake_attempts" hcl:"ssh_handshake_attempts"`
-	SSHBastionHost            *string                      `mapstructure:"ssh_bastion_host" cty:"ssh_bastion_host" hcl:"ssh_bastion_host"`
-	SSHBastionPort            *int                         `mapstructure:"ssh_bastion_port" cty:"ssh_bastion_port" hcl:"ssh_bastion_port"`
-	SSHBastionAgentAuth       *bool                        `mapstructure:"ssh_bastion_agent_auth" cty:"ssh_bastion_agent_auth" hcl:"ssh_bastion_agent_auth"`
-	SSHBastionUsername        *string                      `mapstructure:"ssh_bastion_username" cty:"ssh_bastion_username" hcl:"ssh_bastion_username"`
-	SSHBastionPassword        *string                      `mapstructure:"ssh_bastion_password" cty:"ssh_bastion_password" hcl:"ssh_bastion_password"`
-	SSHBastionInteractive     *bool                        `mapstructure:"ssh_bastion_interactive" cty:"ssh_bastion_interactive" hcl:"ssh_bastion_interactive"`
-	SSHBastionPrivateKeyFile  *string                      `mapstructure:"ssh_bastion_private_key_file" cty:"ssh_bastion_private_key_file" hcl:"ssh_bastion_private_key_file"`
-	SSHBastionCertificateFile *string                      `mapstructure:"ssh_bastion_certificate_file" cty:"ssh_bastion_certificate_file" hcl:"ssh_bastion_certificate_file"`
-	SSHFileTransferMethod     *string                      `mapstructure:"ssh_file_transfer_method" cty:"ssh_file_transfer_method" hcl:"ssh_file_transfer_method"`
-	SSHProxyHost              *string                      `mapstructure:"ssh_proxy_host" cty:"ssh_proxy_host" hcl:"ssh_proxy_host"`
-	SSHProxyPort              *int                         `mapstructure:"ssh_proxy_port" cty:"ssh_proxy_port" hcl:"ssh_proxy_port"`
-	SSHProxyUsername          *string                      `mapstructure:"ssh_proxy_username" cty:"ssh_proxy_username" hcl:"ssh_proxy_username"`
-	SSHProxyPassword          *string                      `mapstructure:"ssh_proxy_password" cty:"ssh_proxy_password" hcl:"ssh_proxy_password"`
-	SSHKeepAliveInterval      *string                      `mapstructure:"ssh_keep_alive_interval" cty:"ssh_keep_alive_interval" hcl:"ssh_keep_alive_interval"`
-	SSHReadWriteTimeout       *string                      `mapstructure:"ssh_read_write_timeout" cty:"ssh_read_write_timeout" hcl:"ssh_read_write_timeout"`
-	SSHRemoteTunnels          []string                     `mapstructure:"ssh_remote_tunnels" cty:"ssh_remote_tunnels" hcl:"ssh_remote_tunnels"`
-	SSHLocalTunnels           []string                     `mapstructure:"ssh_local_tunnels" cty:"ssh_local_tunnels" hcl:"ssh_local_tunnels"`
-	SSHPublicKey              []byte                       `mapstructure:"ssh_public_key" undocumented:"true" cty:"ssh_public_key" hcl:"ssh_public_key"`
-	SSHPrivateKey             []byte                       `mapstructure:"ssh_private_key" undocumented:"true" cty:"ssh_private_key" hcl:"ssh_private_key"`
-	WinRMUser                 *string                      `mapstructure:"winrm_username" cty:"winrm_username" hcl:"winrm_username"`
-	WinRMPassword             *string                      `mapstructure:"winrm_password" cty:"winrm_password" hcl:"winrm_password"`
-	WinRMHost                 *string                      `mapstructure:"winrm_host" cty:"winrm_host" hcl:"winrm_host"`
-	WinRMNoProxy              *bool                        `mapstructure:"winrm_no_proxy" cty:"winrm_no_proxy" hcl:"winrm_no_proxy"`
-	WinRMPort                 *int                         `mapstructure:"winrm_port" cty:"winrm_port" hcl:"winrm_port"`
-	WinRMTimeout              *string                      `mapstructure:"winrm_timeout" cty:"winrm_timeout" hcl:"winrm_timeout"`
-	WinRMUseSSL               *bool                        `mapstructure:"winrm_use_ssl" cty:"winrm_use_ssl" hcl:"winrm_use_ssl"`
-	WinRMInsecure             *bool                        `mapstructure:"winrm_insecure" cty:"winrm_insecure" hcl:"winrm_insecure"`
-	WinRMUseNTLM              *bool                        `mapstructure:"winrm_use_ntlm" cty:"winrm_use_ntlm" hcl:"winrm_use_ntlm"`
-	SourceImageID             *string                      `mapstructure:"source_image_id" cty:"source_image_id" hcl:"source_image_id"`
-	SourceImageFilter         *common.FlatImageFilter      `mapstructure:"source_image_filter" cty:"source_image_filter" hcl:"source_image_filter"`
-	ImageName                 *string                      `mapstructure:"image_name" required:"true" cty:"image_name" hcl:"image_name"`
-	ImageDescription          *string                      `mapstructure:"image_description" cty:"image_description" hcl:"image_description"`
-	ImageFamily               *string                      `mapstructure:"image_family" cty:"image_family" hcl:"image_family"`
-	DeprecatePrevious         *bool                        `mapstructure:"deprecate_previous" cty:"deprecate_previous" hcl:"deprecate_previous"`
-	ImageTags                 map[string]string            `mapstructure:"image_tags" cty:"image_tags" hcl:"image_tags"`
-	ImageCopyRegions          []string                     `mapstructure:"image_copy_regions" cty:"image_copy_regions" hcl:"image_copy_regions"`
-	ShareAccounts             []string                     `mapstructure:"share_accounts" cty:"share_accounts" hcl:"share_accounts"`
-	SigningKeyFile            *string                      `mapstructure:"signing_key_file" cty:"signing_key_file" hcl:"signing_key_file"`
-	Zone                      *string                      `mapstructure:"zone" required:"true" cty:"zone" hcl:"zone"`
-	InstanceType              *string                      `mapstructure:"instance_type" cty:"instance_type" hcl:"instance_type"`
-	InstanceName              *string                      `mapstructure:"instance_name" cty:"instance_name" hcl:"instance_name"`
-	DiskType                  *string                      `mapstructure:"disk_type" cty:"disk_type" hcl:"disk_type"`
-	DiskSize                  *int64                       `mapstructure:"disk_size" cty:"disk_size" hcl:"disk_size"`
-	VpcID                     *string                      `mapstructure:"vpc_id" cty:"vpc_id" hcl:"vpc_id"`
-	SubnetID                  *string                      `mapstructure:"subnet_id" cty:"subnet_id" hcl:"subnet_id"`
-	VpcCIDR                   *string                      `mapstructure:"vpc_cidr" cty:"vpc_cidr" hcl:"vpc_cidr"`
-	SubnetCIDR                *string                      `mapstructure:"subnet_cidr" cty:"subnet_cidr" hcl:"subnet_cidr"`
-	SecurityGroupID           *string                      `mapstructure:"security_group_id" cty:"security_group_id" hcl:"security_group_id"`
-	SSHCIDR                   *string                      `mapstructure:"ssh_cidr" cty:"ssh_cidr" hcl:"ssh_cidr"`
-	AssociatePublicIP         *bool                        `mapstructure:"associate_public_ip_address" cty:"associate_public_ip_address" hcl:"associate_public_ip_address"`
-	InternetMaxBandwidthOut   *int64                       `mapstructure:"internet_max_bandwidth_out" cty:"internet_max_bandwidth_out" hcl:"internet_max_bandwidth_out"`
-	SSHInterface              *string                      `mapstructure:"ssh_interface" cty:"ssh_interface" hcl:"ssh_interface"`
-	RunTags                   map[string]string            `mapstructure:"run_tags" cty:"run_tags" hcl:"run_tags"`
-	ProvenancePath            *string                      `mapstructure:"provenance_path" cty:"provenance_path" hcl:"provenance_path"`
-	RequireProvenance         *bool                        `mapstructure:"require_provenance" cty:"require_provenance" hcl:"require_provenance"`
-	StateTimeout              *string                      `mapstructure:"state_timeout" cty:"state_timeout" hcl:"state_timeout"`
+	PackerBuildName           *string                        `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
+	PackerBuilderType         *string                        `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
+	PackerCoreVersion         *string                        `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
+	PackerDebug               *bool                          `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
+	PackerForce               *bool                          `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
+	PackerOnError             *string                        `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
+	PackerUserVars            map[string]string              `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
+	PackerSensitiveVars       []string                       `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
+	SecretID                  *string                        `mapstructure:"secret_id" cty:"secret_id" hcl:"secret_id"`
+	SecretKey                 *string                        `mapstructure:"secret_key" cty:"secret_key" hcl:"secret_key"`
+	SecurityToken             *string                        `mapstructure:"security_token" cty:"security_token" hcl:"security_token"`
+	Region                    *string                        `mapstructure:"region" cty:"region" hcl:"region"`
+	Profile                   *string                        `mapstructure:"profile" cty:"profile" hcl:"profile"`
+	SharedCredentialsDir      *string                        `mapstructure:"shared_credentials_dir" cty:"shared_credentials_dir" hcl:"shared_credentials_dir"`
+	CAMRoleName               *string                        `mapstructure:"cam_role_name" cty:"cam_role_name" hcl:"cam_role_name"`
+	AssumeRole                *common.FlatAssumeRoleConfig   `mapstructure:"assume_role" cty:"assume_role" hcl:"assume_role"`
+	CVMEndpoint               *string                        `mapstructure:"cvm_endpoint" cty:"cvm_endpoint" hcl:"cvm_endpoint"`
+	VPCEndpoint               *string                        `mapstructure:"vpc_endpoint" cty:"vpc_endpoint" hcl:"vpc_endpoint"`
+	STSEndpoint               *string                        `mapstructure:"sts_endpoint" cty:"sts_endpoint" hcl:"sts_endpoint"`
+	Scheme                    *string                        `mapstructure:"scheme" cty:"scheme" hcl:"scheme"`
+	Domain                    *string                        `mapstructure:"domain" cty:"domain" hcl:"domain"`
+	MetadataURL               *string                        `mapstructure:"metadata_url" cty:"metadata_url" hcl:"metadata_url"`
+	MaxRetries                *int                           `mapstructure:"max_retries" cty:"max_retries" hcl:"max_retries"`
+	PollInterval              *string                        `mapstructure:"poll_interval" cty:"poll_interval" hcl:"poll_interval"`
+	AllowExtendedSupport      *bool                          `mapstructure:"allow_extended_support" cty:"allow_extended_support" hcl:"allow_extended_support"`
+	WarnBeforeEOLDays         *int                           `mapstructure:"warn_before_eol_days" cty:"warn_before_eol_days" hcl:"warn_before_eol_days"`
+	Today                     *string                        `mapstructure:"today" cty:"today" hcl:"today"`
+	AllowNonLTS               *bool                          `mapstructure:"allow_non_lts" cty:"allow_non_lts" hcl:"allow_non_lts"`
+	RefuseApproachingEOL      *bool                          `mapstructure:"refuse_approaching_eol" cty:"refuse_approaching_eol" hcl:"refuse_approaching_eol"`
+	LifecycleOverrides        []common.FlatLifecycleOverride `mapstructure:"lifecycle_overrides" cty:"lifecycle_overrides" hcl:"lifecycle_overrides"`
+	Type                      *string                        `mapstructure:"communicator" cty:"communicator" hcl:"communicator"`
+	PauseBeforeConnect        *string                        `mapstructure:"pause_before_connecting" cty:"pause_before_connecting" hcl:"pause_before_connecting"`
+	SSHHost                   *string                        `mapstructure:"ssh_host" cty:"ssh_host" hcl:"ssh_host"`
+	SSHPort                   *int                           `mapstructure:"ssh_port" cty:"ssh_port" hcl:"ssh_port"`
+	SSHUsername               *string                        `mapstructure:"ssh_username" cty:"ssh_username" hcl:"ssh_username"`
+	SSHPassword               *string                        `mapstructure:"ssh_password" cty:"ssh_password" hcl:"ssh_password"`
+	SSHKeyPairName            *string                        `mapstructure:"ssh_keypair_name" undocumented:"true" cty:"ssh_keypair_name" hcl:"ssh_keypair_name"`
+	SSHTemporaryKeyPairName   *string                        `mapstructure:"temporary_key_pair_name" undocumented:"true" cty:"temporary_key_pair_name" hcl:"temporary_key_pair_name"`
+	SSHTemporaryKeyPairType   *string                        `mapstructure:"temporary_key_pair_type" cty:"temporary_key_pair_type" hcl:"temporary_key_pair_type"`
+	SSHTemporaryKeyPairBits   *int                           `mapstructure:"temporary_key_pair_bits" cty:"temporary_key_pair_bits" hcl:"temporary_key_pair_bits"`
+	SSHCiphers                []string                       `mapstructure:"ssh_ciphers" cty:"ssh_ciphers" hcl:"ssh_ciphers"`
+	SSHClearAuthorizedKeys    *bool                          `mapstructure:"ssh_clear_authorized_keys" cty:"ssh_clear_authorized_keys" hcl:"ssh_clear_authorized_keys"`
+	SSHKEXAlgos               []string                       `mapstructure:"ssh_key_exchange_algorithms" cty:"ssh_key_exchange_algorithms" hcl:"ssh_key_exchange_algorithms"`
+	SSHPrivateKeyFile         *string                        `mapstructure:"ssh_private_key_file" undocumented:"true" cty:"ssh_private_key_file" hcl:"ssh_private_key_file"`
+	SSHCertificateFile        *string                        `mapstructure:"ssh_certificate_file" cty:"ssh_certificate_file" hcl:"ssh_certificate_file"`
+	SSHPty                    *bool                          `mapstructure:"ssh_pty" cty:"ssh_pty" hcl:"ssh_pty"`
+	SSHTimeout                *string                        `mapstructure:"ssh_timeout" cty:"ssh_timeout" hcl:"ssh_timeout"`
+	SSHWaitTimeout            *string                        `mapstructure:"ssh_wait_timeout" undocumented:"true" cty:"ssh_wait_timeout" hcl:"ssh_wait_timeout"`
+	SSHAgentAuth              *bool                          `mapstructure:"ssh_agent_auth" undocumented:"true" cty:"ssh_agent_auth" hcl:"ssh_agent_auth"`
+	SSHDisableAgentForwarding *bool                          `mapstructure:"ssh_disable_agent_forwarding" cty:"ssh_disable_agent_forwarding" hcl:"ssh_disable_agent_forwarding"`
+	SSHHandshakeAttempts      *int                           `mapstructure:"ssh_handshake_attempts" cty:"ssh_handshake_attempts" hcl:"ssh_handshake_attempts"`
+	SSHBastionHost            *string                        `mapstructure:"ssh_bastion_host" cty:"ssh_bastion_host" hcl:"ssh_bastion_host"`
+	SSHBastionPort            *int                           `mapstructure:"ssh_bastion_port" cty:"ssh_bastion_port" hcl:"ssh_bastion_port"`
+	SSHBastionAgentAuth       *bool                          `mapstructure:"ssh_bastion_agent_auth" cty:"ssh_bastion_agent_auth" hcl:"ssh_bastion_agent_auth"`
+	SSHBastionUsername        *string                        `mapstructure:"ssh_bastion_username" cty:"ssh_bastion_username" hcl:"ssh_bastion_username"`
+	SSHBastionPassword        *string                        `mapstructure:"ssh_bastion_password" cty:"ssh_bastion_password" hcl:"ssh_bastion_password"`
+	SSHBastionInteractive     *bool                          `mapstructure:"ssh_bastion_interactive" cty:"ssh_bastion_interactive" hcl:"ssh_bastion_interactive"`
+	SSHBastionPrivateKeyFile  *string                        `mapstructure:"ssh_bastion_private_key_file" cty:"ssh_bastion_private_key_file" hcl:"ssh_bastion_private_key_file"`
+	SSHBastionCertificateFile *string                        `mapstructure:"ssh_bastion_certificate_file" cty:"ssh_bastion_certificate_file" hcl:"ssh_bastion_certificate_file"`
+	SSHFileTransferMethod     *string                        `mapstructure:"ssh_file_transfer_method" cty:"ssh_file_transfer_method" hcl:"ssh_file_transfer_method"`
+	SSHProxyHost              *string                        `mapstructure:"ssh_proxy_host" cty:"ssh_proxy_host" hcl:"ssh_proxy_host"`
+	SSHProxyPort              *int                           `mapstructure:"ssh_proxy_port" cty:"ssh_proxy_port" hcl:"ssh_proxy_port"`
+	SSHProxyUsername          *string                        `mapstructure:"ssh_proxy_username" cty:"ssh_proxy_username" hcl:"ssh_proxy_username"`
+	SSHProxyPassword          *string                        `mapstructure:"ssh_proxy_password" cty:"ssh_proxy_password" hcl:"ssh_proxy_password"`
+	SSHKeepAliveInterval      *string                        `mapstructure:"ssh_keep_alive_interval" cty:"ssh_keep_alive_interval" hcl:"ssh_keep_alive_interval"`
+	SSHReadWriteTimeout       *string                        `mapstructure:"ssh_read_write_timeout" cty:"ssh_read_write_timeout" hcl:"ssh_read_write_timeout"`
+	SSHRemoteTunnels          []string                       `mapstructure:"ssh_remote_tunnels" cty:"ssh_remote_tunnels" hcl:"ssh_remote_tunnels"`
+	SSHLocalTunnels           []string                       `mapstructure:"ssh_local_tunnels" cty:"ssh_local_tunnels" hcl:"ssh_local_tunnels"`
+	SSHPublicKey              []byte                         `mapstructure:"ssh_public_key" undocumented:"true" cty:"ssh_public_key" hcl:"ssh_public_key"`
+	SSHPrivateKey             []byte                         `mapstructure:"ssh_private_key" undocumented:"true" cty:"ssh_private_key" hcl:"ssh_private_key"`
+	WinRMUser                 *string                        `mapstructure:"winrm_username" cty:"winrm_username" hcl:"winrm_username"`
+	WinRMPassword             *string                        `mapstructure:"winrm_password" cty:"winrm_password" hcl:"winrm_password"`
+	WinRMHost                 *string                        `mapstructure:"winrm_host" cty:"winrm_host" hcl:"winrm_host"`
+	WinRMNoProxy              *bool                          `mapstructure:"winrm_no_proxy" cty:"winrm_no_proxy" hcl:"winrm_no_proxy"`
+	WinRMPort                 *int                           `mapstructure:"winrm_port" cty:"winrm_port" hcl:"winrm_port"`
+	WinRMTimeout              *string                        `mapstructure:"winrm_timeout" cty:"winrm_timeout" hcl:"winrm_timeout"`
+	WinRMUseSSL               *bool                          `mapstructure:"winrm_use_ssl" cty:"winrm_use_ssl" hcl:"winrm_use_ssl"`
+	WinRMInsecure             *bool                          `mapstructure:"winrm_insecure" cty:"winrm_insecure" hcl:"winrm_insecure"`
+	WinRMUseNTLM              *bool                          `mapstructure:"winrm_use_ntlm" cty:"winrm_use_ntlm" hcl:"winrm_use_ntlm"`
+	SourceImageID             *string                        `mapstructure:"source_image_id" cty:"source_image_id" hcl:"source_image_id"`
+	SourceImageFilter         *common.FlatImageFilter        `mapstructure:"source_image_filter" cty:"source_image_filter" hcl:"source_image_filter"`
+	ImageName                 *string                        `mapstructure:"image_name" required:"true" cty:"image_name" hcl:"image_name"`
+	ImageDescription          *string                        `mapstructure:"image_description" cty:"image_description" hcl:"image_description"`
+	ImageFamily               *string                        `mapstructure:"image_family" cty:"image_family" hcl:"image_family"`
+	DeprecatePrevious         *bool                          `mapstructure:"deprecate_previous" cty:"deprecate_previous" hcl:"deprecate_previous"`
+	ImageTags                 map[string]string              `mapstructure:"image_tags" cty:"image_tags" hcl:"image_tags"`
+	ImageCopyRegions          []string                       `mapstructure:"image_copy_regions" cty:"image_copy_regions" hcl:"image_copy_regions"`
+	ShareAccounts             []string                       `mapstructure:"share_accounts" cty:"share_accounts" hcl:"share_accounts"`
+	SigningKeyFile            *string                        `mapstructure:"signing_key_file" cty:"signing_key_file" hcl:"signing_key_file"`
+	Zone                      *string                        `mapstructure:"zone" required:"true" cty:"zone" hcl:"zone"`
+	InstanceType              *string                        `mapstructure:"instance_type" cty:"instance_type" hcl:"instance_type"`
+	InstanceName              *string                        `mapstructure:"instance_name" cty:"instance_name" hcl:"instance_name"`
+	DiskType                  *string                        `mapstructure:"disk_type" cty:"disk_type" hcl:"disk_type"`
+	DiskSize                  *int64                         `mapstructure:"disk_size" cty:"disk_size" hcl:"disk_size"`
+	VpcID                     *string                        `mapstructure:"vpc_id" cty:"vpc_id" hcl:"vpc_id"`
+	SubnetID                  *string                        `mapstructure:"subnet_id" cty:"subnet_id" hcl:"subnet_id"`
+	VpcCIDR                   *string                        `mapstructure:"vpc_cidr" cty:"vpc_cidr" hcl:"vpc_cidr"`
+	SubnetCIDR                *string                        `mapstructure:"subnet_cidr" cty:"subnet_cidr" hcl:"subnet_cidr"`
+	SecurityGroupID           *string                        `mapstructure:"security_group_id" cty:"security_group_id" hcl:"security_group_id"`
+	SSHCIDR                   *string                        `mapstructure:"ssh_cidr" cty:"ssh_cidr" hcl:"ssh_cidr"`
+	AssociatePublicIP         *bool                          `mapstructure:"associate_public_ip_address" cty:"associate_public_ip_address" hcl:"associate_public_ip_address"`
+	InternetMaxBandwidthOut   *int64                         `mapstructure:"internet_max_bandwidth_out" cty:"internet_max_bandwidth_out" hcl:"internet_max_bandwidth_out"`
+	SSHInterface              *string                        `mapstructure:"ssh_interface" cty:"ssh_interface" hcl:"ssh_interface"`
+	RunTags                   map[string]string              `mapstructure:"run_tags" cty:"run_tags" hcl:"run_tags"`
+	ProvenancePath            *string                        `mapstructure:"provenance_path" cty:"provenance_path" hcl:"provenance_path"`
+	RequireProvenance         *bool                          `mapstructure:"require_provenance" cty:"require_provenance" hcl:"require_provenance"`
+	StateTimeout              *string                        `mapstructure:"state_timeout" cty:"state_timeout" hcl:"state_timeout"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -156,6 +159,9 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"allow_extended_support":       &hcldec.AttrSpec{Name: "allow_extended_support", Type: cty.Bool, Required: false},
 		"warn_before_eol_days":         &hcldec.AttrSpec{Name: "warn_before_eol_days", Type: cty.Number, Required: false},
 		"today":                        &hcldec.AttrSpec{Name: "today", Type: cty.String, Required: false},
+		"allow_non_lts":                &hcldec.AttrSpec{Name: "allow_non_lts", Type: cty.Bool, Required: false},
+		"refuse_approaching_eol":       &hcldec.AttrSpec{Name: "refuse_approaching_eol", Type: cty.Bool, Required: false},
+		"lifecycle_overrides":          &hcldec.BlockListSpec{TypeName: "lifecycle_overrides", Nested: hcldec.ObjectSpec((*common.FlatLifecycleOverride)(nil).HCL2Spec())},
 		"communicator":                 &hcldec.AttrSpec{Name: "communicator", Type: cty.String, Required: false},
 		"pause_before_connecting":      &hcldec.AttrSpec{Name: "pause_before_connecting", Type: cty.String, Required: false},
 		"ssh_host":                     &hcldec.AttrSpec{Name: "ssh_host", Type: cty.String, Required: false},

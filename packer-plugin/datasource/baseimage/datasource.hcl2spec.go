@@ -11,28 +11,31 @@ import (
 // FlatConfig is an auto-generated flat version of Config.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatConfig struct {
-	SecretID             *string                      `mapstructure:"secret_id" cty:"secret_id" hcl:"secret_id"`
-	SecretKey            *string                      `mapstructure:"secret_key" cty:"secret_key" hcl:"secret_key"`
-	SecurityToken        *string                      `mapstructure:"security_token" cty:"security_token" hcl:"security_token"`
-	Region               *string                      `mapstructure:"region" cty:"region" hcl:"region"`
-	Profile              *string                      `mapstructure:"profile" cty:"profile" hcl:"profile"`
-	SharedCredentialsDir *string                      `mapstructure:"shared_credentials_dir" cty:"shared_credentials_dir" hcl:"shared_credentials_dir"`
-	CAMRoleName          *string                      `mapstructure:"cam_role_name" cty:"cam_role_name" hcl:"cam_role_name"`
-	AssumeRole           *common.FlatAssumeRoleConfig `mapstructure:"assume_role" cty:"assume_role" hcl:"assume_role"`
-	CVMEndpoint          *string                      `mapstructure:"cvm_endpoint" cty:"cvm_endpoint" hcl:"cvm_endpoint"`
-	VPCEndpoint          *string                      `mapstructure:"vpc_endpoint" cty:"vpc_endpoint" hcl:"vpc_endpoint"`
-	STSEndpoint          *string                      `mapstructure:"sts_endpoint" cty:"sts_endpoint" hcl:"sts_endpoint"`
-	Scheme               *string                      `mapstructure:"scheme" cty:"scheme" hcl:"scheme"`
-	Domain               *string                      `mapstructure:"domain" cty:"domain" hcl:"domain"`
-	MetadataURL          *string                      `mapstructure:"metadata_url" cty:"metadata_url" hcl:"metadata_url"`
-	MaxRetries           *int                         `mapstructure:"max_retries" cty:"max_retries" hcl:"max_retries"`
-	PollInterval         *string                      `mapstructure:"poll_interval" cty:"poll_interval" hcl:"poll_interval"`
-	OSFamily             *string                      `mapstructure:"os_family" required:"true" cty:"os_family" hcl:"os_family"`
-	OSVersion            *string                      `mapstructure:"os_version" cty:"os_version" hcl:"os_version"`
-	Architecture         *string                      `mapstructure:"architecture" cty:"architecture" hcl:"architecture"`
-	AllowExtendedSupport *bool                        `mapstructure:"allow_extended_support" cty:"allow_extended_support" hcl:"allow_extended_support"`
-	WarnBeforeEOLDays    *int                         `mapstructure:"warn_before_eol_days" cty:"warn_before_eol_days" hcl:"warn_before_eol_days"`
-	Today                *string                      `mapstructure:"today" cty:"today" hcl:"today"`
+	SecretID             *string                        `mapstructure:"secret_id" cty:"secret_id" hcl:"secret_id"`
+	SecretKey            *string                        `mapstructure:"secret_key" cty:"secret_key" hcl:"secret_key"`
+	SecurityToken        *string                        `mapstructure:"security_token" cty:"security_token" hcl:"security_token"`
+	Region               *string                        `mapstructure:"region" cty:"region" hcl:"region"`
+	Profile              *string                        `mapstructure:"profile" cty:"profile" hcl:"profile"`
+	SharedCredentialsDir *string                        `mapstructure:"shared_credentials_dir" cty:"shared_credentials_dir" hcl:"shared_credentials_dir"`
+	CAMRoleName          *string                        `mapstructure:"cam_role_name" cty:"cam_role_name" hcl:"cam_role_name"`
+	AssumeRole           *common.FlatAssumeRoleConfig   `mapstructure:"assume_role" cty:"assume_role" hcl:"assume_role"`
+	CVMEndpoint          *string                        `mapstructure:"cvm_endpoint" cty:"cvm_endpoint" hcl:"cvm_endpoint"`
+	VPCEndpoint          *string                        `mapstructure:"vpc_endpoint" cty:"vpc_endpoint" hcl:"vpc_endpoint"`
+	STSEndpoint          *string                        `mapstructure:"sts_endpoint" cty:"sts_endpoint" hcl:"sts_endpoint"`
+	Scheme               *string                        `mapstructure:"scheme" cty:"scheme" hcl:"scheme"`
+	Domain               *string                        `mapstructure:"domain" cty:"domain" hcl:"domain"`
+	MetadataURL          *string                        `mapstructure:"metadata_url" cty:"metadata_url" hcl:"metadata_url"`
+	MaxRetries           *int                           `mapstructure:"max_retries" cty:"max_retries" hcl:"max_retries"`
+	PollInterval         *string                        `mapstructure:"poll_interval" cty:"poll_interval" hcl:"poll_interval"`
+	OSFamily             *string                        `mapstructure:"os_family" required:"true" cty:"os_family" hcl:"os_family"`
+	OSVersion            *string                        `mapstructure:"os_version" cty:"os_version" hcl:"os_version"`
+	Architecture         *string                        `mapstructure:"architecture" cty:"architecture" hcl:"architecture"`
+	AllowExtendedSupport *bool                          `mapstructure:"allow_extended_support" cty:"allow_extended_support" hcl:"allow_extended_support"`
+	WarnBeforeEOLDays    *int                           `mapstructure:"warn_before_eol_days" cty:"warn_before_eol_days" hcl:"warn_before_eol_days"`
+	Today                *string                        `mapstructure:"today" cty:"today" hcl:"today"`
+	AllowNonLTS          *bool                          `mapstructure:"allow_non_lts" cty:"allow_non_lts" hcl:"allow_non_lts"`
+	RefuseApproachingEOL *bool                          `mapstructure:"refuse_approaching_eol" cty:"refuse_approaching_eol" hcl:"refuse_approaching_eol"`
+	LifecycleOverrides   []common.FlatLifecycleOverride `mapstructure:"lifecycle_overrides" cty:"lifecycle_overrides" hcl:"lifecycle_overrides"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -69,6 +72,9 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"allow_extended_support": &hcldec.AttrSpec{Name: "allow_extended_support", Type: cty.Bool, Required: false},
 		"warn_before_eol_days":   &hcldec.AttrSpec{Name: "warn_before_eol_days", Type: cty.Number, Required: false},
 		"today":                  &hcldec.AttrSpec{Name: "today", Type: cty.String, Required: false},
+		"allow_non_lts":          &hcldec.AttrSpec{Name: "allow_non_lts", Type: cty.Bool, Required: false},
+		"refuse_approaching_eol": &hcldec.AttrSpec{Name: "refuse_approaching_eol", Type: cty.Bool, Required: false},
+		"lifecycle_overrides":    &hcldec.BlockListSpec{TypeName: "lifecycle_overrides", Nested: hcldec.ObjectSpec((*common.FlatLifecycleOverride)(nil).HCL2Spec())},
 	}
 	return s
 }
