@@ -141,8 +141,8 @@ func decodeCBSList(rc *reqCtx, into any, idsParam string, allowed []string, fiel
 
 // pagedSet answers a Describe* with TotalCount and the requested page of matched under key;
 // the caller still holds s.mu (rawJSON).
-func pagedSet[T any](q cbsQuery, key string, matched []T) (any, *APIError) {
-	start, end, e := page(q.offset, q.lim, len(matched))
+func pagedSet[T any](offset, limit *int64, key string, matched []T) (any, *APIError) {
+	start, end, e := page(offset, limit, len(matched))
 	if e != nil {
 		return nil, e
 	}
@@ -171,7 +171,7 @@ func (s *Server) describeDisks(rc *reqCtx) (any, *APIError) {
 			matched = append(matched, d)
 		}
 	}
-	return pagedSet(q, "DiskSet", matched)
+	return pagedSet(q.offset, q.lim, "DiskSet", matched)
 }
 
 // upperBool is how CBS filters spell booleans (portable=TRUE).
@@ -241,5 +241,5 @@ func (s *Server) describeSnapshots(rc *reqCtx) (any, *APIError) {
 		}
 		matched = append(matched, sn)
 	}
-	return pagedSet(q, "SnapshotSet", matched)
+	return pagedSet(q.offset, q.lim, "SnapshotSet", matched)
 }

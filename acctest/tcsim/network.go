@@ -184,7 +184,7 @@ func (s *Server) createSubnet(rc *reqCtx) (any, *APIError) {
 	total := uint64(1) << (32 - cidr.Bits())
 	sub := &vpc.Subnet{
 		VpcId: p.VpcId, SubnetId: sp(newID("subnet")), SubnetName: p.SubnetName, CidrBlock: sp(cidr.String()),
-		IsDefault: bp(false), EnableBroadcast: bp(false), Zone: sp(zone), RouteTableId: sp(newID("rtb")),
+		IsDefault: bp(false), EnableBroadcast: bp(false), Zone: sp(zone), RouteTableId: sp(mainRouteTableID(str(p.VpcId))),
 		CreatedTime: sp(rc.now.UTC().Format("2006-01-02 15:04:05")), AvailableIpAddressCount: ptrU64(total - 3),
 		TotalIpAddressCount: ptrU64(total), NetworkAclId: sp(""), IsRemoteVpcSnat: bp(false), TagSet: vpcTags(tags),
 		Ipv6CidrBlock: sp(""), CdcId: sp(""), IsCdcSubnet: ip64(0),
