@@ -75,7 +75,7 @@
 //	primitive.GlobMode{Patterns, Max, Owner, Group}      FileMode over every glob match
 //	primitive.SystemdConf{Main, Section, Key, Value}     systemd daemon setting, drop-in precedence
 //	primitive.FstabMount{Mount, Opt, Create}             /etc/fstab mount option (never remounts)
-//	primitive.GrubCmdline{Add, Remove}                   kernel parameters in GRUB / BLS sources
+//	primitive.GrubCmdline{Add, Remove}                   kernel parameters in GRUB / BLS sources and grub.cfg (regenerated)
 //	primitive.Func{Desc, AuditFn, FixFn}                 Go escape hatch (scans, audit-only checks)
 //	primitive.Shell{Desc, CheckScript, FixScript}        shell escape hatch: exit 0 pass, 1 fail
 //

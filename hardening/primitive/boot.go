@@ -106,9 +106,11 @@ func (c FstabMount) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) e
 
 // GrubCmdline requires kernel parameters to be present (Add) or absent
 // (Remove) on the kernel command line as configured in /etc/default/grub,
-// /etc/default/grub.d/*.cfg and, on RHEL, the BLS entries. The new command
-// line takes effect when the boot loader configuration is next generated
-// (kernel updates do this); an image build regenerates it in its final step.
+// /etc/default/grub.d/*.cfg and, on RHEL, the BLS entries, and, where
+// /boot/grub/grub.cfg exists (Debian family), on every `linux` line of that
+// generated file, which is what GRUB actually boots. The fix edits the
+// sources and then regenerates grub.cfg with grub-mkconfig when the target
+// has it (grubcfg.go).
 type GrubCmdline struct {
 	Add    []string
 	Remove []string // parameter names or name=value
@@ -190,6 +192,11 @@ func (c GrubCmdline) Audit(ctx context.Context, t *engine.Target) engine.Finding
 			bad = append(bad, "missing "+a)
 		}
 	}
+	gen, err := c.generatedProblems(t)
+	if err != nil {
+		return engine.Errorf("%v", err)
+	}
+	bad = append(bad, gen...)
 	if len(bad) > 0 {
 		return engine.Fail("kernel command line: %s", strings.Join(bad, "; "))
 	}
@@ -202,7 +209,10 @@ func (c GrubCmdline) Fix(ctx context.Context, t *engine.Target, p *engine.Plan) 
 		if err != nil {
 			return err
 		}
-		return rewriteFiles(t, tx, files, c.edit)
+		if err := rewriteFiles(t, tx, files, c.edit); err != nil {
+			return err
+		}
+		return regenerateGrubCfg(ctx, t, tx)
 	})
 	return nil
 }
