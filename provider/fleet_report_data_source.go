@@ -62,6 +62,7 @@ type fleetFindingModel struct {
 	Successor  types.String `tfsdk:"recommended"`
 	Allowed    types.Bool   `tfsdk:"allowed"`
 	Reasons    types.List   `tfsdk:"reasons"`
+	Codes      types.List   `tfsdk:"codes"`
 	Provenance types.String `tfsdk:"provenance"`
 	// SupersededBy: see fleet.Finding.SupersededBy.
 	SupersededBy types.String `tfsdk:"superseded_by"`
@@ -107,6 +108,8 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"recommended": str("Supported release to move to; empty when the OS is plainly supported or none is known."),
 			"allowed":     schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image policy allows the image."},
 			"reasons":     schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Policy findings."},
+			"codes": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Reason codes of the " +
+				"findings, the same as `policy.codes` of `hardened_image` (e.g. `eol`, `non_lts`, `source_not_allowed`), plus `image_superseded`."},
 			"provenance": str("Hardening provenance: `none`, `verified: <profile>, audit <pass> pass / <fail> fail, key <id>` or " +
 				"`unverified: <why>`."),
 			"superseded_by": str("When the image is deprecated and a newer image of its image family is not (the Packer builder's " +
@@ -257,7 +260,7 @@ func findingModel(f fleet.Finding) fleetFindingModel {
 	return fleetFindingModel{
 		OsName: types.StringValue(f.OsName), Group: types.StringValue(f.Group), Phase: types.StringValue(f.Phase),
 		EOLDate: types.StringValue(f.EOLDate), DaysToEOL: intPtr(f.DaysToEOL), Successor: types.StringValue(f.Successor),
-		Allowed: types.BoolValue(f.Allowed), Reasons: stringList(f.Reasons), Provenance: types.StringValue(f.Provenance),
+		Allowed: types.BoolValue(f.Allowed), Reasons: stringList(f.Reasons), Codes: stringList(f.Codes), Provenance: types.StringValue(f.Provenance),
 		SupersededBy: types.StringValue(f.SupersededBy),
 	}
 }

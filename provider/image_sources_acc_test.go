@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/acctest/tcsim"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
 // sourcesSeed loads tcsim's image-sources seed: shared images (from
@@ -170,5 +172,49 @@ resource "hardened_image_pin" "market" { image_id = "img-mkt00001" }
 				},
 			},
 		},
+	})
+}
+
+// TestAccFleetReport_policyCodes: the fleet report judges instances with the
+// same policy and reports the same codes as hardened_image: an instance on a
+// third-party marketplace image is unapproved (source_not_allowed), one on
+// CentOS Stream is unapproved (non_lts).
+func TestAccFleetReport_policyCodes(t *testing.T) {
+	e := startSim(t, sourcesSeed)
+	ctx := t.Context()
+	want := map[string]string{"img-mkt00001": "source_not_allowed", e.id("CentOS Stream 9 64位"): "non_lts", e.id("Debian 13.1 64位"): ""}
+	var ids []string
+	for image := range want {
+		id, err := e.client.RunInstance(ctx, tencent.RunInstanceInput{Zone: "ap-guangzhou-3", ImageID: image, InstanceType: "S5.MEDIUM2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	t.Cleanup(func() {
+		if err := e.client.TerminateInstances(context.Background(), ids...); err != nil {
+			t.Error(err)
+		}
+	})
+	const addr = "data.hardened_fleet_report.r"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: e.provider() + `data "hardened_fleet_report" "r" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectPath(addr, tfjsonpath.New("counts").AtMapKey("unapproved"), knownvalue.Int64Exact(2)),
+				expectPath(addr, tfjsonpath.New("counts").AtMapKey("ok"), knownvalue.Int64Exact(1)),
+			},
+			Check: func(s *terraformState) error {
+				a := s.RootModule().Resources[addr].Primary.Attributes
+				for i := range len(want) {
+					image, code := a[fmt.Sprintf("instances.%d.image_id", i)], a[fmt.Sprintf("instances.%d.codes.0", i)]
+					if code != want[image] {
+						return fmt.Errorf("instance on %s: first code %q, want %q (%s)", image, code, want[image], a[fmt.Sprintf("instances.%d.reasons.0", i)])
+					}
+				}
+				return nil
+			},
+		}},
 	})
 }
