@@ -243,3 +243,43 @@ func (s *Server) describeSnapshots(rc *reqCtx) (any, *APIError) {
 	}
 	return pagedSet(q.offset, q.lim, "SnapshotSet", matched)
 }
+
+// imageSnapshots is DescribeImages' SnapshotSet of an image: the snapshots it was made from
+// (none for public images). The map is walked unsorted: CreateImage makes exactly one snapshot
+// per image, and DescribeImages of a large catalog should not sort the snapshots per image.
+// The caller holds s.mu.
+func imageSnapshots(rs *regionState, imageID string) []any {
+	out := []any{}
+	for _, rec := range rs.Snapshots {
+		for _, im := range rec.Snapshot.Images {
+			if str(im.ImageId) == imageID {
+				sn := rec.Snapshot
+				out = append(out, &cvm.Snapshot{SnapshotId: sn.SnapshotId, DiskUsage: sn.DiskUsage, DiskSize: ip64(int64(*sn.DiskSize))})
+			}
+		}
+	}
+	return out
+}
+
+// releaseImageSnapshots unbinds a deleted image from its snapshots; with DeleteImages'
+// DeleteBindedSnap they are deleted too, otherwise they stay (and are billed) as on the real
+// API. The caller holds s.mu.
+func releaseImageSnapshots(rs *regionState, imageID string, deleteSnapshots bool) {
+	for id, rec := range rs.Snapshots {
+		sn := rec.Snapshot
+		kept := []*cbs.Image{}
+		for _, im := range sn.Images {
+			if str(im.ImageId) != imageID {
+				kept = append(kept, im)
+			}
+		}
+		if len(kept) == len(sn.Images) {
+			continue
+		}
+		if deleteSnapshots {
+			delete(rs.Snapshots, id)
+			continue
+		}
+		sn.Images, sn.ImageCount = kept, ptrU64(uint64(len(kept)))
+	}
+}

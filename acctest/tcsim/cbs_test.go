@@ -253,3 +253,72 @@ func TestConformanceDescribeSnapshots(t *testing.T) {
 		}
 	}
 }
+
+func TestImageSnapshotsFollowDeleteImages(t *testing.T) {
+	srv := StartForTest(t)
+	c, _ := sdkClients(t, srv)
+	b := cbsClient(t, srv)
+	ins := runWithDisks(t, srv, c)
+	image := func(name string) (string, string) {
+		t.Helper()
+		ci := cvm.NewCreateImageRequest()
+		ci.InstanceId, ci.ImageName = common.StringPtr(ins), common.StringPtr(name)
+		resp, err := c.CreateImage(ci)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := *resp.Response.ImageId
+		waitImage(t, c, id, "NORMAL")
+		d := cvm.NewDescribeImagesRequest()
+		d.ImageIds = common.StringPtrs([]string{id})
+		out, err := c.DescribeImages(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss := out.Response.ImageSet[0].SnapshotSet
+		if len(ss) != 1 || *ss[0].DiskUsage != "SYSTEM_DISK" || *ss[0].DiskSize != 50 {
+			t.Fatalf("image %s SnapshotSet: %d entries, want its one 50 GB SYSTEM_DISK snapshot", id, len(ss))
+		}
+		return id, *ss[0].SnapshotId
+	}
+	// snapshot is the one snapshot with that id, nil when there is none.
+	snapshot := func(id string) *cbs.Snapshot {
+		t.Helper()
+		req := cbs.NewDescribeSnapshotsRequest()
+		req.SnapshotIds = common.StringPtrs([]string{id})
+		resp, err := b.DescribeSnapshots(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sn := range resp.Response.SnapshotSet {
+			return sn
+		}
+		return nil
+	}
+	cases := []struct {
+		name       string
+		deleteSnap bool
+		kept       bool
+	}{
+		{"default keeps the snapshot", false, true},
+		{"DeleteBindedSnap deletes it", true, false},
+	}
+	for i, tc := range cases {
+		img, snap := image("del-" + string(rune('a'+i)))
+		del := cvm.NewDeleteImagesRequest()
+		del.ImageIds = common.StringPtrs([]string{img})
+		if tc.deleteSnap {
+			del.DeleteBindedSnap = common.BoolPtr(true)
+		}
+		if _, err := c.DeleteImages(del); err != nil {
+			t.Fatal(err)
+		}
+		sn := snapshot(snap)
+		if (sn != nil) != tc.kept {
+			t.Fatalf("%s: snapshot %s present = %v, want %v", tc.name, snap, sn != nil, tc.kept)
+		}
+		if sn != nil && (*sn.ImageCount != 0 || len(sn.Images) != 0) {
+			t.Fatalf("%s: kept snapshot still bound to %d images", tc.name, *sn.ImageCount)
+		}
+	}
+}

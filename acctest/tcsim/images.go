@@ -62,7 +62,9 @@ func (s *Server) describeImages(rc *reqCtx) (any, *APIError) {
 	}
 	set := make([]imageWire, 0, end-start)
 	for _, im := range matched[start:end] {
-		set = append(set, im.wire())
+		w := im.wire()
+		w.SnapshotSet = imageSnapshots(rs, im.ImageID)
+		set = append(set, w)
 	}
 	return map[string]any{"TotalCount": len(matched), "ImageSet": set}, nil
 }
@@ -252,6 +254,7 @@ func (s *Server) deleteImages(rc *reqCtx) (any, *APIError) {
 	}
 	for _, id := range ids {
 		delete(rs.Images, id)
+		releaseImageSnapshots(rs, id, p.DeleteBindedSnap != nil && *p.DeleteBindedSnap)
 	}
 	return nil, nil
 }
