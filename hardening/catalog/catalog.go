@@ -114,7 +114,7 @@ func Profiles(benches []*Benchmark, rules []*engine.Rule) ([]*engine.Profile, er
 		seen := map[string]bool{}
 		for _, c := range b.Controls {
 			switch c.Mapping {
-			case MapRule:
+			case MapRule, MapPrecondition:
 				for _, id := range c.Rules {
 					if !seen[id] {
 						seen[id] = true

@@ -40,14 +40,16 @@ func TestCoverage(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", b.Profile, err)
 		}
-		t.Logf("%-13s %s v%s: %d L1 controls, %d automatable, %d covered (%.1f%%; %.1f%% counting unchosen alternatives as uncovered), %d alternative not selected, %d manual, %d not for images; %d rules in profile incl. %s",
-			b.Profile, b.ID, b.Version, cov.Controls, cov.Automatable, cov.Covered, cov.Share(), cov.RawShare(), cov.Alternative, cov.Manual, cov.Cloud, len(res.Rules), CloudBaseline)
-		if cov.Share() < 95 {
+		t.Logf("%-13s %s v%s: %d L1 controls, %d automatable, %d automated (%.1f%%; %.1f%% counting unchosen alternatives as uncovered), %d covered by precondition (%.1f%% with them), %d waived by default, %d alternative not selected, %d manual, %d not for images; %d rules in profile incl. %s",
+			b.Profile, b.ID, b.Version, cov.Controls, cov.Automatable, cov.Covered, cov.Share(), cov.RawShare(), cov.Precondition, cov.PreconditionShare(), cov.WaivedByDefault, cov.Alternative, cov.Manual, cov.Cloud, len(res.Rules), CloudBaseline)
+		// The floor is on controls whose own check runs by default; it
+		// only ever goes up.
+		if cov.Share() < 92.5 {
 			var ids []string
 			for _, c := range cov.Uncovered {
 				ids = append(ids, c.ID)
 			}
-			t.Errorf("%s: %.1f%% of automatable L1 controls covered, want ≥ 95%% (uncovered: %s)", b.Profile, cov.Share(), strings.Join(ids, ", "))
+			t.Errorf("%s: %.1f%% of automatable L1 controls automated, want ≥ 92.5%% (uncovered: %s)", b.Profile, cov.Share(), strings.Join(ids, ", "))
 		}
 		if cov.Controls < 200 {
 			t.Errorf("%s: only %d L1 controls in the inventory: truncated?", b.Profile, cov.Controls)

@@ -16,7 +16,7 @@ import (
 // references on rules and of the manual / not-for-image lists on profiles,
 // so a control can never be silently dropped: the tests fail on any row
 // whose rule is missing from the catalog, and on any mapping kind other
-// than the four below.
+// than the five below.
 //
 //go:embed controls/*.tsv
 var controlFS embed.FS
@@ -27,6 +27,11 @@ type Mapping string
 const (
 	// MapRule: one or more catalog rules implement the control.
 	MapRule Mapping = "rule"
+	// MapPrecondition: the control is met only because a rule removes what
+	// it configures (no GDM installed, so no GDM settings to check). The
+	// rules run, but the control's own check is not automated, so coverage
+	// counts it apart from MapRule.
+	MapPrecondition Mapping = "precondition"
 	// MapManual: the control needs a human decision or a site secret.
 	MapManual Mapping = "manual"
 	// MapCloud: the control must not be applied to a cloud image (or does not
@@ -125,7 +130,7 @@ func parseInventory(data []byte, file string) (*Benchmark, error) {
 			return nil, fmt.Errorf("%s:%d: assessment %q: want automated or manual", file, n, c.Assessment)
 		}
 		switch c.Mapping {
-		case MapRule:
+		case MapRule, MapPrecondition:
 			for _, id := range strings.Split(f[5], ",") {
 				if id = strings.TrimSpace(id); id != "" {
 					c.Rules = append(c.Rules, id)
@@ -140,7 +145,7 @@ func parseInventory(data []byte, file string) (*Benchmark, error) {
 				return nil, fmt.Errorf("%s:%d: control %s (%s) needs a reason", file, n, c.ID, c.Mapping)
 			}
 		default:
-			return nil, fmt.Errorf("%s:%d: mapping %q: want rule, manual, cloud or alt", file, n, c.Mapping)
+			return nil, fmt.Errorf("%s:%d: mapping %q: want rule, precondition, manual, cloud or alt", file, n, c.Mapping)
 		}
 		b.Controls = append(b.Controls, c)
 	}
@@ -154,38 +159,53 @@ func parseInventory(data []byte, file string) (*Benchmark, error) {
 }
 
 // Coverage is the share of automatable Level 1 controls a profile implements.
+// Only controls whose own check runs and applies by default count as
+// covered: controls met through a precondition rule and controls whose
+// every rule the profile waives by default are counted apart.
 type Coverage struct {
 	Controls    int // all L1 controls in the inventory
 	Automatable int // benchmark-classified automated, minus alternatives not chosen
 	Alternative int // automated controls of an alternative the profile did not choose
-	Covered     int // automatable controls mapped to rules
-	Manual      int // controls (any assessment) handled as manual
-	Cloud       int // controls not applied to cloud images
-	Uncovered   []Control
+	Covered     int // automatable controls with a rule of their own, applied by default
+	// Precondition counts automatable controls met only because a rule
+	// removes their subject (pkg-gdm-absent for the GDM settings).
+	Precondition int
+	// WaivedByDefault counts automatable controls whose every rule the
+	// profile waives by default (ssh-access-restricted).
+	WaivedByDefault int
+	Manual          int // controls (any assessment) handled as manual
+	Cloud           int // controls not applied to cloud images
+	Uncovered       []Control
 }
 
 // Share is Covered/Automatable in percent.
-func (c Coverage) Share() float64 {
-	if c.Automatable == 0 {
-		return 0
-	}
-	return 100 * float64(c.Covered) / float64(c.Automatable)
-}
+func (c Coverage) Share() float64 { return pct(c.Covered, c.Automatable) }
+
+// PreconditionShare also counts the controls met through a precondition.
+func (c Coverage) PreconditionShare() float64 { return pct(c.Covered+c.Precondition, c.Automatable) }
 
 // RawShare counts the controls of alternatives the profile did not choose
 // (ufw vs nftables vs iptables, firewalld vs nftables, rsyslog as primary
 // store) as uncovered: the strictest reading.
-func (c Coverage) RawShare() float64 {
-	if c.Automatable+c.Alternative == 0 {
+func (c Coverage) RawShare() float64 { return pct(c.Covered, c.Automatable+c.Alternative) }
+
+func pct(n, of int) float64 {
+	if of == 0 {
 		return 0
 	}
-	return 100 * float64(c.Covered) / float64(c.Automatable+c.Alternative)
+	return 100 * float64(n) / float64(of)
 }
 
 // Coverage computes the automation share of the benchmark. Controls the
 // benchmark itself classifies as manual do not count either way; automated
-// controls handled manually or left out of cloud images count as not covered.
+// controls handled manually or left out of cloud images count as not
+// covered; a rule waived by default covers nothing until the waiver is
+// lifted.
 func (b *Benchmark) Coverage() Coverage {
+	waived := map[string]bool{}
+	for _, w := range defaultWaivers(b.Platform) {
+		waived[w.RuleID] = true
+	}
 	var c Coverage
 	for _, ctl := range b.Controls {
 		c.Controls++
@@ -203,9 +223,20 @@ func (b *Benchmark) Coverage() Coverage {
 			continue
 		}
 		c.Automatable++
-		if ctl.Mapping == MapRule {
-			c.Covered++
-		} else {
+		switch ctl.Mapping {
+		case MapRule:
+			all := true
+			for _, id := range ctl.Rules {
+				all = all && waived[id]
+			}
+			if all {
+				c.WaivedByDefault++
+			} else {
+				c.Covered++
+			}
+		case MapPrecondition:
+			c.Precondition++
+		default:
 			c.Uncovered = append(c.Uncovered, ctl)
 		}
 	}
