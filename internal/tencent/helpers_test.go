@@ -68,3 +68,25 @@ func ctxT(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// customImage launches an instance from image in zone, waits until it runs and makes a
+// custom image named name from it; it returns the instance and the image (NORMAL).
+func customImage(t *testing.T, c *Client, zone, image, name string) (instanceID, imageID string) {
+	t.Helper()
+	ctx := ctxT(t)
+	id, err := c.RunInstance(ctx, RunInstanceInput{Zone: zone, ImageID: image})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitInstanceState(ctx, id, "RUNNING", 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	img, err := c.CreateImage(ctx, CreateImageInput{InstanceID: id, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitImageNormal(ctx, img, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	return id, img
+}

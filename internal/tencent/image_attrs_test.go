@@ -12,20 +12,7 @@ func TestImageAttributesSharingAndKeyAssociation(t *testing.T) {
 	srv := tcsim.StartForTest(t)
 	c, _ := newTestClient(t, srv, nil)
 	ctx := ctxT(t)
-	id, err := c.RunInstance(ctx, RunInstanceInput{Zone: "ap-guangzhou-1", ImageID: "img-j5e5hadz"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.WaitInstanceState(ctx, id, "RUNNING", 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	img, err := c.CreateImage(ctx, CreateImageInput{InstanceID: id, Name: "ocs9-hardened"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.WaitImageNormal(ctx, img, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	id, img := customImage(t, c, "ap-guangzhou-1", "img-j5e5hadz", "ocs9-hardened")
 	name, deprecated := "ocs9-hardened-v2", true
 	if err := c.ModifyImage(ctx, img, ModifyImageInput{Name: &name, Deprecated: &deprecated}); err != nil {
 		t.Fatal(err)

@@ -173,40 +173,27 @@ func (e *NotFoundError) Error() string {
 
 // ListImages returns every image matching filters, following Offset/Limit to the end.
 func (c *Client) ListImages(ctx context.Context, filters []Filter) ([]Image, error) {
-	var out []Image
-	for offset := uint64(0); ; {
-		var page []*cvm.Image
-		var total int64
-		err := c.do(ctx, "DescribeImages", opIdempotent, nil, func(ctx context.Context) error {
-			req := cvm.NewDescribeImagesRequest()
-			if len(filters) > 0 {
-				req.Filters = cvmFilters(filters)
-			}
-			req.Offset = common.Uint64Ptr(offset)
-			req.Limit = common.Uint64Ptr(maxPage)
-			resp, err := c.cvm.DescribeImagesWithContext(ctx, req)
-			if err != nil {
-				return err
-			}
-			page = resp.Response.ImageSet
-			if resp.Response.TotalCount != nil {
-				total = *resp.Response.TotalCount
-			}
-			return nil
-		})
+	out, offset, err := allPages(ctx, c, "DescribeImages", func(ctx context.Context, offset int) ([]Image, int, error) {
+		req := cvm.NewDescribeImagesRequest()
+		if len(filters) > 0 {
+			req.Filters = cvmFilters(filters)
+		}
+		req.Offset = common.Uint64Ptr(uint64(offset))
+		req.Limit = common.Uint64Ptr(maxPage)
+		resp, err := c.cvm.DescribeImagesWithContext(ctx, req)
 		if err != nil {
-			return nil, fmt.Errorf("list images in %s (offset %d): %w", c.region, offset, err)
+			return nil, 0, err
 		}
-		for _, im := range page {
-			v := imageFromSDK(im)
-			c.images.store(v)
-			out = append(out, v)
+		page := convert(resp.Response.ImageSet, imageFromSDK)
+		for _, v := range page {
+			c.images.store(v) // storing again on a retried page is harmless
 		}
-		offset += uint64(len(page))
-		if len(page) == 0 || int64(offset) >= total {
-			return out, nil
-		}
+		return page, count(resp.Response.TotalCount), nil
+	}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("list images in %s (offset %d): %w", c.region, offset, err)
 	}
+	return out, nil
 }
 
 // CreateImageInput describes CreateImage.

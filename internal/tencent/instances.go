@@ -62,40 +62,22 @@ func (c *Client) ListInstances(ctx context.Context, filters []Filter) ([]Instanc
 // reports, so a CLI paging through thousands of instances can show how far
 // it got.
 func (c *Client) ListInstancesProgress(ctx context.Context, filters []Filter, progress func(read, total int)) ([]Instance, error) {
-	var out []Instance
-	for offset := int64(0); ; {
-		var n int
-		var total int64
-		err := c.do(ctx, "DescribeInstances", opIdempotent, nil, func(ctx context.Context) error {
-			req := cvm.NewDescribeInstancesRequest()
-			if len(filters) > 0 {
-				req.Filters = cvmFilters(filters)
-			}
-			req.Offset, req.Limit = common.Int64Ptr(offset), common.Int64Ptr(maxPage)
-			resp, err := c.cvm.DescribeInstancesWithContext(ctx, req)
-			if err != nil {
-				return err
-			}
-			n = len(resp.Response.InstanceSet)
-			if resp.Response.TotalCount != nil {
-				total = *resp.Response.TotalCount
-			}
-			for _, in := range resp.Response.InstanceSet {
-				out = append(out, instanceFromSDK(in))
-			}
-			return nil
-		})
+	out, offset, err := allPages(ctx, c, "DescribeInstances", func(ctx context.Context, offset int) ([]Instance, int, error) {
+		req := cvm.NewDescribeInstancesRequest()
+		if len(filters) > 0 {
+			req.Filters = cvmFilters(filters)
+		}
+		req.Offset, req.Limit = common.Int64Ptr(int64(offset)), common.Int64Ptr(maxPage)
+		resp, err := c.cvm.DescribeInstancesWithContext(ctx, req)
 		if err != nil {
-			return nil, fmt.Errorf("list instances in %s (offset %d): %w", c.region, offset, err)
+			return nil, 0, err
 		}
-		offset += int64(n)
-		if progress != nil {
-			progress(len(out), int(total))
-		}
-		if n == 0 || offset >= total {
-			return out, nil
-		}
+		return convert(resp.Response.InstanceSet, instanceFromSDK), count(resp.Response.TotalCount), nil
+	}, progress)
+	if err != nil {
+		return nil, fmt.Errorf("list instances in %s (offset %d): %w", c.region, offset, err)
 	}
+	return out, nil
 }
 
 // RunInstanceInput describes one instance to launch.

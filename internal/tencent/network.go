@@ -66,37 +66,22 @@ func keyPairFromSDK(k *cvm.KeyPair) KeyPair {
 
 // DescribeKeyPairs returns the key pairs among ids that exist (all when ids is empty).
 func (c *Client) DescribeKeyPairs(ctx context.Context, ids ...string) ([]KeyPair, error) {
-	var out []KeyPair
-	for offset := int64(0); ; {
-		var n int
-		var total int64
-		err := c.do(ctx, "DescribeKeyPairs", opIdempotent, nil, func(ctx context.Context) error {
-			req := cvm.NewDescribeKeyPairsRequest()
-			if len(ids) > 0 {
-				req.KeyIds = ptrs(append([]string(nil), ids...))
-			}
-			req.Offset, req.Limit = common.Int64Ptr(offset), common.Int64Ptr(maxPage)
-			resp, err := c.cvm.DescribeKeyPairsWithContext(ctx, req)
-			if err != nil {
-				return err
-			}
-			n = len(resp.Response.KeyPairSet)
-			if resp.Response.TotalCount != nil {
-				total = *resp.Response.TotalCount
-			}
-			for _, k := range resp.Response.KeyPairSet {
-				out = append(out, keyPairFromSDK(k))
-			}
-			return nil
-		})
+	out, _, err := allPages(ctx, c, "DescribeKeyPairs", func(ctx context.Context, offset int) ([]KeyPair, int, error) {
+		req := cvm.NewDescribeKeyPairsRequest()
+		if len(ids) > 0 {
+			req.KeyIds = ptrs(append([]string(nil), ids...))
+		}
+		req.Offset, req.Limit = common.Int64Ptr(int64(offset)), common.Int64Ptr(maxPage)
+		resp, err := c.cvm.DescribeKeyPairsWithContext(ctx, req)
 		if err != nil {
-			return nil, fmt.Errorf("describe key pairs: %w", err)
+			return nil, 0, err
 		}
-		offset += int64(n)
-		if n == 0 || offset >= total {
-			return out, nil
-		}
+		return convert(resp.Response.KeyPairSet, keyPairFromSDK), count(resp.Response.TotalCount), nil
+	}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("describe key pairs: %w", err)
 	}
+	return out, nil
 }
 
 // DeleteKeyPair deletes a key pair; an already deleted one counts as done. ResourceInUse
@@ -124,8 +109,7 @@ func (c *Client) CreateVpc(ctx context.Context, name, cidr string, tags map[stri
 		if err != nil {
 			return err
 		}
-		v := resp.Response.Vpc
-		out = Vpc{ID: s(v.VpcId), Name: s(v.VpcName), CIDR: s(v.CidrBlock), Tags: vpcTagMap(v.TagSet)}
+		out = vpcFromSDK(resp.Response.Vpc)
 		return nil
 	})
 	if err != nil {
@@ -136,37 +120,15 @@ func (c *Client) CreateVpc(ctx context.Context, name, cidr string, tags map[stri
 
 // DescribeVpcs lists VPCs matching filters (all pages).
 func (c *Client) DescribeVpcs(ctx context.Context, filters []Filter) ([]Vpc, error) {
-	var out []Vpc
-	for offset := 0; ; {
-		var n int
-		var total uint64
-		err := c.do(ctx, "DescribeVpcs", opIdempotent, nil, func(ctx context.Context) error {
-			req := vpc.NewDescribeVpcsRequest()
-			if len(filters) > 0 {
-				req.Filters = vpcFilters(filters)
-			}
-			req.Offset, req.Limit = sp(strconv.Itoa(offset)), sp(strconv.Itoa(maxPage))
-			resp, err := c.vpc.DescribeVpcsWithContext(ctx, req)
-			if err != nil {
-				return err
-			}
-			n = len(resp.Response.VpcSet)
-			if resp.Response.TotalCount != nil {
-				total = *resp.Response.TotalCount
-			}
-			for _, v := range resp.Response.VpcSet {
-				out = append(out, Vpc{ID: s(v.VpcId), Name: s(v.VpcName), CIDR: s(v.CidrBlock), Tags: vpcTagMap(v.TagSet)})
-			}
-			return nil
-		})
+	return vpcList(ctx, c, "DescribeVpcs", "vpcs", filters, func(ctx context.Context, f []*vpc.Filter, offset, limit *string) ([]Vpc, int, error) {
+		req := vpc.NewDescribeVpcsRequest()
+		req.Filters, req.Offset, req.Limit = f, offset, limit
+		resp, err := c.vpc.DescribeVpcsWithContext(ctx, req)
 		if err != nil {
-			return nil, fmt.Errorf("describe vpcs in %s: %w", c.region, err)
+			return nil, 0, err
 		}
-		offset += n
-		if n == 0 || uint64(offset) >= total {
-			return out, nil
-		}
-	}
+		return convert(resp.Response.VpcSet, vpcFromSDK), count(resp.Response.TotalCount), nil
+	})
 }
 
 // DeleteVpc deletes a VPC; retries while its subnets are still being deleted.
@@ -194,7 +156,7 @@ func (c *Client) CreateSubnet(ctx context.Context, vpcID, name, cidr, zone strin
 			return err
 		}
 		sn := resp.Response.Subnet
-		out = Subnet{ID: s(sn.SubnetId), VpcID: s(sn.VpcId), Name: s(sn.SubnetName), CIDR: s(sn.CidrBlock), Zone: s(sn.Zone), Tags: vpcTagMap(sn.TagSet)}
+		out = subnetFromSDK(sn)
 		return nil
 	})
 	if err != nil {
@@ -228,8 +190,7 @@ func (c *Client) CreateSecurityGroup(ctx context.Context, name, description stri
 		if err != nil {
 			return err
 		}
-		sg := resp.Response.SecurityGroup
-		out = SecurityGroup{ID: s(sg.SecurityGroupId), Name: s(sg.SecurityGroupName), Description: s(sg.SecurityGroupDesc), Tags: vpcTagMap(sg.TagSet)}
+		out = securityGroupFromSDK(resp.Response.SecurityGroup)
 		return nil
 	})
 	if err != nil {
@@ -282,70 +243,56 @@ func (c *Client) DeleteSecurityGroup(ctx context.Context, id string) error {
 
 // DescribeSubnets lists subnets matching filters (all pages), e.g. by tag to find leftovers.
 func (c *Client) DescribeSubnets(ctx context.Context, filters []Filter) ([]Subnet, error) {
-	var out []Subnet
-	for offset := 0; ; {
-		var n int
-		var total uint64
-		err := c.do(ctx, "DescribeSubnets", opIdempotent, nil, func(ctx context.Context) error {
-			req := vpc.NewDescribeSubnetsRequest()
-			if len(filters) > 0 {
-				req.Filters = vpcFilters(filters)
-			}
-			req.Offset, req.Limit = sp(strconv.Itoa(offset)), sp(strconv.Itoa(maxPage))
-			resp, err := c.vpc.DescribeSubnetsWithContext(ctx, req)
-			if err != nil {
-				return err
-			}
-			n = len(resp.Response.SubnetSet)
-			if resp.Response.TotalCount != nil {
-				total = *resp.Response.TotalCount
-			}
-			for _, sn := range resp.Response.SubnetSet {
-				out = append(out, Subnet{ID: s(sn.SubnetId), VpcID: s(sn.VpcId), Name: s(sn.SubnetName), CIDR: s(sn.CidrBlock), Zone: s(sn.Zone), Tags: vpcTagMap(sn.TagSet)})
-			}
-			return nil
-		})
+	return vpcList(ctx, c, "DescribeSubnets", "subnets", filters, func(ctx context.Context, f []*vpc.Filter, offset, limit *string) ([]Subnet, int, error) {
+		req := vpc.NewDescribeSubnetsRequest()
+		req.Filters, req.Offset, req.Limit = f, offset, limit
+		resp, err := c.vpc.DescribeSubnetsWithContext(ctx, req)
 		if err != nil {
-			return nil, fmt.Errorf("describe subnets in %s: %w", c.region, err)
+			return nil, 0, err
 		}
-		offset += n
-		if n == 0 || uint64(offset) >= total {
-			return out, nil
-		}
-	}
+		return convert(resp.Response.SubnetSet, subnetFromSDK), count(resp.Response.TotalCount), nil
+	})
 }
 
 // DescribeSecurityGroups lists security groups matching filters (all pages).
 func (c *Client) DescribeSecurityGroups(ctx context.Context, filters []Filter) ([]SecurityGroup, error) {
-	var out []SecurityGroup
-	for offset := 0; ; {
-		var n int
-		var total uint64
-		err := c.do(ctx, "DescribeSecurityGroups", opIdempotent, nil, func(ctx context.Context) error {
-			req := vpc.NewDescribeSecurityGroupsRequest()
-			if len(filters) > 0 {
-				req.Filters = vpcFilters(filters)
-			}
-			req.Offset, req.Limit = sp(strconv.Itoa(offset)), sp(strconv.Itoa(maxPage))
-			resp, err := c.vpc.DescribeSecurityGroupsWithContext(ctx, req)
-			if err != nil {
-				return err
-			}
-			n = len(resp.Response.SecurityGroupSet)
-			if resp.Response.TotalCount != nil {
-				total = *resp.Response.TotalCount
-			}
-			for _, sg := range resp.Response.SecurityGroupSet {
-				out = append(out, SecurityGroup{ID: s(sg.SecurityGroupId), Name: s(sg.SecurityGroupName), Description: s(sg.SecurityGroupDesc), Tags: vpcTagMap(sg.TagSet)})
-			}
-			return nil
-		})
+	return vpcList(ctx, c, "DescribeSecurityGroups", "security groups", filters, func(ctx context.Context, f []*vpc.Filter, offset, limit *string) ([]SecurityGroup, int, error) {
+		req := vpc.NewDescribeSecurityGroupsRequest()
+		req.Filters, req.Offset, req.Limit = f, offset, limit
+		resp, err := c.vpc.DescribeSecurityGroupsWithContext(ctx, req)
 		if err != nil {
-			return nil, fmt.Errorf("describe security groups in %s: %w", c.region, err)
+			return nil, 0, err
 		}
-		offset += n
-		if n == 0 || uint64(offset) >= total {
-			return out, nil
-		}
+		return convert(resp.Response.SecurityGroupSet, securityGroupFromSDK), count(resp.Response.TotalCount), nil
+	})
+}
+
+func vpcFromSDK(v *vpc.Vpc) Vpc {
+	return Vpc{ID: s(v.VpcId), Name: s(v.VpcName), CIDR: s(v.CidrBlock), Tags: vpcTagMap(v.TagSet)}
+}
+
+func subnetFromSDK(sn *vpc.Subnet) Subnet {
+	return Subnet{ID: s(sn.SubnetId), VpcID: s(sn.VpcId), Name: s(sn.SubnetName), CIDR: s(sn.CidrBlock), Zone: s(sn.Zone), Tags: vpcTagMap(sn.TagSet)}
+}
+
+func securityGroupFromSDK(sg *vpc.SecurityGroup) SecurityGroup {
+	return SecurityGroup{ID: s(sg.SecurityGroupId), Name: s(sg.SecurityGroupName), Description: s(sg.SecurityGroupDesc), Tags: vpcTagMap(sg.TagSet)}
+}
+
+// vpcList lists every record of a VPC Describe* action matching filters: the VPC API takes
+// Offset and Limit as strings, and no Filters at all when there are none. call sends one
+// page's request; what names the records in the error.
+func vpcList[T any](ctx context.Context, c *Client, action, what string, filters []Filter,
+	call func(ctx context.Context, f []*vpc.Filter, offset, limit *string) ([]T, int, error)) ([]T, error) {
+	var f []*vpc.Filter
+	if len(filters) > 0 {
+		f = vpcFilters(filters)
 	}
+	out, _, err := allPages(ctx, c, action, func(ctx context.Context, offset int) ([]T, int, error) {
+		return call(ctx, f, sp(strconv.Itoa(offset)), sp(strconv.Itoa(maxPage)))
+	}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("describe %s in %s: %w", what, c.region, err)
+	}
+	return out, nil
 }

@@ -88,20 +88,7 @@ func TestSyncImagesAndForRegion(t *testing.T) {
 	srv := tcsim.StartForTest(t)
 	c, _ := newTestClient(t, srv, nil)
 	ctx := ctxT(t)
-	id, err := c.RunInstance(ctx, RunInstanceInput{Zone: "ap-guangzhou-3", ImageID: "img-9qrfy1xt"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.WaitInstanceState(ctx, id, "RUNNING", 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	img, err := c.CreateImage(ctx, CreateImageInput{InstanceID: id, Name: "golden"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.WaitImageNormal(ctx, img, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	id, img := customImage(t, c, "ap-guangzhou-3", "img-9qrfy1xt", "golden")
 	copies, err := c.SyncImages(ctx, []string{img}, []string{"ap-shanghai"})
 	if err != nil || len(copies["ap-shanghai"]) != 1 {
 		t.Fatalf("SyncImages: %v %v", copies, err)
