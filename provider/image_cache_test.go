@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
@@ -82,38 +81,4 @@ resource "hardened_image_pin" "p" {
 			}, Config: config, PlanOnly: true, ExpectNonEmptyPlan: true},
 		},
 	})
-}
-
-// TestEveryResourceAttributeDescribed extends the documentation check to
-// resources (timeouts included).
-func TestEveryResourceAttributeDescribed(t *testing.T) {
-	srv, err := factories()[TypeName]()
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := srv.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var walk func(where string, attrs []*tfprotov6.SchemaAttribute)
-	walk = func(where string, attrs []*tfprotov6.SchemaAttribute) {
-		for _, a := range attrs {
-			if a.Description == "" {
-				t.Errorf("%s.%s has no description", where, a.Name)
-			}
-			if a.NestedType != nil {
-				walk(where+"."+a.Name, a.NestedType.Attributes)
-			}
-		}
-	}
-	for _, name := range []string{"hardened_image_pin", "hardened_instance"} {
-		s, ok := resp.ResourceSchemas[name]
-		if !ok {
-			t.Fatalf("%s missing", name)
-		}
-		if s.Block.Description == "" {
-			t.Errorf("%s has no description", name)
-		}
-		walk(name, s.Block.Attributes)
-	}
 }

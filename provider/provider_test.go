@@ -49,7 +49,8 @@ func TestProviderSchemaValid(t *testing.T) {
 }
 
 // TestEveryAttributeDescribed: the registry docs are generated from these
-// descriptions, so an undocumented attribute is a documentation bug.
+// descriptions, so an undocumented attribute (provider, data source,
+// resource with its timeouts, function parameter) is a documentation bug.
 func TestEveryAttributeDescribed(t *testing.T) {
 	srv, err := factories()[TypeName]()
 	if err != nil {
@@ -73,6 +74,18 @@ func TestEveryAttributeDescribed(t *testing.T) {
 	walk("provider", resp.Provider.Block.Attributes)
 	n := len(resp.Provider.Block.Attributes)
 	for name, s := range resp.DataSourceSchemas {
+		if s.Block.Description == "" {
+			t.Errorf("%s has no description", name)
+		}
+		walk(name, s.Block.Attributes)
+		n += len(s.Block.Attributes)
+	}
+	for _, name := range []string{"hardened_image_pin", "hardened_instance"} {
+		if _, ok := resp.ResourceSchemas[name]; !ok {
+			t.Errorf("resource %s missing", name)
+		}
+	}
+	for name, s := range resp.ResourceSchemas {
 		if s.Block.Description == "" {
 			t.Errorf("%s has no description", name)
 		}
