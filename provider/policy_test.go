@@ -65,7 +65,10 @@ func TestPolicyFrom(t *testing.T) {
 	}
 }
 
-func TestParseTrustedKey(t *testing.T) {
+// testKey is a fresh ed25519 public key with its PEM ("BEGIN PUBLIC KEY") and
+// OpenSSH authorized_keys ("ssh-ed25519 AAAA…\n") forms, as trusted_keys takes them.
+func testKey(t *testing.T) (pub ed25519.PublicKey, pemForm, sshForm string) {
+	t.Helper()
 	pub, _, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -78,9 +81,14 @@ func TestParseTrustedKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return pub, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})), string(ssh.MarshalAuthorizedKey(sshPub))
+}
+
+func TestParseTrustedKey(t *testing.T) {
+	pub, pemForm, sshForm := testKey(t)
 	forms := map[string]string{
-		"pem":     string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
-		"openssh": string(ssh.MarshalAuthorizedKey(sshPub)) + " builder@ci",
+		"pem":     pemForm,
+		"openssh": sshForm + " builder@ci",
 		"base64":  base64.StdEncoding.EncodeToString(pub),
 		"prefix":  "ed25519:" + base64.StdEncoding.EncodeToString(pub),
 	}
