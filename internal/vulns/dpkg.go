@@ -1,32 +1,21 @@
-// Package vulns matches the installed packages of a Debian root against an
-// advisory feed in the OSV format (https://ossf.github.io/osv-schema/) and
-// reports the known vulnerabilities still present, with the age of their fix.
-//
-// Scope of this slice: packages are read from the dpkg status database only
-// (<root>/var/lib/dpkg/status); the rpm database is not read yet, so RPM-based
-// roots cannot be scanned. Versions are ordered by dpkg rules through
-// github.com/knqyf263/go-deb-version, and the feed is decoded with the OSV
-// project's own Go bindings (github.com/ossf/osv-schema/bindings/go).
-//
-// The package is offline by design: the feed is a local file, directory or zip.
 package vulns
 
 import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 )
 
-// Package is one installed binary package.
+// Package is one installed binary package, from dpkg or rpm.
 type Package struct {
 	Name    string // binary package name (libc6)
-	Version string // installed binary version (2.36-9+deb12u3)
+	Version string // installed binary version (2.36-9+deb12u3, 1:3.0.7-24.el9)
 	// Source and SourceVersion name the source package (glibc) the binary
 	// was built from: OSV Debian records are keyed by source package and
-	// version, which differ from the binary ones for binNMUs ("+b1").
+	// version, which differ from the binary ones for binNMUs ("+b1"); for
+	// rpm they come from the package's source rpm.
 	Source        string
 	SourceVersion string
 }
@@ -34,21 +23,6 @@ type Package struct {
 // StatusPath is where dpkg keeps its database under a root.
 func StatusPath(root string) string {
 	return filepath.Join(root, "var", "lib", "dpkg", "status")
-}
-
-// ReadInstalled reads the installed packages of the root directory.
-func ReadInstalled(root string) ([]Package, error) {
-	p := StatusPath(root)
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, fmt.Errorf("read installed packages: %w (only dpkg-based roots are supported; rpmdb is not read yet)", err)
-	}
-	defer f.Close()
-	pkgs, err := ParseDpkgStatus(f)
-	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", p, err)
-	}
-	return pkgs, nil
 }
 
 // ParseDpkgStatus parses a dpkg status file and returns the packages whose
@@ -127,31 +101,4 @@ func onDisk(status string) bool {
 		return false
 	}
 	return true
-}
-
-// DetectEcosystem returns the OSV ecosystem ("Debian:12") of the root from its
-// /etc/os-release.
-func DetectEcosystem(root string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(root, "etc", "os-release"))
-	if err != nil {
-		return "", fmt.Errorf("detect distribution: %w", err)
-	}
-	var id, ver string
-	for _, l := range strings.Split(string(b), "\n") {
-		k, v, ok := strings.Cut(strings.TrimSpace(l), "=")
-		if !ok {
-			continue
-		}
-		v = strings.Trim(v, `"'`)
-		switch k {
-		case "ID":
-			id = v
-		case "VERSION_ID":
-			ver = v
-		}
-	}
-	if id != "debian" || ver == "" {
-		return "", fmt.Errorf("detect distribution: os-release says ID=%q VERSION_ID=%q; only Debian releases (ecosystem \"Debian:N\") are supported", id, ver)
-	}
-	return "Debian:" + ver, nil
 }

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	debversion "github.com/knqyf263/go-deb-version"
 	"github.com/ossf/osv-schema/bindings/go/osvschema"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -58,7 +57,7 @@ const (
 type event struct {
 	kind eventKind
 	raw  string
-	ver  debversion.Version
+	ver  version
 }
 
 var unmarshal = protojson.UnmarshalOptions{DiscardUnknown: true}
@@ -189,14 +188,21 @@ func (f *Feed) addRecord(name string, data []byte) error {
 		if eco == "" || pkg == "" {
 			continue
 		}
+		// A feed such as osv.dev's all.zip mixes in ecosystems (PyPI, Go…)
+		// whose packages no root scanned here can have: skip them unparsed.
+		ord, ok := orderingFor(eco)
+		if !ok {
+			continue
+		}
+		eco = ecosystemKey(eco)
 		e := entry{adv: adv, severity: severity(&v, a)}
 		for j, r := range a.GetRanges() {
-			// Debian versions are only ordered in ECOSYSTEM ranges; GIT and
+			// Distribution versions are only in ECOSYSTEM ranges; GIT and
 			// SEMVER ranges describe upstream commits, not packages.
 			if r.GetType() != osvschema.Range_ECOSYSTEM {
 				continue
 			}
-			evs, err := parseEvents(r.GetEvents())
+			evs, err := parseEvents(r.GetEvents(), ord)
 			if err != nil {
 				return fmt.Errorf("%s: advisory %s: affected[%d].ranges[%d]: %w", name, adv.ID, i, j, err)
 			}
@@ -217,7 +223,7 @@ func (f *Feed) addRecord(name string, data []byte) error {
 
 // parseEvents parses and sorts the events of one range in version order, as
 // the OSV evaluation algorithm requires.
-func parseEvents(in []*osvschema.Event) ([]event, error) {
+func parseEvents(in []*osvschema.Event, ord ordering) ([]event, error) {
 	var out []event
 	for k, e := range in {
 		var ev event
@@ -231,17 +237,17 @@ func parseEvents(in []*osvschema.Event) ([]event, error) {
 		default:
 			continue // "limit" events only apply to GIT ranges
 		}
-		v, err := debversion.NewVersion(ev.raw)
+		v, err := ord.parse(ev.raw)
 		if err != nil {
-			return nil, fmt.Errorf("events[%d]: %q is not a Debian version: %w", k, ev.raw, err)
+			return nil, fmt.Errorf("events[%d]: %q is not a %s version: %w", k, ev.raw, ord.name, err)
 		}
 		ev.ver = v
 		out = append(out, ev)
 	}
-	// Debian's records are nearly all {introduced "0", fixed X}: skip the
-	// sort (each dpkg comparison runs regular expressions) when already ordered.
+	// Distribution records are nearly all {introduced "0", fixed X}: skip
+	// the sort (each dpkg comparison runs regular expressions) when ordered.
 	if len(out) != 2 || !out[0].isZero() {
-		sort.SliceStable(out, func(a, b int) bool { return out[a].ver.LessThan(out[b].ver) })
+		sort.SliceStable(out, func(a, b int) bool { return out[a].ver.compare(out[b].ver) < 0 })
 	}
 	return out, nil
 }

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	debversion "github.com/knqyf263/go-deb-version"
 )
 
 // NoFix is the fixed version reported when the feed names no fix yet.
@@ -45,8 +43,8 @@ type Summary struct {
 	FeedDate        time.Time `json:"feed_date"`
 	// OldestUnpatchedFixAgeDays is the age of the oldest fix not installed.
 	OldestUnpatchedFixAgeDays int `json:"oldest_unpatched_fix_age_days"`
-	// Unparsable lists installed packages whose version dpkg ordering
-	// rejected; they were not checked.
+	// Unparsable lists installed packages whose version the ecosystem's
+	// ordering (dpkg; rpm accepts any string) rejected; they were not checked.
 	Unparsable []string  `json:"unparsable_versions,omitempty"`
 	ScannedAt  time.Time `json:"scanned_at"`
 }
@@ -58,8 +56,11 @@ type Result struct {
 }
 
 // Scan matches the installed packages against the feed's records for the
-// ecosystem ("Debian:12"). now is injected so that ages are reproducible.
+// ecosystem ("Debian:12", "AlmaLinux:9"). now is injected so that ages are
+// reproducible.
 func Scan(pkgs []Package, feed *Feed, ecosystem string, now time.Time) *Result {
+	ecosystem = ecosystemKey(ecosystem)
+	ord, known := orderingFor(ecosystem)
 	res := &Result{Summary: Summary{
 		Ecosystem:         ecosystem,
 		PackagesChecked:   len(pkgs),
@@ -72,18 +73,18 @@ func Scan(pkgs []Package, feed *Feed, ecosystem string, now time.Time) *Result {
 	byKey := map[string]*Finding{}
 	fixedSeen := map[string]bool{}
 	for _, p := range pkgs {
-		// OSV Debian records name the source package; binary names are
-		// checked too, for feeds that key on them.
+		// OSV Debian records name the source package, Red Hat's the binary
+		// one: both names are checked.
 		names := []struct{ name, ver string }{{p.Source, p.SourceVersion}}
 		if p.Name != p.Source {
 			names = append(names, struct{ name, ver string }{p.Name, p.Version})
 		}
 		for _, n := range names {
 			entries := feed.entries[ecosystem+"\x00"+n.name]
-			if len(entries) == 0 {
+			if len(entries) == 0 || !known {
 				continue
 			}
-			v, err := debversion.NewVersion(n.ver)
+			v, err := ord.parse(n.ver)
 			if err != nil {
 				res.Summary.Unparsable = append(res.Summary.Unparsable, fmt.Sprintf("%s %s: %v", p.Name, n.ver, err))
 				continue
@@ -166,8 +167,8 @@ func newFinding(cve, pkg, ver, bin string, e entry, fix string, hasFix bool, now
 // version order) v is affected after an "introduced" at or below it until a
 // "fixed" at or below it, or a "last_affected" below it. It returns whether v
 // is affected, the fixed version that applies, and whether the range has one.
-// cmp caches e.ver.Compare(v) by the event's version string.
-func evaluate(ranges [][]event, v debversion.Version, cmp map[string]int) (affected bool, fix string, hasFix bool) {
+// cmp caches e.ver.compare(v) by the event's version string.
+func evaluate(ranges [][]event, v version, cmp map[string]int) (affected bool, fix string, hasFix bool) {
 	for _, evs := range ranges {
 		in := false
 		for _, e := range evs {
@@ -175,7 +176,7 @@ func evaluate(ranges [][]event, v debversion.Version, cmp map[string]int) (affec
 			if !e.isZero() {
 				var ok bool
 				if c, ok = cmp[e.raw]; !ok {
-					c = e.ver.Compare(v)
+					c = e.ver.compare(v)
 					cmp[e.raw] = c
 				}
 			}

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	debversion "github.com/knqyf263/go-deb-version"
 )
 
 var testNow = time.Date(2024, 10, 3, 12, 0, 0, 0, time.UTC)
@@ -103,11 +101,27 @@ func TestDetectEcosystem(t *testing.T) {
 	if err != nil || got != "Debian:12" {
 		t.Fatalf("got %q, %v; want Debian:12", got, err)
 	}
-	dir := t.TempDir()
-	must(t, os.MkdirAll(filepath.Join(dir, "etc"), 0o755))
-	must(t, os.WriteFile(filepath.Join(dir, "etc", "os-release"), []byte("ID=rocky\nVERSION_ID=9\n"), 0o644))
-	if _, err := DetectEcosystem(dir); err == nil || !strings.Contains(err.Error(), "rocky") {
-		t.Fatalf("want an error naming the unsupported ID, got %v", err)
+	tests := []struct{ osRelease, want string }{
+		{"ID=rocky\nVERSION_ID=9.3\n", "Rocky Linux:9"},
+		{"ID=\"almalinux\"\nVERSION_ID=\"9.2\"\n", "AlmaLinux:9"},
+		{"ID=\"rhel\"\nVERSION_ID=\"9.4\"\n", "Red Hat:enterprise_linux:9"},
+		{"ID=\"tencentos\"\nVERSION_ID=\"4\"\n", ""}, // no OSV ecosystem of its own
+		{"ID=debian\n", ""},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		must(t, os.MkdirAll(filepath.Join(dir, "etc"), 0o755))
+		must(t, os.WriteFile(filepath.Join(dir, "etc", "os-release"), []byte(tt.osRelease), 0o644))
+		got, err := DetectEcosystem(dir)
+		if tt.want == "" {
+			if err == nil || !strings.Contains(err.Error(), "ID=") {
+				t.Errorf("%q: want an error naming the ID, got %q, %v", tt.osRelease, got, err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%q: got %q, %v; want %q", tt.osRelease, got, err, tt.want)
+		}
 	}
 }
 
@@ -210,9 +224,9 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func mustVer(t *testing.T, s string) debversion.Version {
+func mustVer(t *testing.T, o ordering, s string) version {
 	t.Helper()
-	v, err := debversion.NewVersion(s)
+	v, err := o.parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,26 +234,39 @@ func mustVer(t *testing.T, s string) debversion.Version {
 }
 
 func TestEvaluate(t *testing.T) {
-	ev := func(k eventKind, s string) event { return event{kind: k, raw: s, ver: mustVer(t, s)} }
+	deb, rpm := dpkgOrdering, rpmOrdering
 	tests := []struct {
 		name     string
-		events   []event
+		ord      ordering
+		events   [][2]string // kind ("i", "f", "l") and version, in order
 		version  string
 		affected bool
 		fix      string
 	}{
-		{"before fix", []event{ev(introduced, "0"), ev(fixed, "1.2-3")}, "1.2-2", true, "1.2-3"},
-		{"at fix", []event{ev(introduced, "0"), ev(fixed, "1.2-3")}, "1.2-3", false, "1.2-3"},
-		{"tilde sorts before", []event{ev(introduced, "0"), ev(fixed, "3.0.11-1~deb12u2")}, "3.0.11-1~deb12u1", true, "3.0.11-1~deb12u2"},
-		{"epoch wins", []event{ev(introduced, "0"), ev(fixed, "1:1.0-1")}, "2.0-1", true, "1:1.0-1"},
-		{"before introduced", []event{ev(introduced, "2.0"), ev(fixed, "2.5")}, "1.0", false, "2.5"},
-		{"no fix", []event{ev(introduced, "0")}, "9.9", true, ""},
-		{"last affected, at it", []event{ev(introduced, "0"), ev(lastAffected, "1.5")}, "1.5", true, ""},
-		{"last affected, above it", []event{ev(introduced, "0"), ev(lastAffected, "1.5")}, "1.6", false, ""},
+		{"before fix", deb, [][2]string{{"i", "0"}, {"f", "1.2-3"}}, "1.2-2", true, "1.2-3"},
+		{"at fix", deb, [][2]string{{"i", "0"}, {"f", "1.2-3"}}, "1.2-3", false, "1.2-3"},
+		{"tilde sorts before", deb, [][2]string{{"i", "0"}, {"f", "3.0.11-1~deb12u2"}}, "3.0.11-1~deb12u1", true, "3.0.11-1~deb12u2"},
+		{"epoch wins", deb, [][2]string{{"i", "0"}, {"f", "1:1.0-1"}}, "2.0-1", true, "1:1.0-1"},
+		{"before introduced", deb, [][2]string{{"i", "2.0"}, {"f", "2.5"}}, "1.0", false, "2.5"},
+		{"no fix", deb, [][2]string{{"i", "0"}}, "9.9", true, ""},
+		{"last affected, at it", deb, [][2]string{{"i", "0"}, {"l", "1.5"}}, "1.5", true, ""},
+		{"last affected, above it", deb, [][2]string{{"i", "0"}, {"l", "1.5"}}, "1.6", false, ""},
+		// rpm EVR: a z-stream release ("el9_2.7") sorts after its base.
+		{"rpm z-stream fix", rpm, [][2]string{{"i", "0"}, {"f", "2.34-60.el9_2.7"}}, "2.34-60.el9", true, "2.34-60.el9_2.7"},
+		{"rpm at fix", rpm, [][2]string{{"i", "0"}, {"f", "8.7p1-38.el9_4.1"}}, "8.7p1-38.el9_4.1", false, "8.7p1-38.el9_4.1"},
+		{"rpm numeric, not lexical", rpm, [][2]string{{"i", "0"}, {"f", "3.0.7-27.el9"}}, "3.0.7-100.el9", false, "3.0.7-27.el9"},
+		{"rpm epoch wins", rpm, [][2]string{{"i", "0"}, {"f", "1:3.0.7-27.el9"}}, "3.0.9-1.el9", true, "1:3.0.7-27.el9"},
+		{"rpm missing epoch is 0", rpm, [][2]string{{"i", "0"}, {"f", "0:1.0-2"}}, "1.0-1", true, "0:1.0-2"},
+		{"rpm tilde sorts before", rpm, [][2]string{{"i", "0"}, {"f", "2.0-1"}}, "2.0~rc1-1", true, "2.0-1"},
 	}
+	kinds := map[string]eventKind{"i": introduced, "f": fixed, "l": lastAffected}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			aff, fix, _ := evaluate([][]event{tt.events}, mustVer(t, tt.version), map[string]int{})
+			var evs []event
+			for _, e := range tt.events {
+				evs = append(evs, event{kind: kinds[e[0]], raw: e[1], ver: mustVer(t, tt.ord, e[1])})
+			}
+			aff, fix, _ := evaluate([][]event{evs}, mustVer(t, tt.ord, tt.version), map[string]int{})
 			if aff != tt.affected || (aff && fix != tt.fix) {
 				t.Errorf("evaluate(%s) = %v %q, want %v %q", tt.version, aff, fix, tt.affected, tt.fix)
 			}

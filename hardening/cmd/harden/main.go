@@ -6,8 +6,8 @@
 //	harden cleanup [--root DIR] [--remove-user NAME]
 //	harden vulns --feed PATH [--root DIR] [--format text|json|junit|html] [--fail-on critical|high|medium|none]
 //
-// harden vulns matches the dpkg-installed packages of --root against a local
-// OSV advisory feed (.json file, directory or .zip; never downloaded) and
+// harden vulns matches the installed packages of --root (dpkg status, or the
+// rpm database: sqlite, Berkeley DB or ndb) against a local OSV advisory feed (.json file, directory or .zip; never downloaded) and
 // lists the CVEs present with their fixed version, severity and fix age; the
 // JSON report lists only findings and counts the rest in its summary. It
 // exits 1 when a fixable finding is at or above --fail-on (default high;

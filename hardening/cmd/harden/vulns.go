@@ -21,7 +21,7 @@ func cmdVulns(args []string, e env) (int, error) {
 	fs.StringVar(&root, "root", "/", "root directory of the system or unbooted image to scan")
 	fs.StringVar(&format, "format", "text", "output format on stdout: text, json, junit, html")
 	fs.StringVar(&failOn, "fail-on", "high", "exit 1 on a fixable finding at or above: critical, high, medium or none")
-	fs.StringVar(&ecosystem, "ecosystem", "", "OSV ecosystem such as Debian:12 (default: from /etc/os-release under --root)")
+	fs.StringVar(&ecosystem, "ecosystem", "", "OSV ecosystem such as Debian:12, AlmaLinux:9, Rocky Linux:9, Red Hat:enterprise_linux:9 (default: from /etc/os-release under --root; needed for TencentOS/OpenCloudOS, which have none)")
 	if err := parse(fs, args); err != nil {
 		return exitUsage, err
 	}

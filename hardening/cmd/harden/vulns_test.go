@@ -53,7 +53,12 @@ func TestVulnsExitCodes(t *testing.T) {
 			}
 		})
 	}
-	code, _, stderr := runVulns(t, "--root", vulnsRoot)
+	// An RPM root: AlmaLinux 9 rpmdb.sqlite, rpm EVR ordering.
+	code, out, stderr := runVulns(t, "--feed", vulnsFeed+"/../rpmfeed", "--root", vulnsRoot+"/../rpmroot")
+	if code != exitFailures || !strings.Contains(out, "CVE-2023-4911") || !strings.Contains(stderr, "1 fixable finding(s) at or above high") {
+		t.Fatalf("rpm root: code %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	code, _, stderr = runVulns(t, "--root", vulnsRoot)
 	if code != exitUsage || !strings.Contains(stderr, "--feed is required") {
 		t.Fatalf("no --feed: code %d stderr %s", code, stderr)
 	}
