@@ -101,6 +101,8 @@ type RegionResources struct {
 	Vpcs           []string
 	Subnets        []string
 	SecurityGroups []string
+	// Snapshots are CBS snapshots; DeleteImages leaves an image's snapshot unless DeleteBindedSnap.
+	Snapshots []string
 	// Backing maps instance id → "machine" or "api-only: why".
 	Backing map[string]string
 }
@@ -135,6 +137,9 @@ func (s *Server) Resources(region string) RegionResources {
 	}
 	for id := range rs.SecurityGroups {
 		out.SecurityGroups = append(out.SecurityGroups, id)
+	}
+	for id := range rs.Snapshots {
+		out.Snapshots = append(out.Snapshots, id)
 	}
 	return out
 }

@@ -1,6 +1,10 @@
 package tcsim
 
 import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -317,8 +321,101 @@ func TestImageSnapshotsFollowDeleteImages(t *testing.T) {
 		if (sn != nil) != tc.kept {
 			t.Fatalf("%s: snapshot %s present = %v, want %v", tc.name, snap, sn != nil, tc.kept)
 		}
+		if left := contains(srv.Resources("ap-guangzhou").Snapshots, snap); left != tc.kept {
+			t.Fatalf("%s: Resources lists snapshot %s = %v, want %v", tc.name, snap, left, tc.kept)
+		}
 		if sn != nil && (*sn.ImageCount != 0 || len(sn.Images) != 0) {
 			t.Fatalf("%s: kept snapshot still bound to %d images", tc.name, *sn.ImageCount)
 		}
+	}
+}
+
+func TestDisksAndSnapshotsInStateFile(t *testing.T) {
+	creds := map[string]string{"AKIDdisks": "diskkey"}
+	cases := []struct {
+		name  string
+		strip bool // drop Disks/Snapshots, as a state file written before tcsim modelled them
+		disks uint64
+		snaps uint64
+	}{
+		{"round trip", false, 3, 1},
+		{"older state file", true, 0, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			srv1, err := Start(context.Background(), Options{Credentials: creds, StateFile: path})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts1 := &TestServer{Server: srv1, SecretID: "AKIDdisks", SecretKey: "diskkey"}
+			c1, _ := sdkClients(t, ts1)
+			ins := runWithDisks(t, ts1, c1)
+			ci := cvm.NewCreateImageRequest()
+			ci.InstanceId, ci.ImageName = common.StringPtr(ins), common.StringPtr("before")
+			img, err := c1.CreateImage(ci)
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitImage(t, c1, *img.Response.ImageId, "NORMAL")
+			if err := srv1.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if tc.strip {
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var w map[string]any
+				if err := json.Unmarshal(b, &w); err != nil {
+					t.Fatal(err)
+				}
+				for _, rs := range w["Regions"].(map[string]any) {
+					rs := rs.(map[string]any)
+					delete(rs, "Snapshots")
+					for _, in := range rs["Instances"].(map[string]any) {
+						delete(in.(map[string]any), "Disks")
+					}
+				}
+				old, err := json.Marshal(w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, old, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			srv2, err := Start(context.Background(), Options{Credentials: creds, StateFile: path})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv2.Close()
+			ts2 := &TestServer{Server: srv2, SecretID: "AKIDdisks", SecretKey: "diskkey"}
+			c2, _ := sdkClients(t, ts2)
+			b := cbsClient(t, ts2)
+			dd, err := b.DescribeDisks(cbs.NewDescribeDisksRequest())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds, err := b.DescribeSnapshots(cbs.NewDescribeSnapshotsRequest())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *dd.Response.TotalCount != tc.disks || *ds.Response.TotalCount != tc.snaps {
+				t.Fatalf("after restart: %d disks, %d snapshots; want %d, %d", *dd.Response.TotalCount, *ds.Response.TotalCount, tc.disks, tc.snaps)
+			}
+			// CreateImage must still work on the restored instance (no nil snapshot map).
+			again := cvm.NewCreateImageRequest()
+			again.InstanceId, again.ImageName = common.StringPtr(ins), common.StringPtr("after")
+			if _, err := c2.CreateImage(again); err != nil {
+				t.Fatalf("CreateImage after restart: %v", err)
+			}
+			// A new instance has disks, so its image records a snapshot in the restored region.
+			fresh := cvm.NewCreateImageRequest()
+			fresh.InstanceId, fresh.ImageName = common.StringPtr(runWithDisks(t, ts2, c2)), common.StringPtr("fresh")
+			if _, err := c2.CreateImage(fresh); err != nil {
+				t.Fatalf("CreateImage of a new instance after restart: %v", err)
+			}
+		})
 	}
 }
