@@ -21,6 +21,7 @@ type policyOverrides struct {
 	Mode                 types.String
 	AllowExtendedSupport types.Bool
 	RequireHardened      types.Bool
+	AllowNonLTS          types.Bool
 }
 
 // enginePolicy is the provider's policy with per-resource overrides
@@ -29,6 +30,9 @@ func (d *providerData) enginePolicy(ov policyOverrides) policy.Policy {
 	p := d.images
 	if v := ov.Mode; !v.IsNull() && !v.IsUnknown() {
 		p.Mode = policy.Mode(v.ValueString())
+	}
+	if v := ov.AllowNonLTS; !v.IsNull() && !v.IsUnknown() {
+		p.AllowNonLTS = v.ValueBool()
 	}
 	if v := ov.AllowExtendedSupport; !v.IsNull() && !v.IsUnknown() {
 		p.Lifecycle.AllowExtended = v.ValueBool()

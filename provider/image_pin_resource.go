@@ -52,10 +52,17 @@ type policyOverrideModel struct {
 	Mode                 types.String `tfsdk:"mode"`
 	AllowExtendedSupport types.Bool   `tfsdk:"allow_extended_support"`
 	RequireHardened      types.Bool   `tfsdk:"require_hardened"`
+	AllowNonLTS          types.Bool   `tfsdk:"allow_non_lts"`
 }
 
 func (m policyOverrideModel) overrides() policyOverrides {
 	return policyOverrides(m)
+}
+
+// unknown reports whether an override is not known yet (from another
+// resource), so the image is judged once it is.
+func (m policyOverrideModel) unknown() bool {
+	return m.Mode.IsUnknown() || m.AllowExtendedSupport.IsUnknown() || m.RequireHardened.IsUnknown() || m.AllowNonLTS.IsUnknown()
 }
 
 func policyOverrideAttributes() map[string]schema.Attribute {
@@ -64,6 +71,7 @@ func policyOverrideAttributes() map[string]schema.Attribute {
 			Validators: []validator.String{stringvalidator.OneOf(policyModes...)}},
 		"allow_extended_support": schema.BoolAttribute{Optional: true, MarkdownDescription: "Overrides the provider's `allow_extended_support` for this resource."},
 		"require_hardened":       schema.BoolAttribute{Optional: true, MarkdownDescription: "Overrides the provider's `require_hardened` for this resource (`trusted_keys` stay the provider's)."},
+		"allow_non_lts":          schema.BoolAttribute{Optional: true, MarkdownDescription: "Overrides the provider's `allow_non_lts` for this resource."},
 	}
 }
 
@@ -140,8 +148,7 @@ func (r *imagePinResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	var plan imagePinModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.ImageID.IsUnknown() || plan.Mode.IsUnknown() ||
-		plan.AllowExtendedSupport.IsUnknown() || plan.RequireHardened.IsUnknown() {
+	if resp.Diagnostics.HasError() || plan.ImageID.IsUnknown() || plan.unknown() {
 		return // judged again at apply once known
 	}
 	if !req.State.Raw.IsNull() {

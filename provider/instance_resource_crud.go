@@ -60,7 +60,7 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			return
 		}
 	}
-	if plan.ImageID.IsUnknown() || plan.Mode.IsUnknown() || plan.AllowExtendedSupport.IsUnknown() || plan.RequireHardened.IsUnknown() {
+	if plan.ImageID.IsUnknown() || plan.unknown() {
 		return // judged in Create/Update once known
 	}
 	c := clientFor(ctx, r.data, plan.Region.ValueString(), &resp.Diagnostics)

@@ -59,6 +59,17 @@ func TestAccPolicy_nonLTS(t *testing.T) {
 					expectPath(dsAddr, tfjsonpath.New("policy").AtMapKey("severity"), knownvalue.StringExact("info")),
 				},
 			},
+			{ // per resource: the override accepts it, the provider's setting still refuses it elsewhere
+				Config: e.provider() + pinConfig(id, `allow_non_lts = true`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectAt(pinAddr, "allow_non_lts", knownvalue.Bool(true)),
+					expectAt(pinAddr, "phase", knownvalue.StringExact("supported")),
+				},
+			},
+			{
+				Config: e.provider() + pinConfig(id, `allow_non_lts = false`), PlanOnly: true,
+				ExpectError: errRe("Image "+id+" is not approved", "not a long-term-support (LTS) release"),
+			},
 			{
 				Config: e.provider(`allow_non_lts = true`) + pinConfig(id) + lookup,
 				ConfigStateChecks: []statecheck.StateCheck{
