@@ -2,6 +2,7 @@ package cvm
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
@@ -43,6 +44,24 @@ func ui(state multistep.StateBag) packersdk.Ui { return state.Get(stateUI).(pack
 
 func client(state multistep.StateBag) *tencent.Client {
 	return state.Get(stateClient).(*tencent.Client)
+}
+
+// deleteCreated is the Cleanup of a step that created one temporary resource (what, e.g.
+// "temporary key pair"): on a fresh context (the build's may be cancelled) it deletes *id,
+// says so, and clears *id once it is gone. A failure names the id so it can be deleted by
+// hand and leaves *id set. Nothing happens when *id is empty.
+func deleteCreated(state multistep.StateBag, what string, id *string, del func(*tencent.Client, context.Context, string) error) {
+	if *id == "" {
+		return
+	}
+	ctx, cancel := cleanupContext()
+	defer cancel()
+	ui(state).Say(fmt.Sprintf("Deleting %s %s...", what, *id))
+	if err := del(client(state), ctx, *id); err != nil {
+		ui(state).Error(fmt.Sprintf("Error deleting %s %s: %v (delete it by hand)", what, *id, err))
+		return
+	}
+	*id = ""
 }
 
 // halt records err for the build and says it.

@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
 // stepKeyPair creates a temporary key pair: the private key is generated
@@ -53,15 +55,5 @@ func (s *stepKeyPair) Run(ctx context.Context, state multistep.StateBag) multist
 }
 
 func (s *stepKeyPair) Cleanup(state multistep.StateBag) {
-	if s.keyID == "" {
-		return
-	}
-	ctx, cancel := cleanupContext()
-	defer cancel()
-	ui(state).Say(fmt.Sprintf("Deleting temporary key pair %s...", s.keyID))
-	if err := client(state).DeleteKeyPair(ctx, s.keyID); err != nil {
-		ui(state).Error(fmt.Sprintf("Error deleting temporary key pair %s: %v (delete it by hand)", s.keyID, err))
-		return
-	}
-	s.keyID = ""
+	deleteCreated(state, "temporary key pair", &s.keyID, (*tencent.Client).DeleteKeyPair)
 }

@@ -60,17 +60,7 @@ func (s *stepSecurityGroup) Run(ctx context.Context, state multistep.StateBag) m
 }
 
 func (s *stepSecurityGroup) Cleanup(state multistep.StateBag) {
-	if s.created == "" {
-		return
-	}
-	ctx, cancel := cleanupContext()
-	defer cancel()
-	ui(state).Say(fmt.Sprintf("Deleting temporary security group %s...", s.created))
-	if err := client(state).DeleteSecurityGroup(ctx, s.created); err != nil {
-		ui(state).Error(fmt.Sprintf("Error deleting temporary security group %s: %v (delete it by hand)", s.created, err))
-		return
-	}
-	s.created = ""
+	deleteCreated(state, "temporary security group", &s.created, (*tencent.Client).DeleteSecurityGroup)
 }
 
 // localAddress is the source address this machine uses towards endpoint
