@@ -99,18 +99,30 @@ func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
 	return nil
 }
 
+// mutate runs one mutating API call (with the client's retries) and returns what it created.
+func mutate[T any](ctx context.Context, c *Client, action string, call func(ctx context.Context) (T, error)) (T, error) {
+	var out T
+	err := c.do(ctx, action, opMutation, nil, func(ctx context.Context) error {
+		v, err := call(ctx)
+		if err != nil {
+			return err
+		}
+		out = v
+		return nil
+	})
+	return out, err
+}
+
 // CreateVpc creates a VPC.
 func (c *Client) CreateVpc(ctx context.Context, name, cidr string, tags map[string]string) (Vpc, error) {
-	var out Vpc
-	err := c.do(ctx, "CreateVpc", opMutation, nil, func(ctx context.Context) error {
+	out, err := mutate(ctx, c, "CreateVpc", func(ctx context.Context) (Vpc, error) {
 		req := vpc.NewCreateVpcRequest()
 		req.VpcName, req.CidrBlock, req.Tags = sp(name), sp(cidr), vpcTags(tags)
 		resp, err := c.vpc.CreateVpcWithContext(ctx, req)
 		if err != nil {
-			return err
+			return Vpc{}, err
 		}
-		out = vpcFromSDK(resp.Response.Vpc)
-		return nil
+		return vpcFromSDK(resp.Response.Vpc), nil
 	})
 	if err != nil {
 		return Vpc{}, fmt.Errorf("create vpc %q (%s): %w", name, cidr, err)
@@ -147,17 +159,14 @@ func (c *Client) DeleteVpc(ctx context.Context, id string) error {
 
 // CreateSubnet creates a subnet in a VPC and zone.
 func (c *Client) CreateSubnet(ctx context.Context, vpcID, name, cidr, zone string, tags map[string]string) (Subnet, error) {
-	var out Subnet
-	err := c.do(ctx, "CreateSubnet", opMutation, nil, func(ctx context.Context) error {
+	out, err := mutate(ctx, c, "CreateSubnet", func(ctx context.Context) (Subnet, error) {
 		req := vpc.NewCreateSubnetRequest()
 		req.VpcId, req.SubnetName, req.CidrBlock, req.Zone, req.Tags = sp(vpcID), sp(name), sp(cidr), sp(zone), vpcTags(tags)
 		resp, err := c.vpc.CreateSubnetWithContext(ctx, req)
 		if err != nil {
-			return err
+			return Subnet{}, err
 		}
-		sn := resp.Response.Subnet
-		out = subnetFromSDK(sn)
-		return nil
+		return subnetFromSDK(resp.Response.Subnet), nil
 	})
 	if err != nil {
 		return Subnet{}, fmt.Errorf("create subnet %q (%s) in %s: %w", name, cidr, vpcID, err)
@@ -182,16 +191,14 @@ func (c *Client) DeleteSubnet(ctx context.Context, id string) error {
 // CreateSecurityGroup creates a security group with ingress and egress rules. When adding the
 // rules fails, the group is deleted again so nothing is left behind.
 func (c *Client) CreateSecurityGroup(ctx context.Context, name, description string, ingress, egress []SecurityGroupRule, tags map[string]string) (SecurityGroup, error) {
-	var out SecurityGroup
-	err := c.do(ctx, "CreateSecurityGroup", opMutation, nil, func(ctx context.Context) error {
+	out, err := mutate(ctx, c, "CreateSecurityGroup", func(ctx context.Context) (SecurityGroup, error) {
 		req := vpc.NewCreateSecurityGroupRequest()
 		req.GroupName, req.GroupDescription, req.Tags = sp(name), sp(description), vpcTags(tags)
 		resp, err := c.vpc.CreateSecurityGroupWithContext(ctx, req)
 		if err != nil {
-			return err
+			return SecurityGroup{}, err
 		}
-		out = securityGroupFromSDK(resp.Response.SecurityGroup)
-		return nil
+		return securityGroupFromSDK(resp.Response.SecurityGroup), nil
 	})
 	if err != nil {
 		return SecurityGroup{}, fmt.Errorf("create security group %q: %w", name, err)

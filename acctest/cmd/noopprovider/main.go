@@ -13,10 +13,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/pluginlog"
@@ -66,10 +68,7 @@ func (item) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.S
 	}}
 }
 func (item) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m itemModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	m.ID = types.StringValue("noop-" + m.Input.ValueString())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	echoInput(ctx, req.Plan.Get, &resp.State, &resp.Diagnostics)
 }
 func (item) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 func (item) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -90,8 +89,14 @@ func (itemData) Schema(_ context.Context, _ datasource.SchemaRequest, resp *data
 	}}
 }
 func (itemData) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	echoInput(ctx, req.Config.Get, &resp.State, &resp.Diagnostics)
+}
+
+// echoInput reads an itemModel with get (the plan or the configuration) and stores it with
+// the input echoed as id: the whole of the item resource's Create and data source's Read.
+func echoInput(ctx context.Context, get func(context.Context, any) diag.Diagnostics, state *tfsdk.State, diags *diag.Diagnostics) {
 	var m itemModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	diags.Append(get(ctx, &m)...)
 	m.ID = types.StringValue("noop-" + m.Input.ValueString())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	diags.Append(state.Set(ctx, &m)...)
 }
