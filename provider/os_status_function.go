@@ -23,23 +23,18 @@ func (f *osStatusFunction) Metadata(_ context.Context, _ function.MetadataReques
 }
 
 func (f *osStatusFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
-		Summary: "Lifecycle phase of a Tencent Cloud OsName today",
-		MarkdownDescription: "Returns the support phase of the release named by a Tencent Cloud image `OsName`: " +
-			"`supported`, `approaching_eol` (standard support ends within 180 days), `extended` (only paid/ESM/LTS support " +
-			"left), `eol`, or `unknown` (name not parseable, release not in the catalog, or no published date).\n\n" +
-			"Provider functions cannot read provider configuration, so this always uses the embedded catalog and a " +
-			"180-day warning window; use the `hardened_os_lifecycle` data source to apply `warn_before_eol_days`, " +
-			"`lifecycle_overrides` or `lifecycle_source_url`. \"Today\" is the UTC date, or `" + lifecycle.TodayEnv +
+	resp.Definition = osNameDefinition(
+		"Lifecycle phase of a Tencent Cloud OsName today",
+		"Returns the support phase of the release named by a Tencent Cloud image `OsName`: "+
+			"`supported`, `approaching_eol` (standard support ends within 180 days), `extended` (only paid/ESM/LTS support "+
+			"left), `eol`, or `unknown` (name not parseable, release not in the catalog, or no published date).\n\n"+
+			"Provider functions cannot read provider configuration, so this always uses the embedded catalog and a "+
+			"180-day warning window; use the `hardened_os_lifecycle` data source to apply `warn_before_eol_days`, "+
+			"`lifecycle_overrides` or `lifecycle_source_url`. \"Today\" is the UTC date, or `"+lifecycle.TodayEnv+
 			"` (`YYYY-MM-DD`) when that environment variable is set for reproducible plans.",
-		Parameters: []function.Parameter{
-			function.StringParameter{
-				Name:                "os_name",
-				MarkdownDescription: "Tencent Cloud image OsName, e.g. `CentOS 7.9 64位`.",
-			},
-		},
-		Return: function.StringReturn{},
-	}
+		"Tencent Cloud image OsName, e.g. `CentOS 7.9 64位`.",
+		function.StringReturn{},
+	)
 }
 
 func (f *osStatusFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
@@ -47,9 +42,8 @@ func (f *osStatusFunction) Run(ctx context.Context, req function.RunRequest, res
 		resp.Error = function.NewFuncError(f.clockErr.Error())
 		return
 	}
-	var osName string
-	resp.Error = function.ConcatFuncErrors(req.Arguments.Get(ctx, &osName))
-	if resp.Error != nil {
+	osName, ok := osNameArgument(ctx, req, resp)
+	if !ok {
 		return
 	}
 	cat, err := lifecycle.Embedded()
@@ -61,4 +55,28 @@ func (f *osStatusFunction) Run(ctx context.Context, req function.RunRequest, res
 	rel, _, _ := cat.Parse(osName, "")
 	st := lifecycle.Compute(rel, f.clock(), lifecycle.DefaultPolicy())
 	resp.Error = function.ConcatFuncErrors(resp.Result.Set(ctx, string(st.Phase)))
+}
+
+// osNameDefinition is the definition of a function of one argument, a Tencent Cloud image
+// OsName (os_status, parse_os_name).
+func osNameDefinition(summary, description, osNameDescription string, ret function.Return) function.Definition {
+	return function.Definition{
+		Summary:             summary,
+		MarkdownDescription: description,
+		Parameters: []function.Parameter{
+			function.StringParameter{
+				Name:                "os_name",
+				MarkdownDescription: osNameDescription,
+			},
+		},
+		Return: ret,
+	}
+}
+
+// osNameArgument reads the os_name argument of a function defined by osNameDefinition; false
+// when it could not be read (resp.Error says why).
+func osNameArgument(ctx context.Context, req function.RunRequest, resp *function.RunResponse) (string, bool) {
+	var osName string
+	resp.Error = function.ConcatFuncErrors(req.Arguments.Get(ctx, &osName))
+	return osName, resp.Error == nil
 }

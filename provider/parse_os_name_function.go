@@ -34,29 +34,23 @@ func (f *parseOsNameFunction) Metadata(_ context.Context, _ function.MetadataReq
 }
 
 func (f *parseOsNameFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
-		Summary: "Parse a Tencent Cloud OsName into an OS family and release",
-		MarkdownDescription: "Parses a Tencent Cloud image `OsName` (e.g. `Ubuntu Server 22.04 LTS 64bit UEFI`, " +
-			"`CentOS 7.9 64位`, `Windows Server 2019 数据中心版 64位中文版`) and returns an object with `family`, `version` " +
-			"(the release cycle: `22.04`, `7`, `2019`), `point_release` (as written), `name`, `known` (whether the embedded " +
-			"lifecycle catalog has the release) and, from that catalog, `codename`, `lts`, `eol_standard`, `eol_extended` " +
-			"(`YYYY-MM-DD` or null) and `successor`.\n\n" +
-			"Provider functions cannot read provider configuration, so this uses the embedded catalog only " +
+	resp.Definition = osNameDefinition(
+		"Parse a Tencent Cloud OsName into an OS family and release",
+		"Parses a Tencent Cloud image `OsName` (e.g. `Ubuntu Server 22.04 LTS 64bit UEFI`, "+
+			"`CentOS 7.9 64位`, `Windows Server 2019 数据中心版 64位中文版`) and returns an object with `family`, `version` "+
+			"(the release cycle: `22.04`, `7`, `2019`), `point_release` (as written), `name`, `known` (whether the embedded "+
+			"lifecycle catalog has the release) and, from that catalog, `codename`, `lts`, `eol_standard`, `eol_extended` "+
+			"(`YYYY-MM-DD` or null) and `successor`.\n\n"+
+			"Provider functions cannot read provider configuration, so this uses the embedded catalog only "+
 			"(no `lifecycle_overrides`, no `lifecycle_source_url`). Fails when the name contains no known OS family or no version.",
-		Parameters: []function.Parameter{
-			function.StringParameter{
-				Name:                "os_name",
-				MarkdownDescription: "Tencent Cloud image OsName.",
-			},
-		},
-		Return: function.ObjectReturn{AttributeTypes: parsedOSAttrTypes},
-	}
+		"Tencent Cloud image OsName.",
+		function.ObjectReturn{AttributeTypes: parsedOSAttrTypes},
+	)
 }
 
 func (f *parseOsNameFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	var osName string
-	resp.Error = function.ConcatFuncErrors(req.Arguments.Get(ctx, &osName))
-	if resp.Error != nil {
+	osName, ok := osNameArgument(ctx, req, resp)
+	if !ok {
 		return
 	}
 	id, err := lifecycle.ParseOsName(osName, "")
