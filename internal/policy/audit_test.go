@@ -17,15 +17,7 @@ func auditTags(t *testing.T, key ed25519.PrivateKey, fail int, scan *provenance.
 }
 
 func TestAuditFindings(t *testing.T) {
-	cat, err := lifecycle.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, _ := ed25519.GenerateKey(nil)
-	ring, err := provenance.NewKeyRing(key.Public().(ed25519.PublicKey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, key, ring := catalogKeyRing(t)
 	three, zero := 3, 0
 	scan := &provenance.ScanResult{Scanner: "openscap 1.3.12 ssg-debian13-ds", Pass: 190, Fail: 5}
 	tests := []struct {

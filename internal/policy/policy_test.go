@@ -20,6 +20,22 @@ func input(t testing.TB, cat *lifecycle.Catalog, id, osName string, lp lifecycle
 
 // signedTags are the provenance tags of a clean Debian 13 build signed by
 // key; edits change the record before it is signed.
+// catalogKeyRing gives a test the embedded lifecycle catalog, a fresh signing key and the
+// key ring that trusts it.
+func catalogKeyRing(t *testing.T) (*lifecycle.Catalog, ed25519.PrivateKey, *provenance.KeyRing) {
+	t.Helper()
+	cat, err := lifecycle.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := ed25519.GenerateKey(nil)
+	ring, err := provenance.NewKeyRing(key.Public().(ed25519.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat, key, ring
+}
+
 func signedTags(t *testing.T, key ed25519.PrivateKey, edits ...func(*provenance.Record)) map[string]string {
 	t.Helper()
 	rec := provenance.Record{

@@ -1,24 +1,14 @@
 package policy
 
 import (
-	"crypto/ed25519"
 	"strings"
 	"testing"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
-	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
 )
 
 func TestSourceFindings(t *testing.T) {
-	cat, err := lifecycle.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, _ := ed25519.GenerateKey(nil)
-	ring, err := provenance.NewKeyRing(key.Public().(ed25519.PublicKey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, key, ring := catalogKeyRing(t)
 	verified := CheckProvenance(signedTags(t, key), ring)
 	strict := Sources{Restricted: true, Official: true, Own: true, SharedAccounts: []string{"200000000002"}, MarketPublishers: []string{"300000000003"}}
 	tests := []struct {
