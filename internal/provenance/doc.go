@@ -22,6 +22,13 @@
 // letters, digits, spaces and + - = . _ : / @, so counts read
 // "critical=0 high=1 …" and the open list is base64.
 //
+// Resources that take only a few tags (a Lighthouse blueprint: 10) carry the
+// packed form instead (packed.go): the canonical encoding, deflated and
+// base64 encoded, over "hardened:packed-0", "-1", …, next to "hardened:key-id"
+// and "hardened:sig-*". It is signed by the same signature; Decode reads
+// either form, and FitPacked trims the open CVE list before signing so a
+// record fits the budget.
+//
 // The package imports no Terraform or Packer SDK: the Packer builder encodes
 // and signs, the Terraform provider decodes and verifies.
 package provenance

@@ -117,6 +117,14 @@ func Decode(tags map[string]string) (Signed, error) {
 	if !HasProvenance(tags) {
 		return Signed{}, ErrNoProvenance
 	}
+	if plain, packed, err := unpack(tags); err != nil {
+		return Signed{}, err
+	} else if packed {
+		if _, both := tags[TagPrefix+FieldScheme]; both {
+			return Signed{}, errPackedAndPlain
+		}
+		tags = plain
+	}
 	scheme, ok := tags[TagPrefix+FieldScheme]
 	if !ok {
 		return Signed{}, &MissingTagError{Key: TagPrefix + FieldScheme}
