@@ -42,7 +42,8 @@
 // Fix batches through the Plan:
 //
 //   - p.Install / p.Remove join ONE package transaction (apt-get or dnf inside
-//     the target; fixture roots use a text package database).
+//     the target; tests on fixture roots inject enginetest.FixtureBackend,
+//     which edits their text package database).
 //   - p.DropIn(spec, key, line) adds a line to a managed drop-in file; all
 //     rules of a subsystem share one file (primitive.SysctlDropIn,
 //     ModprobeDropIn, SSHDDropIn, SudoersDropIn, AuditDropIn). The file is

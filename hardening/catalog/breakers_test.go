@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine/enginetest"
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/primitive"
 )
 
@@ -119,7 +120,7 @@ func (b breaker) pkgDB(name string, present bool) {
 	} else {
 		rm = []string{name}
 	}
-	if err := (engine.FixtureBackend{}).Apply(context.Background(), b.tg, add, rm); err != nil {
+	if err := (enginetest.FixtureBackend{}).Apply(context.Background(), b.tg, add, rm); err != nil {
 		b.t.Fatal(err)
 	}
 	b.tg.InvalidatePackages()

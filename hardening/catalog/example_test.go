@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine/enginetest"
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/primitive"
 )
 
@@ -63,7 +64,7 @@ func Example_writingARule() {
 		return
 	}
 	ctx := context.Background()
-	opts := engine.RunOptions{Exec: engine.ExecOptions{Packages: engine.FixtureBackend{}}}
+	opts := engine.RunOptions{Exec: engine.ExecOptions{Packages: enginetest.FixtureBackend{}}}
 	before := engine.Audit(ctx, tg, []*engine.Rule{paranoid}, opts)[0]
 	applied := engine.Apply(ctx, tg, []*engine.Rule{paranoid}, opts)
 	if applied.Err != nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine/enginetest"
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/internal/fstree"
 )
 
@@ -122,7 +123,7 @@ func openTarget(t *testing.T, root string) *engine.Target {
 	return tg
 }
 
-var fixtureExec = engine.ExecOptions{Packages: engine.FixtureBackend{}}
+var fixtureExec = engine.ExecOptions{Packages: enginetest.FixtureBackend{}}
 
 // hardenFixture copies a fixture, checks it detects the right profile and
 // fails many rules, applies the profile and requires a clean audit and a

@@ -4,29 +4,23 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
-	"strings"
 	"time"
 )
 
 // DefaultBackend picks the package backend for a target: apt-get or dnf
-// inside the target, or the fixture backend for fixture roots that carry a
-// text package database and no package tools.
+// inside the target. There is deliberately no fallback that edits a package
+// database by hand: a target without package tools fails loudly here, and
+// tests that need one inject enginetest.FixtureBackend through
+// ExecOptions.Packages.
 func DefaultBackend(t *Target) (PackageBackend, error) {
 	switch {
 	case t.HasCommand("apt-get"):
 		return AptBackend{}, nil
 	case t.HasCommand("dnf"):
 		return DnfBackend{}, nil
-	case t.Exists(DpkgFixtureMarker) || t.Exists(RPMManifestPath):
-		return FixtureBackend{}, nil
 	}
 	return nil, fmt.Errorf("no apt-get or dnf in target %s: cannot change packages (install them first or waive the package rules)", t.Root())
 }
-
-// DpkgFixtureMarker marks a Debian-family fixture root whose
-// /var/lib/dpkg/status may be edited directly by FixtureBackend.
-const DpkgFixtureMarker = "/var/lib/dpkg/harden-fixture"
 
 // AptBackend runs one apt-get transaction inside the target. In image mode
 // a policy-rc.d forbids maintainer scripts from starting services, so
@@ -110,76 +104,4 @@ func (DnfBackend) Apply(ctx context.Context, t *Target, install, remove []string
 		}
 	}
 	return nil
-}
-
-// FixtureBackend edits the text package database of a fixture root
-// (dpkg status with DpkgFixtureMarker, or RPMManifestPath) so package rules
-// can be applied and re-audited without a real package manager.
-type FixtureBackend struct{}
-
-func (FixtureBackend) Apply(ctx context.Context, t *Target, install, remove []string) error {
-	rm := map[string]bool{}
-	for _, r := range remove {
-		rm[r] = true
-	}
-	if t.Exists(RPMManifestPath) {
-		data, err := t.ReadFile(RPMManifestPath)
-		if err != nil {
-			return err
-		}
-		have := map[string]string{}
-		for _, l := range strings.Split(string(data), "\n") {
-			f := strings.Fields(l)
-			if len(f) == 0 || strings.HasPrefix(f[0], "#") || rm[f[0]] {
-				continue
-			}
-			have[f[0]] = strings.Join(f[1:], " ")
-		}
-		for _, i := range install {
-			if _, ok := have[i]; !ok {
-				have[i] = "0-fixture"
-			}
-		}
-		names := sortedKeys(have)
-		var b strings.Builder
-		for _, n := range names {
-			fmt.Fprintf(&b, "%s %s\n", n, have[n])
-		}
-		return writeHost(t, RPMManifestPath, b.String())
-	}
-	data, err := t.ReadFile("/var/lib/dpkg/status")
-	if err != nil {
-		return err
-	}
-	stanzas := strings.Split(strings.TrimRight(string(data), "\n"), "\n\n")
-	present := map[string]bool{}
-	var keep []string
-	for _, s := range stanzas {
-		name := ""
-		for _, l := range strings.Split(s, "\n") {
-			if strings.HasPrefix(l, "Package: ") {
-				name = strings.TrimSpace(l[len("Package: "):])
-			}
-		}
-		if rm[name] || strings.TrimSpace(s) == "" {
-			continue
-		}
-		present[name] = true
-		keep = append(keep, s)
-	}
-	for _, i := range install {
-		if !present[i] {
-			keep = append(keep, fmt.Sprintf("Package: %s\nStatus: install ok installed\nVersion: 0-fixture\nArchitecture: all", i))
-		}
-	}
-	sort.Strings(keep)
-	return writeHost(t, "/var/lib/dpkg/status", strings.Join(keep, "\n\n")+"\n")
-}
-
-func writeHost(t *Target, p, content string) error {
-	hp, err := t.HostPath(p)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(hp, []byte(content), 0o644)
 }

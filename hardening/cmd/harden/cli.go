@@ -34,6 +34,9 @@ type env struct {
 	now            func() time.Time
 	// catalog loads the rule catalog; nil means the embedded catalog.
 	catalog func() (*engine.Catalog, error)
+	// packages is the package backend of apply; nil lets the engine pick
+	// apt-get or dnf inside the target. Only tests set it (fixture roots).
+	packages engine.PackageBackend
 }
 
 // usageError is reported with exit code 2.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine/enginetest"
 	p "github.com/hardenedcloud/terraform-provider-hardened/hardening/primitive"
 )
 
@@ -46,7 +47,6 @@ func fixtureRoot(t *testing.T) string {
 	files := map[string]string{
 		"/etc/os-release":              "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n",
 		"/var/lib/dpkg/status":         "Package: telnet\nStatus: install ok installed\nVersion: 0.17\n\nPackage: bash\nStatus: install ok installed\nVersion: 5.2\n",
-		engine.DpkgFixtureMarker:       "",
 		"/etc/ssh/sshd_config":         "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin prohibit-password\n",
 		"/etc/sysctl.d/99-sysctl.conf": "net.ipv4.ip_forward=1\n",
 		"/etc/issue.net":               "Debian 12\n",
@@ -66,7 +66,7 @@ func fixtureRoot(t *testing.T) string {
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), args, env{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, catalog: testCatalog})
+	code := run(context.Background(), args, env{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, catalog: testCatalog, packages: enginetest.FixtureBackend{}})
 	return code, out.String(), errb.String()
 }
 
@@ -230,7 +230,7 @@ func TestApplyRollsBackOnFailedValidation(t *testing.T) {
 	}
 	var out, errb bytes.Buffer
 	code := run(context.Background(), []string{"apply", "--root", root, "--no-update", "--format", "json"},
-		env{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, catalog: bad})
+		env{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, catalog: bad, packages: enginetest.FixtureBackend{}})
 	if code != exitApplyError {
 		t.Fatalf("exit %d, want 4\n%s", code, errb.String())
 	}

@@ -102,7 +102,7 @@ func cmdApply(ctx context.Context, cat *engine.Catalog, args []string, e env) (i
 		logf("updates installed: %d packages changed (%s)", ps.Upgraded, policy)
 	}
 	ar := engine.Apply(ctx, s.target, s.resolved.Rules, engine.RunOptions{
-		Waivers: s.waivers, Log: logf, Debug: s.debugf, Exec: engine.ExecOptions{Log: logf},
+		Waivers: s.waivers, Log: logf, Debug: s.debugf, Exec: engine.ExecOptions{Log: logf, Packages: e.packages},
 	})
 	if ps2, err := engine.ReadPackageState(ctx, s.target); err == nil {
 		ps.Count, ps.Hash = ps2.Count, ps2.Hash

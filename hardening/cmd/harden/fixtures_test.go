@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine/enginetest"
 )
 
 // TestBundleOnFixtureRoots runs the bundle contract end to end, with the
@@ -26,7 +28,7 @@ func TestBundleOnFixtureRoots(t *testing.T) {
 			}
 			bundle := func(args ...string) (int, string, string) {
 				var out, errb bytes.Buffer
-				code := run(context.Background(), args, env{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }})
+				code := run(context.Background(), args, env{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, packages: enginetest.FixtureBackend{}})
 				return code, out.String(), errb.String()
 			}
 			code, out, stderr := bundle("apply", "--root", root, "--no-update", "--format", "json")

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine/enginetest"
 )
 
 const (
@@ -22,7 +24,7 @@ func runVulns(t *testing.T, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	now := func() time.Time { return time.Date(2024, 10, 3, 0, 0, 0, 0, time.UTC) }
 	code := run(context.Background(), append([]string{"vulns"}, args...),
-		env{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, catalog: testCatalog, now: now})
+		env{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, catalog: testCatalog, now: now, packages: enginetest.FixtureBackend{}})
 	return code, out.String(), errb.String()
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine"
+	"github.com/hardenedcloud/terraform-provider-hardened/hardening/engine/enginetest"
 )
 
 func TestWaiverFlagParsing(t *testing.T) {
@@ -58,7 +59,7 @@ func runAt(t *testing.T, now time.Time, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, env{stdout: &out, stderr: &errb, getenv: func(string) string { return "" },
-		catalog: testCatalog, now: func() time.Time { return now }})
+		catalog: testCatalog, now: func() time.Time { return now }, packages: enginetest.FixtureBackend{}})
 	return code, out.String(), errb.String()
 }
 
