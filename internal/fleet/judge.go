@@ -30,9 +30,17 @@ func (e Evaluator) Judge(ctx context.Context, img tencent.Image, osName string) 
 // JudgeOn judges img as running osName on platform (an instance whose image
 // is gone reports its own OsName).
 func (e Evaluator) JudgeOn(ctx context.Context, img tencent.Image, osName, platform string) Verdict {
+	pi := policy.Image{ID: img.ID, OsName: osName, CreatedTime: CustomCreated(img), Type: img.Type, Owner: img.Creator}
+	return e.JudgeAs(ctx, pi, platform, img.Tags)
+}
+
+// JudgeAs judges anything that boots like an image (a CVM image, a
+// Lighthouse blueprint: pi.Kind) from its OsName and Platform and the
+// provenance in its tags.
+func (e Evaluator) JudgeAs(ctx context.Context, pi policy.Image, platform string, tags map[string]string) Verdict {
 	today := lifecycle.Day(e.Today)
 	cat := e.Catalog
-	rel, os, known := cat.Parse(osName, platform)
+	rel, os, known := cat.Parse(pi.OsName, platform)
 	if known && e.Resolve != nil {
 		// A failed refresh keeps the configured catalog; the lifecycle data
 		// sources report refresh failures, image checks stay quiet.
@@ -42,9 +50,8 @@ func (e Evaluator) JudgeOn(ctx context.Context, img tencent.Image, osName, platf
 		}
 	}
 	st := cat.Evaluate(rel, today, e.Policy.Lifecycle)
-	prov := policy.CheckProvenance(img.Tags, e.Policy.Trusted)
-	in := policy.Input{Image: policy.Image{ID: img.ID, OsName: osName, CreatedTime: CustomCreated(img), Type: img.Type, Owner: img.Creator},
-		OS: os, Status: st, Provenance: prov}
+	prov := policy.CheckProvenance(tags, e.Policy.Trusted)
+	in := policy.Input{Image: pi, OS: os, Status: st, Provenance: prov}
 	return Verdict{OS: os, Status: st, Prov: prov, Decision: policy.Evaluate(in, e.Policy, today)}
 }
 

@@ -141,6 +141,25 @@ type Image struct {
 	// empty Type skips the source check.
 	Type  string
 	Owner string
+	// Kind names what is judged in every message: KindImage ("", a CVM
+	// image) or KindBlueprint (a Lighthouse blueprint). The findings and
+	// their codes are the same for both.
+	Kind string
+}
+
+// What an Image is; see Image.Kind.
+const (
+	KindImage     = ""
+	KindBlueprint = "blueprint"
+)
+
+// builder is the Packer builder that makes a hardened one of in's kind,
+// named in the findings that ask for a rebuild.
+func builder(in Input) string {
+	if in.Image.Kind == KindBlueprint {
+		return "hardened-lighthouse"
+	}
+	return "hardened-cvm"
 }
 
 // Provenance is the outcome of checking an image's provenance tags.
@@ -259,7 +278,7 @@ func Evaluate(in Input, p Policy, today time.Time) Decision {
 		var unknown *provenance.UnknownKeyError
 		switch {
 		case !pv.Present:
-			add(CodeNotHardened, true, "is not allowed: require_hardened is set but the image carries no hardened provenance tags; build it with the hardened-cvm Packer builder and a signing key.")
+			add(CodeNotHardened, true, "is not allowed: require_hardened is set but the image carries no hardened provenance tags; build it with the %s Packer builder and a signing key.", builder(in))
 		case pv.Verified:
 		case errors.As(pv.Err, &unknown):
 			add(CodeUntrustedKey, true, "is not allowed: its provenance is signed by key %s, which is not in trusted_keys (trusted: %s).",
@@ -346,10 +365,14 @@ func allows(sel []Selector, os lifecycle.OSID) bool {
 }
 
 func imageLabel(in Input) string {
-	if in.Image.OsName == "" {
-		return "image " + in.Image.ID
+	kind := in.Image.Kind
+	if kind == KindImage {
+		kind = "image"
 	}
-	return fmt.Sprintf("image %s (%s)", in.Image.ID, in.Image.OsName)
+	if in.Image.OsName == "" {
+		return kind + " " + in.Image.ID
+	}
+	return fmt.Sprintf("%s %s (%s)", kind, in.Image.ID, in.Image.OsName)
 }
 
 func osLabel(in Input) string {

@@ -68,8 +68,8 @@ func sourceFindings(in Input, s Sources, add func(code string, violation bool, f
 			add(CodeSourceNotAllowed, true, "is not allowed: it is a custom image of this account and allowed_image_sources does not set own = true.")
 		case s.OwnVerifiedOnly && !in.Provenance.Verified:
 			add(CodeSourceNotAllowed, true, "is not allowed: it is a custom image of this account without verified provenance (%s), and "+
-				"allowed_image_sources.own_verified_only is set; build it with the hardened-cvm Packer builder and a signing key listed in trusted_keys.",
-				provenanceProblem(in.Provenance))
+				"allowed_image_sources.own_verified_only is set; build it with the %s Packer builder and a signing key listed in trusted_keys.",
+				provenanceProblem(in.Provenance), builder(in))
 		}
 	case SourceShared:
 		if s.Restricted && !slices.Contains(s.SharedAccounts, owner) {

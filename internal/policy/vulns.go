@@ -61,7 +61,7 @@ func vulnReasons(in Input, p VulnPolicy, today time.Time, add func(code string, 
 			code = CodeNoVulnScan
 		}
 		add(code, true, "is not allowed: %s need the image's hardened provenance (patch date, vulnerability scan), but it carries none that can be read; "+
-			"build it with the hardened-cvm builder and the hardened-cis provisioner.", strings.Join(names, " and "))
+			"build it with the %s builder and the hardened-cis provisioner.", strings.Join(names, " and "), builder(in))
 		return
 	}
 	if p.MaxPatchAgeDays > 0 {
