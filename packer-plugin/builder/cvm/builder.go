@@ -92,7 +92,7 @@ func (b *Builder) Run(ctx context.Context, u packersdk.Ui, hook packersdk.Hook) 
 		&stepRunInstance{Config: c, Name: name, Tags: tags},
 		&communicator.StepConnect{Config: &c.Comm, Host: sshHost(c.SSHInterface), SSHConfig: c.Comm.SSHConfigFunc()},
 		&commonsteps.StepProvision{},
-		&stepReadProvenance{Path: c.ProvenancePath, Required: *c.RequireProvenance},
+		&hcommon.StepReadProvenance{Path: c.ProvenancePath, Required: *c.RequireProvenance},
 		&stepStopInstance{Timeout: c.StateTimeout},
 		&stepCreateImage{Config: c, SigningKey: key, Now: now},
 		&stepCopyImage{Regions: c.ImageCopyRegions, Timeout: c.StateTimeout},

@@ -21,7 +21,6 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
-	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
 	hcommon "github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/common"
 )
 
@@ -157,6 +156,8 @@ func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
 	var errs *packersdk.MultiError
 	var warns []string
 	add := func(e ...error) { errs = packersdk.MultiErrorAppend(errs, e...) }
+	// check adds what one of the shared checks (hcommon.Check*) found.
+	check := func(w []string, e []error) { warns = append(warns, w...); add(e...) }
 	add(c.AccessConfig.Prepare()...)
 	add(c.GateConfig.Prepare()...)
 
@@ -201,13 +202,7 @@ func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
 			add(fmt.Errorf("subnet_cidr %s must lie inside vpc_cidr %s", c.SubnetCIDR, c.VpcCIDR))
 		}
 	}
-	if c.SSHCIDR != "" {
-		if _, _, err := net.ParseCIDR(c.SSHCIDR); err != nil {
-			add(fmt.Errorf("ssh_cidr %q is not a CIDR (e.g. 203.0.113.7/32)", c.SSHCIDR))
-		} else if c.SSHCIDR == "0.0.0.0/0" {
-			warns = append(warns, "ssh_cidr = 0.0.0.0/0 opens SSH of the build instance to the whole internet for the duration of the build")
-		}
-	}
+	check(hcommon.CheckSSHCIDR(c.SSHCIDR))
 	if c.SecurityGroupID != "" && c.SSHCIDR != "" {
 		warns = append(warns, "ssh_cidr is ignored when security_group_id is set")
 	}
@@ -251,21 +246,8 @@ func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
 	if c.StateTimeout == 0 {
 		c.StateTimeout = 30 * time.Minute
 	}
-	if c.SigningKeyFile != "" {
-		if _, err := provenance.LoadPrivateKeyFile(c.SigningKeyFile); err != nil {
-			add(fmt.Errorf("signing_key_file: %w (create one with `packer-plugin-hardened keygen -out KEY`)", err))
-		}
-	} else {
-		warns = append(warns, "signing_key_file is not set: the image provenance will be UNSIGNED and fail require_hardened/trusted_keys checks")
-	}
-	for k, v := range c.ImageTags {
-		if strings.HasPrefix(k, provenance.TagPrefix) {
-			add(fmt.Errorf("image_tags key %q uses the reserved prefix %q (provenance tags are written by the builder)", k, provenance.TagPrefix))
-		}
-		if len(k) > provenance.MaxTagKeyLen || len(v) > provenance.MaxTagValueLen {
-			add(fmt.Errorf("image_tags %q: keys hold at most %d characters and values %d", k, provenance.MaxTagKeyLen, provenance.MaxTagValueLen))
-		}
-	}
+	check(hcommon.CheckSigningKey(c.SigningKeyFile))
+	add(hcommon.CheckUserTags("image_tags", c.ImageTags)...)
 	for _, r := range c.ImageCopyRegions {
 		if r == c.Region {
 			add(fmt.Errorf("image_copy_regions contains the build region %q: list only other regions", r))
@@ -280,25 +262,7 @@ func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
 	}
 
 	// The communicator: SSH with a temporary key pair unless the user brings one.
-	if c.Comm.Type == "" {
-		c.Comm.Type = "ssh"
-	}
-	if c.Comm.Type != "ssh" {
-		add(fmt.Errorf("communicator %q is not supported: hardened-cvm builds Linux images over ssh", c.Comm.Type))
-	}
-	if c.Comm.SSHUsername == "" {
-		c.Comm.SSHUsername = "root"
-	}
-	if c.Comm.SSHTimeout == 0 {
-		c.Comm.SSHTimeout = 10 * time.Minute
-	}
-	if c.Comm.SSHKeyPairName != "" && c.Comm.SSHPrivateKeyFile == "" && !c.Comm.SSHAgentAuth {
-		add(errors.New("ssh_keypair_name needs ssh_private_key_file (or ssh_agent_auth) with the matching private key"))
-	}
-	if c.Comm.SSHPrivateKeyFile != "" && c.Comm.SSHKeyPairName == "" && c.Comm.SSHPassword == "" {
-		warns = append(warns, "ssh_private_key_file without ssh_keypair_name: the instance keeps the image's login settings, so the key must already be authorized in the image")
-	}
-	add(c.Comm.Prepare(&c.ctx)...)
+	check(hcommon.PrepareSSH(&c.Comm, &c.ctx, "hardened-cvm"))
 
 	if errs != nil && len(errs.Errors) > 0 {
 		return warns, errs

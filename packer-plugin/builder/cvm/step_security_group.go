@@ -3,11 +3,11 @@ package cvm
 import (
 	"context"
 	"fmt"
-	"net"
 
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
+	hcommon "github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/common"
 )
 
 // stepSecurityGroup uses the configured group or creates a temporary one
@@ -31,20 +31,9 @@ func (s *stepSecurityGroup) Run(ctx context.Context, state multistep.StateBag) m
 		state.Put(stateSGID, s.GroupID)
 		return multistep.ActionContinue
 	}
-	cidr := s.SSHCIDR
-	if cidr == "" {
-		find := s.localAddr
-		if find == nil {
-			find = localAddress
-		}
-		ip, err := find(s.Endpoint)
-		if err != nil {
-			return halt(state, fmt.Errorf("ssh_cidr is not set and this machine's address could not be found (%v): set ssh_cidr to the address Packer connects from, e.g. 203.0.113.7/32", err))
-		}
-		cidr = ip + "/32"
-		if p := net.ParseIP(ip); p != nil && (p.IsPrivate() || p.IsLoopback()) {
-			ui(state).Say(fmt.Sprintf("ssh_cidr defaults to this machine's address %s; behind NAT set ssh_cidr to your public address", cidr))
-		}
+	cidr, err := hcommon.SSHSource(state, s.SSHCIDR, s.Endpoint, "cvm.tencentcloudapi.com", s.localAddr)
+	if err != nil {
+		return halt(state, err)
 	}
 	ui(state).Say(fmt.Sprintf("Creating temporary security group %s (TCP 22 from %s only)...", s.Name, cidr))
 	sg, err := client(state).CreateSecurityGroup(ctx, s.Name, "packer-hardened build: ssh from the builder only",
@@ -61,22 +50,4 @@ func (s *stepSecurityGroup) Run(ctx context.Context, state multistep.StateBag) m
 
 func (s *stepSecurityGroup) Cleanup(state multistep.StateBag) {
 	deleteCreated(state, "temporary security group", &s.created, (*tencent.Client).DeleteSecurityGroup)
-}
-
-// localAddress is the source address this machine uses towards endpoint
-// (a UDP "connect" sends nothing; it only consults the routing table).
-func localAddress(endpoint string) (string, error) {
-	host := endpoint
-	if h, _, err := net.SplitHostPort(endpoint); err == nil {
-		host = h
-	}
-	if host == "" {
-		host = "cvm.tencentcloudapi.com"
-	}
-	conn, err := net.Dial("udp", net.JoinHostPort(host, "443"))
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close()
-	return conn.LocalAddr().(*net.UDPAddr).IP.String(), nil
 }

@@ -249,7 +249,7 @@ func TestSecurityGroupDefaultCIDR(t *testing.T) {
 	if failing.Run(context.Background(), state) != multistep.ActionHalt || !strings.Contains(state.Get("error").(error).Error(), "set ssh_cidr") {
 		t.Fatalf("no-address error: %v", state.Get("error"))
 	}
-	if ip, err := localAddress("127.0.0.1:1"); err != nil || ip != "127.0.0.1" {
+	if ip, err := hcommon.LocalAddress("127.0.0.1:1", ""); err != nil || ip != "127.0.0.1" {
 		t.Fatalf("localAddress: %q %v", ip, err)
 	}
 }
