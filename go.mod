@@ -4,6 +4,12 @@ go 1.25.11
 
 replace github.com/zclconf/go-cty => github.com/nywilken/go-cty v1.13.3
 
+// Every Tencent SDK service submodule requires the common module of its own release number
+// (cvm v1.3.183 requires common v1.3.183), and the module proxy does not serve some of those
+// go.mod files. The build selects common v1.3.213 anyway (the newest requirement wins), so pin
+// all of them to it: the graph then loads without fetching the unserved older go.mod files.
+replace github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common => github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v1.3.213
+
 require (
 	github.com/glebarez/go-sqlite v1.20.3
 	github.com/hashicorp/go-hclog v1.6.3
@@ -20,10 +26,10 @@ require (
 	github.com/knqyf263/go-rpm-version v0.0.0-20220614171824-631e686d1075
 	github.com/knqyf263/go-rpmdb v0.1.1
 	github.com/ossf/osv-schema/bindings/go v0.0.0-20260525004216-afe0bddbf893
-	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cbs v1.0.1153
-	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v1.3.209
-	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm v1.0.1153
-	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc v1.0.1154
+	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cbs v1.3.140
+	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v1.3.213
+	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm v1.3.183
+	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc v1.3.184
 	github.com/zclconf/go-cty v1.18.1
 	golang.org/x/crypto v0.53.0
 	golang.org/x/term v0.44.0
@@ -143,6 +149,7 @@ require (
 	github.com/remyoudompheng/bigfft v0.0.0-20230126093431-47fa9a501578 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/ryanuber/go-glob v1.0.0 // indirect
+	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag v1.3.110 // indirect
 	github.com/tidwall/transform v0.0.0-20201103190739-32f242e2dbde // indirect
 	github.com/ugorji/go/codec v1.2.6 // indirect
 	github.com/ulikunitz/xz v0.5.15 // indirect

@@ -197,7 +197,10 @@ func snapshotSystemDisk(rc *reqCtx, rs *regionState, rec *instanceRec, im *image
 		Placement: &cbs.Placement{Zone: d.Placement.Zone, ProjectId: ptrU64(0)}, Percent: ptrU64(0),
 		CreateTime: sp(rc.now.UTC().Format("2006-01-02 15:04:05")), DeadlineTime: sp(""), IsPermanent: bp(true),
 		Encrypt: bp(false), CopyFromRemote: bp(false), CopyingToRegions: []*string{}, ShareReference: ptrU64(0),
-		TimeStartShare: sp(""), Tags: []*cbs.Tag{},
+		TimeStartShare: sp(""), Tags: []*cbs.Tag{}, IsLocked: bp(false),
+		LatestModifyTime: sp(rc.now.UTC().Format("2006-01-02 15:04:05")),
+		// Image snapshots are standard ones taken on request, never by an automatic policy.
+		AutoSnapshotPolicyId: sp(""), SnapshotMode: sp("STANDARD_SNAPSHOT"),
 		Images: []*cbs.Image{{ImageId: sp(im.ImageID), ImageName: sp(im.ImageName)}}, ImageCount: ptrU64(1),
 	}}
 	*d.SnapshotCount++

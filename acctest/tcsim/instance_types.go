@@ -121,7 +121,9 @@ func (s *Server) describeInstanceTypeConfigs(rc *reqCtx) (any, *APIError) {
 	set := make([]*cvm.InstanceTypeConfig, 0, len(offers))
 	for _, o := range offers {
 		set = append(set, &cvm.InstanceTypeConfig{Zone: sp(o.zone), InstanceType: sp(o.t.name()), InstanceFamily: sp(o.t.fam.family),
-			CPU: ip64(o.t.size.cpu), Memory: ip64(o.t.size.memory), GPU: ip64(0), FPGA: ip64(0), GpuCount: fp64(0)})
+			CPU: ip64(o.t.size.cpu), Memory: ip64(o.t.size.memory), GPU: ip64(0), FPGA: ip64(0), GpuCount: fp64(0),
+			// No emulated family has GPUs: no GPU type, no GPU memory.
+			GpuType: sp(""), GpuMemory: fp64(0)})
 	}
 	return rawJSON(map[string]any{"InstanceTypeConfigSet": set}), nil
 }
