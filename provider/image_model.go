@@ -28,14 +28,23 @@ type imageIdentModel struct {
 }
 
 type imageInfoCore struct {
-	ImageID           types.String     `tfsdk:"image_id"`
-	ImageName         types.String     `tfsdk:"image_name"`
-	OsName            types.String     `tfsdk:"os_name"`
-	CreatedTime       types.String     `tfsdk:"created_time"`
-	Deprecated        types.Bool       `tfsdk:"deprecated"`
-	ImageState        types.String     `tfsdk:"image_state"`
-	ImageCreator      types.String     `tfsdk:"image_creator"`
-	Tags              types.Map        `tfsdk:"image_tags"`
+	ImageID      types.String `tfsdk:"image_id"`
+	ImageName    types.String `tfsdk:"image_name"`
+	OsName       types.String `tfsdk:"os_name"`
+	CreatedTime  types.String `tfsdk:"created_time"`
+	Deprecated   types.Bool   `tfsdk:"deprecated"`
+	ImageState   types.String `tfsdk:"image_state"`
+	ImageCreator types.String `tfsdk:"image_creator"`
+	Tags         types.Map    `tfsdk:"image_tags"`
+	statusModel
+}
+
+// statusModel is the judgement of anything that boots like an image (a CVM
+// image, a Lighthouse blueprint): the OS release, its lifecycle status, the
+// provenance and the policy decision. The image and blueprint data sources
+// share it and its schema (statusAttributes), so they report the same
+// attributes the same way.
+type statusModel struct {
 	Family            types.String     `tfsdk:"family"`
 	Version           types.String     `tfsdk:"version"`
 	Codename          types.String     `tfsdk:"codename"`
@@ -85,10 +94,7 @@ func imageInfoAttributes() map[string]schema.Attribute {
 	str := func(d string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: d}
 	}
-	num := func(d string) schema.Int64Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: d}
-	}
-	return map[string]schema.Attribute{
+	attrs := map[string]schema.Attribute{
 		"image_id":     str("Image id, e.g. `img-9qrfy1xt`."),
 		"image_name":   str("Image name."),
 		"image_type":   str("`PUBLIC_IMAGE`, `PRIVATE_IMAGE` (custom), `SHARED_IMAGE` or `MARKET_IMAGE`."),
@@ -100,9 +106,26 @@ func imageInfoAttributes() map[string]schema.Attribute {
 			"superseded by a newer build of its family (the Packer builder's `deprecate_previous`)."},
 		"image_creator": str("`ImageCreator`: the account that shared a `SHARED_IMAGE` or published a `MARKET_IMAGE` (what " +
 			"`allowed_image_sources` lists), or this account for custom images; null for public images."),
-		"image_state":          str("`ImageState`: `NORMAL` (ready), `CREATING`, `SYNCING`, `CREATEFAILED`, …; see `min_image_state`."),
-		"created_time":         str("Creation time (RFC 3339); null for public images, whose creation time the API does not report."),
-		"image_tags":           schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Image tags (custom images; includes the `hardened:*` provenance tags)."},
+		"image_state":  str("`ImageState`: `NORMAL` (ready), `CREATING`, `SYNCING`, `CREATEFAILED`, …; see `min_image_state`."),
+		"created_time": str("Creation time (RFC 3339); null for public images, whose creation time the API does not report."),
+		"image_tags":   schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Image tags (custom images; includes the `hardened:*` provenance tags)."},
+	}
+	for k, v := range statusAttributes("image") {
+		attrs[k] = v
+	}
+	return attrs
+}
+
+// statusAttributes are the computed attributes of statusModel; kind
+// ("image", "blueprint") is what the policy decision is about.
+func statusAttributes(kind string) map[string]schema.Attribute {
+	str := func(d string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: d}
+	}
+	num := func(d string) schema.Int64Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: d}
+	}
+	return map[string]schema.Attribute{
 		"family":               str("Canonical OS family parsed from `os_name`, e.g. `ubuntu`; empty when unrecognised."),
 		"version":              str("Canonical OS release, e.g. `24.04`; empty when unrecognised."),
 		"codename":             str("Release codename, e.g. `trixie`; empty when unknown."),
@@ -115,7 +138,7 @@ func imageInfoAttributes() map[string]schema.Attribute {
 		"days_to_extended_eol": num("Days until end of extended support; null when there is none."),
 		"successor":            str("Direct successor release, e.g. `ubuntu 24.04`; empty when none."),
 		"recommended":          str("First release along the successor chain that is supported today (set when this one is not plainly supported)."),
-		"provenance": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Hardening provenance read from the image's `hardened:*` tags and verified against `trusted_keys`.",
+		"provenance": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Hardening provenance read from the " + kind + "'s `hardened:*` tags and verified against `trusted_keys`.",
 			Attributes: map[string]schema.Attribute{
 				"present":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image carries provenance tags."},
 				"verified":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the signature verifies under a key in `trusted_keys`."},
@@ -136,13 +159,13 @@ func imageInfoAttributes() map[string]schema.Attribute {
 				"patched":         str("When updates last changed the image's packages (RFC 3339); null when the provenance does not say."),
 				"vulnerabilities": vulnsAttribute(),
 			}},
-		"policy": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "The image policy decision for this image.",
+		"policy": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "The image policy decision for this " + kind + ".",
 			Attributes: map[string]schema.Attribute{
-				"allowed":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the policy allows the image (a valid exception counts)."},
+				"allowed":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the policy allows the " + kind + " (a valid exception counts)."},
 				"severity": str("How the finding is reported: `none`, `info` (audit mode), `warning` or `error`."),
 				"codes": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 					MarkdownDescription: "Reason codes: `eol`, `extended_support`, `unknown_os`, `approaching_eol`, `os_not_allowed`, `not_hardened`, `provenance_invalid`, `untrusted_key`, `image_too_old`, `non_lts`, `audit_failed`, `independent_failed`, `patches_stale`, `fixable_vulnerabilities`, `vulnerability_sla`, `no_vulnerability_scan`, `source_not_allowed`, `exception`, `exception_expired`."},
-				"messages": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "One message per reason, naming the image, OS, date and successor."},
+				"messages": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "One message per reason, naming the " + kind + ", OS, date and successor."},
 			}},
 	}
 }
@@ -219,7 +242,7 @@ func provenanceFrom(p policy.Provenance) *provenanceModel {
 }
 
 func imageInfoFrom(v verdict) imageInfoModel {
-	img, st := v.Image, v.Status
+	img := v.Image
 	m := imageInfoModel{imageIdentModel: imageIdentModel{
 		ImageType: types.StringValue(img.Type), Platform: types.StringValue(img.Platform), Architecture: types.StringValue(img.Architecture),
 		ImageFamily: types.StringValue(img.Family),
@@ -227,15 +250,22 @@ func imageInfoFrom(v verdict) imageInfoModel {
 	m.imageInfoCore = imageInfoCore{
 		ImageID: types.StringValue(img.ID), ImageName: types.StringValue(img.Name), OsName: types.StringValue(img.OsName),
 		CreatedTime: timeString(img.CreatedTime), Deprecated: types.BoolValue(img.Deprecated), ImageState: types.StringValue(img.State), ImageCreator: strOrNull(img.Creator), Tags: stringMap(img.Tags),
-		Family: types.StringValue(v.OS.Family), Version: types.StringValue(v.OS.Version),
+		statusModel: statusFrom(v.OS, v.Status, v.Prov, v.Decision),
+	}
+	return m
+}
+
+// statusFrom is the statusModel of one judgement.
+func statusFrom(os lifecycle.OSID, st lifecycle.Status, prov policy.Provenance, d policy.Decision) statusModel {
+	return statusModel{
+		Family: types.StringValue(os.Family), Version: types.StringValue(os.Version),
 		Codename: types.StringValue(st.Release.Codename), LTS: types.BoolValue(st.Release.LTS),
 		Phase: types.StringValue(string(st.Phase)), IsSupported: types.BoolValue(st.Supported),
 		EOLStandard: types.StringValue(lifecycle.FormatDate(st.Release.EOLStandard)), EOLExtended: types.StringValue(lifecycle.FormatDate(st.Release.EOLExtended)),
 		DaysToEOL: intPtr(st.DaysToEOL), DaysToExtendedEOL: intPtr(st.DaysToExtendedEOL),
 		Successor: types.StringValue(st.Successor), Recommended: types.StringValue(st.Recommended),
-		Provenance: provenanceFrom(v.Prov), Policy: decisionFrom(v.Decision),
+		Provenance: provenanceFrom(prov), Policy: decisionFrom(d),
 	}
-	return m
 }
 
 // sortNewestFirst orders verdicts for most_recent: CreatedTime is null for
