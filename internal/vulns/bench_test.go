@@ -56,7 +56,9 @@ func writeSyntheticFeed(b *testing.B, dir string, pkgs []Package, n int) {
 // it. Goal: < 2 s and < 200 MB per scan. Besides wall time it reports the CPU
 // time of the process per scan (cpu-s: the honest figure on a loaded machine),
 // the Go heap in use after a scan with the feed still live (heap-MB) and the
-// memory the process obtained from the OS, a high-water mark (sys-MB).
+// memory the process obtained from the OS, a high-water mark (sys-MB), and the
+// process's peak resident set (peak-rss-MB, from getrusage: an upper bound
+// for one scan, since it includes writing the feed).
 func BenchmarkScanLargeFeed(b *testing.B) {
 	root := benchStatus(b)
 	pkgs, err := ReadInstalled(root)
@@ -96,6 +98,7 @@ func BenchmarkScanLargeFeed(b *testing.B) {
 			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
 			b.ReportMetric(float64(ms.Sys)/(1<<20), "sys-MB")
+			b.ReportMetric(peakRSSMB(), "peak-rss-MB")
 		})
 	}
 }
@@ -127,6 +130,15 @@ func zipDir(b *testing.B, dir, out string) {
 	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// peakRSSMB is the process's peak resident set size (Linux reports KiB).
+func peakRSSMB() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Maxrss) / 1024
 }
 
 // cpuSeconds is the user+system CPU time this process has used.

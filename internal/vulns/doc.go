@@ -13,9 +13,11 @@
 // Versions are ordered by the ecosystem's rules: dpkg's through
 // github.com/knqyf263/go-deb-version for Debian, rpm EVR through
 // github.com/knqyf263/go-rpm-version for AlmaLinux, Rocky Linux, Red Hat,
-// SUSE, openSUSE, openEuler, Mageia and Azure Linux. The feed is decoded with
-// the OSV project's own Go bindings (github.com/ossf/osv-schema/bindings/go);
-// records of other ecosystems are skipped.
+// SUSE, openSUSE, openEuler, Mageia and Azure Linux. Feed records are decoded
+// with github.com/valyala/fastjson, reading only the fields matching and
+// reporting need (osv.go); a differential fuzz test holds that decoder to the
+// OSV project's own Go bindings (github.com/ossf/osv-schema/bindings/go).
+// Records of other ecosystems are skipped.
 //
 // The package is offline by design: the feed is a local file, directory or zip.
 package vulns

@@ -2,8 +2,6 @@ package vulns
 
 import (
 	"archive/zip"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,9 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ossf/osv-schema/bindings/go/osvschema"
-	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/types/known/structpb"
+	"github.com/valyala/fastjson"
 )
 
 // Feed is an advisory feed indexed by ecosystem and package name. Only what
@@ -29,6 +25,9 @@ type Feed struct {
 	Newest time.Time
 	// Advisories is the number of advisories loaded (withdrawn ones excluded).
 	Advisories int
+	// parser is reused for every document: its values live until the next
+	// parse, and everything kept is copied out of them.
+	parser fastjson.Parser
 }
 
 // Advisory is the part of an OSV record that a finding reports.
@@ -59,8 +58,6 @@ type event struct {
 	raw  string
 	ver  version
 }
-
-var unmarshal = protojson.UnmarshalOptions{DiscardUnknown: true}
 
 // LoadFeed loads an OSV feed from a .json file (one record or an array of
 // records), a directory tree of .json files, or a .zip of .json files such as
@@ -144,12 +141,12 @@ func (f *Feed) addZip(path string) error {
 
 // add decodes one JSON document: a single OSV record or an array of them.
 func (f *Feed) add(name string, data []byte) error {
-	data = bytes.TrimSpace(data)
-	if len(data) > 0 && data[0] == '[' {
-		var items []json.RawMessage
-		if err := json.Unmarshal(data, &items); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
+	v, err := f.parser.ParseBytes(data)
+	if err != nil {
+		return fmt.Errorf("%s: not an OSV record: %w", name, err)
+	}
+	if v.Type() == fastjson.TypeArray {
+		items, _ := v.Array()
 		for i, it := range items {
 			if err := f.addRecord(fmt.Sprintf("%s[%d]", name, i), it); err != nil {
 				return err
@@ -157,34 +154,28 @@ func (f *Feed) add(name string, data []byte) error {
 		}
 		return nil
 	}
-	return f.addRecord(name, data)
+	return f.addRecord(name, v)
 }
 
-func (f *Feed) addRecord(name string, data []byte) error {
-	var v osvschema.Vulnerability
-	if err := unmarshal.Unmarshal(data, &v); err != nil {
+func (f *Feed) addRecord(name string, val *fastjson.Value) error {
+	v, err := decodeOSV(val)
+	if err != nil {
 		return fmt.Errorf("%s: not an OSV record: %w", name, err)
 	}
-	if v.GetId() == "" {
+	if v.id == "" {
 		return fmt.Errorf("%s: OSV record has no \"id\"", name)
 	}
-	if v.GetWithdrawn() != nil {
+	if v.withdrawn {
 		return nil // withdrawn advisories no longer apply
 	}
-	adv := &Advisory{ID: v.GetId(), CVEs: cves(&v), Summary: v.GetSummary()}
-	if t := v.GetPublished(); t != nil {
-		adv.Published = t.AsTime()
-	}
-	if t := v.GetModified(); t != nil {
-		adv.Modified = t.AsTime()
-		if adv.Modified.After(f.Newest) {
-			f.Newest = adv.Modified
-		}
+	adv := &Advisory{ID: v.id, CVEs: cves(&v), Summary: v.summary, Published: v.published, Modified: v.modified}
+	if adv.Modified.After(f.Newest) {
+		f.Newest = adv.Modified
 	}
 	f.Advisories++
 	seen := map[string]bool{}
-	for i, a := range v.GetAffected() {
-		eco, pkg := a.GetPackage().GetEcosystem(), a.GetPackage().GetName()
+	for i, a := range v.affected {
+		eco, pkg := a.ecosystem, a.name
 		if eco == "" || pkg == "" {
 			continue
 		}
@@ -195,14 +186,14 @@ func (f *Feed) addRecord(name string, data []byte) error {
 			continue
 		}
 		eco = ecosystemKey(eco)
-		e := entry{adv: adv, severity: severity(&v, a)}
-		for j, r := range a.GetRanges() {
+		e := entry{adv: adv, severity: severity(&v, &a)}
+		for j, r := range a.ranges {
 			// Distribution versions are only in ECOSYSTEM ranges; GIT and
 			// SEMVER ranges describe upstream commits, not packages.
-			if r.GetType() != osvschema.Range_ECOSYSTEM {
+			if !r.ecosystem {
 				continue
 			}
-			evs, err := parseEvents(r.GetEvents(), ord)
+			evs, err := parseEvents(r.events, ord)
 			if err != nil {
 				return fmt.Errorf("%s: advisory %s: affected[%d].ranges[%d]: %w", name, adv.ID, i, j, err)
 			}
@@ -223,26 +214,14 @@ func (f *Feed) addRecord(name string, data []byte) error {
 
 // parseEvents parses and sorts the events of one range in version order, as
 // the OSV evaluation algorithm requires.
-func parseEvents(in []*osvschema.Event, ord ordering) ([]event, error) {
-	var out []event
-	for k, e := range in {
-		var ev event
-		switch {
-		case e.GetIntroduced() != "":
-			ev = event{kind: introduced, raw: e.GetIntroduced()}
-		case e.GetFixed() != "":
-			ev = event{kind: fixed, raw: e.GetFixed()}
-		case e.GetLastAffected() != "":
-			ev = event{kind: lastAffected, raw: e.GetLastAffected()}
-		default:
-			continue // "limit" events only apply to GIT ranges
-		}
-		v, err := ord.parse(ev.raw)
+func parseEvents(in []rawEvent, ord ordering) ([]event, error) {
+	out := make([]event, 0, len(in))
+	for _, e := range in {
+		v, err := ord.parse(e.raw)
 		if err != nil {
-			return nil, fmt.Errorf("events[%d]: %q is not a %s version: %w", k, ev.raw, ord.name, err)
+			return nil, fmt.Errorf("events[%d]: %q is not a %s version: %w", e.index, e.raw, ord.name, err)
 		}
-		ev.ver = v
-		out = append(out, ev)
+		out = append(out, event{kind: e.kind, raw: e.raw, ver: v})
 	}
 	// Distribution records are nearly all {introduced "0", fixed X}: skip
 	// the sort (each dpkg comparison runs regular expressions) when ordered.
@@ -257,17 +236,17 @@ func (e event) isZero() bool { return e.kind == introduced && e.raw == "0" }
 
 // cves lists the CVE ids an advisory covers. Debian's DSA/DLA records name
 // them in "upstream" or "aliases"; a record without any is reported by its id.
-func cves(v *osvschema.Vulnerability) []string {
+func cves(v *osvRecord) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, id := range append(append([]string{v.GetId()}, v.GetAliases()...), v.GetUpstream()...) {
+	for _, id := range append(append([]string{v.id}, v.aliases...), v.upstream...) {
 		if strings.HasPrefix(id, "CVE-") && !seen[id] {
 			seen[id] = true
 			out = append(out, id)
 		}
 	}
 	if len(out) == 0 {
-		out = []string{v.GetId()}
+		out = []string{v.id}
 	}
 	return out
 }
@@ -275,16 +254,16 @@ func cves(v *osvschema.Vulnerability) []string {
 // severity takes the first rating word found, most specific first. CVSS
 // vectors are not scored in this slice, so a record carrying only a vector is
 // "unknown".
-func severity(v *osvschema.Vulnerability, a *osvschema.Affected) string {
-	for _, s := range []*structpb.Struct{a.GetEcosystemSpecific(), a.GetDatabaseSpecific(), v.GetDatabaseSpecific()} {
-		for _, k := range []string{"severity", "urgency"} {
-			if r := normSeverity(s.GetFields()[k].GetStringValue()); r != "" {
+func severity(v *osvRecord, a *osvAffected) string {
+	for _, s := range []ratings{a.ecoSpecific, a.dbSpecific, v.dbSpecific} {
+		for _, w := range []string{s.severity, s.urgency} {
+			if r := normSeverity(w); r != "" {
 				return r
 			}
 		}
 	}
-	for _, s := range append(a.GetSeverity(), v.GetSeverity()...) {
-		if r := normSeverity(s.GetScore()); r != "" {
+	for _, s := range append(append([]string(nil), a.severity...), v.severity...) {
+		if r := normSeverity(s); r != "" {
 			return r
 		}
 	}
