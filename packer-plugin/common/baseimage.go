@@ -85,7 +85,11 @@ func (p LifecyclePolicy) engine() imagepolicy.Policy {
 // Candidate is one official image with its lifecycle status and the policy
 // decision on it.
 type Candidate struct {
-	Image    tencent.Image
+	// Image is the image, or the Lighthouse blueprint read as one (BlueprintImage).
+	Image tencent.Image
+	// Kind is imagepolicy.KindImage or imagepolicy.KindBlueprint: what the
+	// messages call it and which builder they name.
+	Kind     string
 	OS       lifecycle.OSID
 	Status   lifecycle.Status
 	Decision imagepolicy.Decision
@@ -101,10 +105,24 @@ func (c Candidate) EOLDate() time.Time { return c.Status.Release.EOLStandard }
 
 // Evaluate computes the lifecycle status of one image.
 func (p LifecyclePolicy) Evaluate(img tencent.Image) Candidate {
+	return p.EvaluateKind(img, imagepolicy.KindImage)
+}
+
+// EvaluateKind is Evaluate for an image of kind (imagepolicy.KindBlueprint
+// for a Lighthouse blueprint read with BlueprintImage).
+func (p LifecyclePolicy) EvaluateKind(img tencent.Image, kind string) Candidate {
 	rel, id, _ := p.Catalog.Parse(img.OsName, img.Platform)
 	st := p.Catalog.Evaluate(rel, p.Today, p.Policy)
-	in := imagepolicy.Input{Image: imagepolicy.Image{ID: img.ID, OsName: img.OsName, Type: img.Type, Owner: img.Creator}, OS: id, Status: st}
-	return Candidate{Image: img, OS: id, Status: st, Decision: imagepolicy.Evaluate(in, p.engine(), p.Today)}
+	in := imagepolicy.Input{Image: imagepolicy.Image{ID: img.ID, OsName: img.OsName, Type: img.Type, Owner: img.Creator, Kind: kind}, OS: id, Status: st}
+	return Candidate{Image: img, Kind: kind, OS: id, Status: st, Decision: imagepolicy.Evaluate(in, p.engine(), p.Today)}
+}
+
+// noun is what messages call a candidate of kind.
+func noun(kind string) string {
+	if kind == imagepolicy.KindBlueprint {
+		return "blueprint"
+	}
+	return "image"
 }
 
 // GateError is the lifecycle gate refusing a base image.
@@ -119,7 +137,7 @@ type GateError struct {
 func (e *GateError) Error() string {
 	c := e.Candidate
 	var b strings.Builder
-	fmt.Fprintf(&b, "base image %s (%q) is refused by the lifecycle gate: %s", c.Image.ID, c.Image.OsName, c.Status.Reason())
+	fmt.Fprintf(&b, "base %s %s (%q) is refused by the lifecycle gate: %s", noun(c.Kind), c.Image.ID, c.Image.OsName, c.Status.Reason())
 	for _, r := range c.Decision.Violations() {
 		if r.Code == imagepolicy.CodeUnknownOS {
 			// Its advice names provider exceptions, which Packer has not;
@@ -157,7 +175,12 @@ func (p LifecyclePolicy) gateError(c Candidate) *GateError {
 
 // Gate returns nil when the image may be used as a base.
 func (p LifecyclePolicy) Gate(img tencent.Image) (Candidate, error) {
-	c := p.Evaluate(img)
+	return p.GateKind(img, imagepolicy.KindImage)
+}
+
+// GateKind is Gate for an image of kind (see EvaluateKind).
+func (p LifecyclePolicy) GateKind(img tencent.Image, kind string) (Candidate, error) {
+	c := p.EvaluateKind(img, kind)
 	if p.passes(c) {
 		return c, nil
 	}
@@ -181,6 +204,12 @@ func SelectBaseImage(ctx context.Context, cl *tencent.Client, f ImageFilter, p L
 
 // Select is SelectBaseImage over an already listed set of images.
 func Select(imgs []tencent.Image, f ImageFilter, p LifecyclePolicy) (Candidate, error) {
+	return SelectKind(imgs, f, p, imagepolicy.KindImage)
+}
+
+// SelectKind is Select over images of kind: for imagepolicy.KindBlueprint,
+// the system blueprints read with BlueprintImage.
+func SelectKind(imgs []tencent.Image, f ImageFilter, p LifecyclePolicy, kind string) (Candidate, error) {
 	var matches []Candidate
 	for _, img := range imgs {
 		if img.Type != "" && img.Type != "PUBLIC_IMAGE" {
@@ -192,13 +221,16 @@ func Select(imgs []tencent.Image, f ImageFilter, p LifecyclePolicy) (Candidate, 
 		if arch, _ := NormalizeArch(img.Architecture); arch != f.Architecture {
 			continue
 		}
-		c := p.Evaluate(img)
+		c := p.EvaluateKind(img, kind)
 		if c.OS.Family != f.OSFamily || (f.OSVersion != "" && c.OS.Version != f.OSVersion) {
 			continue
 		}
 		matches = append(matches, c)
 	}
 	want := lifecycle.DisplayName(f.OSFamily, f.OSVersion) + " " + f.Architecture
+	if kind == imagepolicy.KindBlueprint {
+		want += " system blueprint"
+	}
 	if len(matches) == 0 {
 		return Candidate{}, fmt.Errorf("%w %s: check os_family/os_version/architecture (the region may not offer it)", ErrNoImage, want)
 	}
@@ -209,6 +241,9 @@ func Select(imgs []tencent.Image, f ImageFilter, p LifecyclePolicy) (Candidate, 
 		}
 	}
 	// Only refused images match: say what they are and where to go.
+	if kind == imagepolicy.KindBlueprint {
+		return Candidate{}, fmt.Errorf("every official %s is refused; newest: %w", want, p.gateError(matches[0]))
+	}
 	return Candidate{}, fmt.Errorf("every official %s image is refused; newest: %w", want, p.gateError(matches[0]))
 }
 

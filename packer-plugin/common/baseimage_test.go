@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	imagepolicy "github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
@@ -115,5 +116,37 @@ func TestParseProvenanceInput(t *testing.T) {
 	}
 	if _, err := ParseProvenanceInput([]byte(`{}`)); err == nil {
 		t.Fatal("report without profile accepted")
+	}
+}
+
+// TestGateKindBlueprint: a Lighthouse blueprint is refused with the same
+// reasons as an image, but the messages call it a blueprint and name the
+// hardened-lighthouse builder where they ask for a rebuild.
+func TestGateKindBlueprint(t *testing.T) {
+	p := policy(t, false)
+	eol := tencent.Image{ID: "lhbp-0000eol1", OsName: "CentOS 7.9 64bit", Platform: "CENTOS", Type: "PUBLIC_IMAGE", State: "NORMAL", Architecture: "x86_64"}
+	_, err := p.GateKind(eol, imagepolicy.KindBlueprint)
+	var ge *GateError
+	if !errors.As(err, &ge) {
+		t.Fatalf("EOL blueprint passed the gate: %v", err)
+	}
+	for _, want := range []string{"base blueprint lhbp-0000eol1 (\"CentOS 7.9 64bit\") is refused", "2024-06-30", "Build from"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("gate error %q lacks %q", err, want)
+		}
+	}
+	if _, err := p.Gate(eol); err == nil || !strings.Contains(err.Error(), "base image lhbp-0000eol1") {
+		t.Errorf("Gate of an image: %v", err)
+	}
+	ok := tencent.Image{ID: "lhbp-deb13", OsName: "Debian 13.1 64bit", Platform: "DEBIAN", Type: "PUBLIC_IMAGE", State: "NORMAL", Architecture: "x86_64"}
+	old := ok
+	old.ID, old.OsName = "lhbp-deb10", "Debian 10.13 64bit"
+	c, err := SelectKind([]tencent.Image{old, ok}, ImageFilter{OSFamily: "debian", Architecture: "x86_64"}, p, imagepolicy.KindBlueprint)
+	if err != nil || c.Image.ID != "lhbp-deb13" || c.Kind != imagepolicy.KindBlueprint {
+		t.Fatalf("SelectKind: %+v %v", c, err)
+	}
+	_, err = SelectKind([]tencent.Image{old}, ImageFilter{OSFamily: "debian", OSVersion: "10", Architecture: "x86_64"}, p, imagepolicy.KindBlueprint)
+	if err == nil || !strings.Contains(err.Error(), "every official Debian 10 x86_64 system blueprint is refused") || !strings.Contains(err.Error(), "base blueprint lhbp-deb10") {
+		t.Fatalf("SelectKind of only EOL blueprints: %v", err)
 	}
 }

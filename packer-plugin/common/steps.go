@@ -14,6 +14,9 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
+	"github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/version"
 )
 
 // What the steps of both builders share. State keys are Packer's own:
@@ -164,4 +167,33 @@ func SSHSource(state multistep.StateBag, cidr, endpoint, fallback string, find f
 		UI(state).Say(fmt.Sprintf("ssh_cidr defaults to this machine's address %s/32; behind NAT set ssh_cidr to your public address", ip))
 	}
 	return ip + "/32", nil
+}
+
+// ProvenanceRecord combines what the provisioner reported (in) with what only
+// the builder knows: the base it started from (src), the build time and the
+// plugin version.
+func ProvenanceRecord(in ProvenanceInput, src Candidate, now time.Time) provenance.Record {
+	return provenance.Record{
+		ProfileID: in.Profile, ProfileVersion: in.ProfileVersion,
+		Pass: in.Summary.Pass, Fail: in.Summary.Fail, Waived: in.Summary.Waived, Manual: in.Summary.Manual,
+		BaseImageID: src.Image.ID, BaseOsName: src.Image.OsName, BaseEOL: src.EOLDate(),
+		BuildTime: now.UTC().Truncate(time.Second), BuilderVersion: version.String(),
+		BundleVersion: in.BundleVersion, PackageSetHash: in.PackageSetHash,
+		Patched: in.Patched(), Vulns: in.ProvenanceVulns(),
+	}
+}
+
+// SignProvenance signs rec with key (nil: unsigned) and says which it is.
+func SignProvenance(state multistep.StateBag, rec provenance.Record, key ed25519.PrivateKey) (provenance.Signed, error) {
+	signed, err := provenance.Sign(rec, key)
+	if err != nil {
+		return provenance.Signed{}, fmt.Errorf("provenance: %w", err)
+	}
+	if signed.IsSigned() {
+		UI(state).Say("Provenance signed with key " + signed.KeyID)
+	} else {
+		UI(state).Error("Provenance is UNSIGNED (no signing_key_file): images that must carry trusted provenance will reject it")
+	}
+	UI(state).Say("Provenance: " + signed.Summary())
+	return signed, nil
 }

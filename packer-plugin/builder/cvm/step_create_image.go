@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 
-	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 	hcommon "github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/common"
 	"github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/version"
@@ -35,24 +34,11 @@ func (s *stepCreateImage) Run(ctx context.Context, state multistep.StateBag) mul
 	}
 	if v, ok := state.GetOk(stateProvInput); ok {
 		in := v.(hcommon.ProvenanceInput)
-		rec := provenance.Record{
-			ProfileID: in.Profile, ProfileVersion: in.ProfileVersion,
-			Pass: in.Summary.Pass, Fail: in.Summary.Fail, Waived: in.Summary.Waived, Manual: in.Summary.Manual,
-			BaseImageID: src.Image.ID, BaseOsName: src.Image.OsName, BaseEOL: src.EOLDate(),
-			BuildTime: s.Now().UTC().Truncate(time.Second), BuilderVersion: version.String(),
-			BundleVersion: in.BundleVersion, PackageSetHash: in.PackageSetHash,
-			Patched: in.Patched(), Vulns: in.ProvenanceVulns(),
-		}
-		signed, err := provenance.Sign(rec, s.SigningKey)
+		rec := hcommon.ProvenanceRecord(in, src, s.Now())
+		signed, err := hcommon.SignProvenance(state, rec, s.SigningKey)
 		if err != nil {
-			return halt(state, fmt.Errorf("provenance: %w", err))
+			return halt(state, err)
 		}
-		if signed.IsSigned() {
-			ui(state).Say("Provenance signed with key " + signed.KeyID)
-		} else {
-			ui(state).Error("Provenance is UNSIGNED (no signing_key_file): images that must carry trusted provenance will reject it")
-		}
-		ui(state).Say("Provenance: " + signed.Summary())
 		maps.Copy(tags, signed.Tags())
 		state.Put(stateProvenance, signed)
 	}
