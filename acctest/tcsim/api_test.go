@@ -14,7 +14,7 @@ import (
 // object or the error code.
 func call(t *testing.T, srv *TestServer, region, service, action string, params map[string]any) (map[string]any, string) {
 	t.Helper()
-	version := map[string]string{"cvm": versionCVM, "vpc": versionVPC, "sts": versionSTS}[service]
+	version := srv.versions[service]
 	c := common.NewCommonClient(common.NewCredential(srv.SecretID, srv.SecretKey), region, sdkProfile(srv))
 	req := tchttp.NewCommonRequest(service, version, action)
 	if params == nil {

@@ -1,4 +1,4 @@
-// Package tcsim is an in-process emulator of the Tencent Cloud CVM, VPC and STS APIs. It speaks
+// Package tcsim is an in-process emulator of the Tencent Cloud CVM, VPC, CBS, Tag and STS APIs. It speaks
 // the real wire protocol (TC3-HMAC-SHA256, X-TC-* headers, the {"Response": ...} envelope) so the
 // unmodified tencentcloud-sdk-go clients work against it with only the endpoint changed.
 package tcsim
@@ -414,7 +414,8 @@ func (s *Server) dispatch(r *http.Request, body []byte, action, requestID string
 		return apiErr("NoSuchVersion", "The API version `%s` does not exist for %s; use %s.", v, ar.Service, s.versions[ar.Service]), nil
 	}
 	region := r.Header.Get("X-TC-Region")
-	if region == "" && ar.Service != "sts" {
+	// STS and the tag service are global: the region, when sent, is only checked.
+	if region == "" && ar.Service != "sts" && ar.Service != "tag" {
 		return missingParam("Region"), nil
 	}
 	if region != "" && !contains(s.opts.Regions, region) {
