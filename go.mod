@@ -29,6 +29,7 @@ require (
 	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cbs v1.3.140
 	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v1.3.213
 	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm v1.3.183
+	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/lighthouse v1.3.153
 	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc v1.3.184
 	github.com/valyala/fastjson v1.6.10
 	github.com/zclconf/go-cty v1.18.1

@@ -105,6 +105,8 @@ type RegionResources struct {
 	Snapshots []string
 	// Backing maps instance id → "machine" or "api-only: why".
 	Backing map[string]string
+	// Lighthouse lists the Lighthouse resources (a separate product with its own ids).
+	Lighthouse LighthouseResources
 }
 
 // Resources lists the non-public resources of one region created through the API, for orphan
@@ -112,7 +114,8 @@ type RegionResources struct {
 func (s *Server) Resources(region string) RegionResources {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := RegionResources{Instances: map[string]string{}, PrivateImages: map[string]string{}, Backing: map[string]string{}}
+	out := RegionResources{Instances: map[string]string{}, PrivateImages: map[string]string{}, Backing: map[string]string{},
+		Lighthouse: lighthouseResources(nil)}
 	rs, ok := s.world.Regions[region]
 	if !ok {
 		return out
@@ -141,6 +144,7 @@ func (s *Server) Resources(region string) RegionResources {
 	for id := range rs.Snapshots {
 		out.Snapshots = append(out.Snapshots, id)
 	}
+	out.Lighthouse = lighthouseResources(rs.Lighthouse)
 	return out
 }
 

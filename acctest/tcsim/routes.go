@@ -15,7 +15,7 @@ const (
 )
 
 func (s *Server) registerRoutes() {
-	s.versions = map[string]string{"cvm": versionCVM, "vpc": versionVPC, "sts": versionSTS, "cbs": versionCBS, "tag": versionTag}
+	s.versions = map[string]string{"cvm": versionCVM, "vpc": versionVPC, "sts": versionSTS, "cbs": versionCBS, "tag": versionTag, "lighthouse": versionLighthouse}
 	s.routes = map[string]map[string]handler{
 		"cvm": {
 			"DescribeImages":                  s.describeImages,
@@ -71,7 +71,8 @@ func (s *Server) registerRoutes() {
 			"DescribeDisks":     s.describeDisks,
 			"DescribeSnapshots": s.describeSnapshots,
 		},
-		"tag": s.tagRoutes(),
+		"tag":        s.tagRoutes(),
+		"lighthouse": s.lighthouseRoutes(),
 	}
 }
 

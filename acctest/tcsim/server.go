@@ -1,4 +1,4 @@
-// Package tcsim is an in-process emulator of the Tencent Cloud CVM, VPC, CBS, Tag and STS APIs. It speaks
+// Package tcsim is an in-process emulator of the Tencent Cloud CVM, VPC, CBS, Tag, STS and Lighthouse APIs. It speaks
 // the real wire protocol (TC3-HMAC-SHA256, X-TC-* headers, the {"Response": ...} envelope) so the
 // unmodified tencentcloud-sdk-go clients work against it with only the endpoint changed.
 package tcsim
@@ -195,7 +195,7 @@ func (s *Server) Endpoint() string { return s.ln.Addr().String() }
 // (use it with Scheme "http").
 func (s *Server) Endpoints() map[string]string {
 	ep := s.Endpoint()
-	return map[string]string{"cvm": ep, "vpc": ep, "sts": ep}
+	return map[string]string{"cvm": ep, "vpc": ep, "sts": ep, "lighthouse": ep}
 }
 
 // MetadataURL is the base URL of the emulated instance metadata service; the CAM role
@@ -251,6 +251,15 @@ func (s *Server) detachMachines() map[string]Machine {
 	out := map[string]Machine{}
 	for _, rs := range s.world.Regions {
 		for id, in := range rs.Instances {
+			if in.machine != nil {
+				out[id] = in.machine
+				in.machine = nil
+			}
+		}
+		if rs.Lighthouse == nil {
+			continue
+		}
+		for id, in := range rs.Lighthouse.Instances {
 			if in.machine != nil {
 				out[id] = in.machine
 				in.machine = nil

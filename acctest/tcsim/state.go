@@ -118,6 +118,8 @@ type regionState struct {
 	Snapshots      map[string]*snapshotRec      `json:"Snapshots"`
 	// ClientTokens maps a RunInstances ClientToken to the instance ids it created.
 	ClientTokens map[string][]string `json:"ClientTokens"`
+	// Lighthouse is nil until seeded (newWorld, or Server.lh for an older state file).
+	Lighthouse *lhState `json:"Lighthouse,omitempty"`
 }
 
 func newRegionState() *regionState {
@@ -160,6 +162,10 @@ func newWorld(regions []string, catalog []SeedImage) *world {
 			im.Seq = w.next()
 			w.Regions[r].Images[im.ImageID] = im
 		}
+	}
+	for _, r := range regions {
+		w.Regions[r].Lighthouse = newLHState()
+		seedBlueprints(w.Regions[r].Lighthouse, w.next)
 	}
 	return w
 }
@@ -204,6 +210,13 @@ func loadWorld(path string) (*world, error) {
 		for _, in := range rs.Instances {
 			if in.Backing == "machine" {
 				in.Backing = "api-only: machine lost when tcsim restarted"
+			}
+		}
+		if rs.Lighthouse != nil {
+			for _, in := range rs.Lighthouse.Instances {
+				if in.Backing == "machine" {
+					in.Backing = "api-only: machine lost when tcsim restarted"
+				}
 			}
 		}
 	}

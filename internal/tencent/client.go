@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
+	lighthouse "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/lighthouse/v20200324"
 	vpc "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc/v20170312"
 )
 
@@ -24,6 +25,7 @@ type Client struct {
 	httpc  *http.Client
 	cvm    *cvm.Client
 	vpc    *vpc.Client
+	lh     *lighthouse.Client
 	images *imageCache
 }
 
@@ -73,13 +75,18 @@ func (c *Client) buildSDKClients() error {
 	if c.vpc, err = vpc.NewClient(c.cred, c.region, c.clientProfile(ServiceVPC)); err != nil {
 		return fmt.Errorf("build vpc client: %w", err)
 	}
+	if c.lh, err = lighthouse.NewClient(c.cred, c.region, c.clientProfile(ServiceLighthouse)); err != nil {
+		return fmt.Errorf("build lighthouse client: %w", err)
+	}
 	if c.cfg.HTTPClient != nil && c.cfg.HTTPClient.Transport != nil {
 		c.cvm.WithHttpTransport(c.cfg.HTTPClient.Transport)
 		c.vpc.WithHttpTransport(c.cfg.HTTPClient.Transport)
+		c.lh.WithHttpTransport(c.cfg.HTTPClient.Transport)
 	}
 	if c.cfg.UserAgent != "" {
 		c.cvm.WithRequestClient(c.cfg.UserAgent)
 		c.vpc.WithRequestClient(c.cfg.UserAgent)
+		c.lh.WithRequestClient(c.cfg.UserAgent)
 	}
 	return nil
 }

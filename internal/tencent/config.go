@@ -21,6 +21,8 @@ const (
 	ServiceCVM = "cvm"
 	ServiceVPC = "vpc"
 	ServiceSTS = "sts"
+	// ServiceLighthouse is Lighthouse (轻量应用服务器), lighthouse.tencentcloudapi.com.
+	ServiceLighthouse = "lighthouse"
 )
 
 // Config configures a Client. The zero value plus credentials from the environment works.
@@ -47,7 +49,7 @@ type Config struct {
 	// refreshed before they expire.
 	AssumeRole *AssumeRole
 
-	// Endpoints overrides the host[:port] per service ("cvm", "vpc", "sts"); Scheme is "https"
+	// Endpoints overrides the host[:port] per service ("cvm", "vpc", "sts", "lighthouse"); Scheme is "https"
 	// (default) or "http" for tcsim and private clouds.
 	Endpoints map[string]string
 	Scheme    string
@@ -150,9 +152,9 @@ func (c *Config) validate() error {
 	sort.Strings(svcs)
 	for _, svc := range svcs {
 		switch svc {
-		case ServiceCVM, ServiceVPC, ServiceSTS:
+		case ServiceCVM, ServiceVPC, ServiceSTS, ServiceLighthouse:
 		default:
-			return fmt.Errorf("endpoints: unknown service %q; use cvm, vpc or sts", svc)
+			return fmt.Errorf("endpoints: unknown service %q; use cvm, vpc, sts or lighthouse", svc)
 		}
 		if err := CheckEndpoint(c.Endpoints[svc]); err != nil {
 			return fmt.Errorf("endpoints.%s: %w", svc, err)

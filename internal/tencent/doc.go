@@ -1,6 +1,6 @@
 // Package tencent is the one Tencent Cloud client both binaries use. It wraps
-// tencentcloud-sdk-go (common, cvm, vpc) and returns small typed values (Image, Instance, ...)
-// instead of the SDK's pointer structs.
+// tencentcloud-sdk-go (common, cvm, vpc, lighthouse) and returns small typed values (Image,
+// Instance, Blueprint, LighthouseInstance, ...) instead of the SDK's pointer structs.
 //
 // Credentials, first match wins: Config.SecretID/SecretKey(/SecurityToken) →
 // TENCENTCLOUD_SECRET_ID/_SECRET_KEY(/_SECURITY_TOKEN) → the tccli profile
@@ -27,4 +27,24 @@
 // Deletes treat "already gone" as success. Waiters (WaitInstanceState, WaitInstanceOperation,
 // WaitImageNormal) fail early on LAUNCH_FAILED/FAILED/CREATEFAILED and time out with a
 // *WaitTimeoutError naming the resource, the wanted state and the last state seen.
+//
+// Lighthouse (轻量应用服务器, endpoint override Config.Endpoints["lighthouse"] = ServiceLighthouse)
+// is a separate product with its own ids (lhbp-, lhins-, lhkp-) and the same discipline:
+//
+//	ListBlueprints(filters) / DescribeBlueprints(ids) / GetBlueprint(id)   blueprints (system PURE_OS/APP_OS,
+//	                                                                        PRIVATE custom, SHARED), paged to the end
+//	CreateLighthouseInstance(CreateLighthouseInstanceInput)                 prepaid (Period months), ClientToken
+//	                                                                        reused by retries; returns the id, PENDING
+//	DescribeLighthouseInstances(ids) / GetLighthouseInstance(id) /
+//	ListLighthouseInstances(filters) / ListLighthouseInstancesProgress
+//	WaitLighthouseInstanceState(id, want, timeout)                          RUNNING, SHUTDOWN, ... or StateTerminated
+//	WaitLighthouseInstanceOperation(id, timeout)
+//	IsolateLighthouseInstance(id)                                           RUNNING/STOPPED → SHUTDOWN (退还)
+//	TerminateLighthouseInstances(ids...)                                    isolates and waits for SHUTDOWN first, as the
+//	                                                                        API requires; gone/terminating counts as done
+//
+// Lighthouse calls refused because an operation is still running (OperationDenied.InstanceCreating,
+// OperationDenied.InstanceOperationInProgress, UnsupportedOperation.LatestOperationUnfinished) wait
+// for that operation (WaitLighthouseInstanceOperation) and try again. These names are stable: the
+// provider and the Packer builder build on them.
 package tencent

@@ -44,7 +44,7 @@ func newTestClient(t *testing.T, srv *tcsim.TestServer, mod func(*Config)) (*Cli
 		Region:               "ap-guangzhou",
 		SecretID:             srv.SecretID,
 		SecretKey:            srv.SecretKey,
-		Endpoints:            map[string]string{ServiceCVM: srv.Endpoint(), ServiceVPC: srv.Endpoint(), ServiceSTS: srv.Endpoint()},
+		Endpoints:            srv.Endpoints(),
 		Scheme:               "http",
 		Logger:               hclog.New(&hclog.LoggerOptions{Level: hclog.Trace, Output: logs}),
 		RetryBaseDelay:       time.Millisecond,
