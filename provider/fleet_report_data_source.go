@@ -21,15 +21,10 @@ import (
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
-var (
-	_ datasource.DataSource              = (*fleetReportDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*fleetReportDataSource)(nil)
-)
-
 // fleetReportDataSource is data "hardened_fleet_report": every instance of
 // one or more regions grouped by the support status of the image it runs.
 // The report itself is internal/fleet's, shared with the hardened-report CLI.
-type fleetReportDataSource struct{ data *providerData }
+type fleetReportDataSource struct{ dataSourceBase }
 
 type fleetReportModel struct {
 	Region     types.String      `tfsdk:"region"`
@@ -166,10 +161,6 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				})}},
 		},
 	}
-}
-
-func (r *fleetReportDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	r.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *fleetReportDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -14,14 +14,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var (
-	_ datasource.DataSource              = (*imageDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*imageDataSource)(nil)
-)
-
 // imageDataSource is data "hardened_image": one Tencent image with its OS
 // lifecycle status, hardening provenance and policy decision.
-type imageDataSource struct{ data *providerData }
+type imageDataSource struct{ dataSourceBase }
 
 type imageDataSourceModel struct {
 	imageFilterModel
@@ -73,10 +68,6 @@ func (r *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"Use `allowed_only = true` to select only images the policy approves.",
 		Attributes: attrs,
 	}
-}
-
-func (r *imageDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	r.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

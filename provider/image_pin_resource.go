@@ -18,18 +18,11 @@ import (
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
-var (
-	_ resource.Resource                = (*imagePinResource)(nil)
-	_ resource.ResourceWithConfigure   = (*imagePinResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*imagePinResource)(nil)
-	_ resource.ResourceWithImportState = (*imagePinResource)(nil)
-)
-
 // imagePinResource is resource "hardened_image_pin": a recorded decision
 // that an image is approved. It changes nothing in the cloud; its value is
 // that `terraform plan` fails when the image is not approved, and that
 // other resources take pinned_image_id from it.
-type imagePinResource struct{ data *providerData }
+type imagePinResource struct{ resourceBase }
 
 type imagePinModel struct {
 	ID      types.String `tfsdk:"id"`
@@ -111,10 +104,6 @@ func (r *imagePinResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"pinned image has become end-of-life since. Nothing is created in the cloud; import with the image id.",
 		Attributes: attrs,
 	}
-}
-
-func (r *imagePinResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 // check looks the image up and judges it; ok is false when the lookup

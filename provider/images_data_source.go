@@ -9,14 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var (
-	_ datasource.DataSource              = (*imagesDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*imagesDataSource)(nil)
-)
-
 // imagesDataSource is data "hardened_images": every image matching the
 // filters (all pages), newest first, each with status and decision.
-type imagesDataSource struct{ data *providerData }
+type imagesDataSource struct{ dataSourceBase }
 
 type imagesDataSourceModel struct {
 	imageFilterModel
@@ -40,10 +35,6 @@ func (r *imagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"hardening provenance and policy decision. An empty result is not an error.",
 		Attributes: attrs,
 	}
-}
-
-func (r *imagesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	r.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -22,16 +22,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var (
-	_ resource.Resource                = (*instanceResource)(nil)
-	_ resource.ResourceWithConfigure   = (*instanceResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*instanceResource)(nil)
-	_ resource.ResourceWithImportState = (*instanceResource)(nil)
-)
-
 // instanceResource is resource "hardened_instance": a CVM instance that
 // may only run an approved image. CRUD lives in instance_resource_crud.go.
-type instanceResource struct{ data *providerData }
+type instanceResource struct{ resourceBase }
 
 // Image change strategies.
 const (
@@ -153,10 +146,6 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"answers were all lost, so it is terminated too. Import with the instance id.",
 		Attributes: attrs,
 	}
-}
-
-func (r *instanceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -17,16 +17,14 @@ import (
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 )
 
+// The validators beyond what newDataSource checks.
 var (
-	_ datasource.DataSourceWithConfigure        = (*osLifecycleDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*osLifecycleDataSource)(nil)
 	_ datasource.DataSourceWithValidateConfig   = (*osLifecycleDataSource)(nil)
 )
 
 // osLifecycleDataSource answers "is this OS release still supported?".
-type osLifecycleDataSource struct {
-	data *providerData
-}
+type osLifecycleDataSource struct{ dataSourceBase }
 
 type osLifecycleModel struct {
 	Family       types.String `tfsdk:"family"`
@@ -164,10 +162,6 @@ func (d *osLifecycleDataSource) ValidateConfig(ctx context.Context, req datasour
 	if _, err := lifecycle.NormalizeVersion(canon, ver.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("version"), "Invalid version", "version: "+err.Error())
 	}
-}
-
-func (d *osLifecycleDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *osLifecycleDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -13,14 +13,10 @@ import (
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 )
 
-var _ datasource.DataSourceWithConfigure = (*osReleasesDataSource)(nil)
-
 // osReleasesDataSource lists the releases of one OS family with their phase,
 // newest first, so configurations can pick a base OS instead of hard-coding
 // a version that will age out.
-type osReleasesDataSource struct {
-	data *providerData
-}
+type osReleasesDataSource struct{ dataSourceBase }
 
 type osReleasesModel struct {
 	Family        types.String `tfsdk:"family"`
@@ -103,10 +99,6 @@ func (d *osReleasesDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"today": schema.StringAttribute{Computed: true, MarkdownDescription: "The date phases were computed for (`YYYY-MM-DD`, UTC)."},
 		},
 	}
-}
-
-func (d *osReleasesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configured(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *osReleasesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -101,18 +101,18 @@ func (p *hardenedProvider) Metadata(_ context.Context, _ provider.MetadataReques
 
 func (p *hardenedProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		func() datasource.DataSource { return &osLifecycleDataSource{} },
-		func() datasource.DataSource { return &osReleasesDataSource{} },
-		func() datasource.DataSource { return &imageDataSource{} },
-		func() datasource.DataSource { return &imagesDataSource{} },
-		func() datasource.DataSource { return &fleetReportDataSource{} },
+		newDataSource[osLifecycleDataSource],
+		newDataSource[osReleasesDataSource],
+		newDataSource[imageDataSource],
+		newDataSource[imagesDataSource],
+		newDataSource[fleetReportDataSource],
 	}
 }
 
 func (p *hardenedProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		func() resource.Resource { return &imagePinResource{} },
-		func() resource.Resource { return &instanceResource{} },
+		newResource[imagePinResource],
+		newResource[instanceResource],
 	}
 }
 

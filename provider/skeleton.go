@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
@@ -29,6 +31,43 @@ func configured(raw any, diags *diag.Diagnostics) *providerData {
 		return nil
 	}
 	return d
+}
+
+// dataSourceBase is embedded by every data source: the provider data and
+// the one Configure that fills it.
+type dataSourceBase struct{ data *providerData }
+
+func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.data = configured(req.ProviderData, &resp.Diagnostics)
+}
+
+// resourceBase is dataSourceBase for resources.
+type resourceBase struct{ data *providerData }
+
+func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.data = configured(req.ProviderData, &resp.Diagnostics)
+}
+
+// newDataSource is the factory of data source T for the provider's
+// DataSources list. Its constraint is the compile-time check that T is
+// configurable (embeds dataSourceBase), so no type file repeats it.
+func newDataSource[T any, P interface {
+	*T
+	datasource.DataSourceWithConfigure
+}]() datasource.DataSource {
+	return P(new(T))
+}
+
+// newResource is newDataSource for resources. Every resource of this
+// provider judges its image in ModifyPlan (the image gate) and can be
+// imported, so the constraint requires both.
+func newResource[T any, P interface {
+	*T
+	resource.ResourceWithConfigure
+	resource.ResourceWithModifyPlan
+	resource.ResourceWithImportState
+}]() resource.Resource {
+	return P(new(T))
 }
 
 // modelSource is where a model is decoded from: tfsdk.Config, Plan or State.
