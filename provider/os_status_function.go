@@ -9,21 +9,16 @@ import (
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 )
 
-var _ function.Function = (*osStatusFunction)(nil)
-
 // osStatusFunction is provider::hardened::os_status(os_name): the lifecycle
 // phase of an OsName today.
 type osStatusFunction struct {
+	osNameFunction
 	clock    lifecycle.Clock
 	clockErr error
 }
 
-func (f *osStatusFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "os_status"
-}
-
-func (f *osStatusFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = osNameDefinition(
+func newOsStatusFunction(clock lifecycle.Clock, clockErr error) function.Function {
+	return &osStatusFunction{clock: clock, clockErr: clockErr, osNameFunction: osNameFunction{name: "os_status", def: osNameDefinition(
 		"Lifecycle phase of a Tencent Cloud OsName today",
 		"Returns the support phase of the release named by a Tencent Cloud image `OsName`: "+
 			"`supported`, `approaching_eol` (standard support ends within 180 days), `extended` (only paid/ESM/LTS support "+
@@ -32,9 +27,8 @@ func (f *osStatusFunction) Definition(_ context.Context, _ function.DefinitionRe
 			"180-day warning window; use the `hardened_os_lifecycle` data source to apply `warn_before_eol_days`, "+
 			"`lifecycle_overrides` or `lifecycle_source_url`. \"Today\" is the UTC date, or `"+lifecycle.TodayEnv+
 			"` (`YYYY-MM-DD`) when that environment variable is set for reproducible plans.",
-		"Tencent Cloud image OsName, e.g. `CentOS 7.9 64位`.",
 		function.StringReturn{},
-	)
+	)}}
 }
 
 func (f *osStatusFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
@@ -57,16 +51,33 @@ func (f *osStatusFunction) Run(ctx context.Context, req function.RunRequest, res
 	resp.Error = function.ConcatFuncErrors(resp.Result.Set(ctx, string(st.Phase)))
 }
 
-// osNameDefinition is the definition of a function of one argument, a Tencent Cloud image
-// OsName (os_status, parse_os_name).
-func osNameDefinition(summary, description, osNameDescription string, ret function.Return) function.Definition {
+// osNameFunction is what the functions of one argument, a Tencent Cloud
+// image OsName (os_status, parse_os_name), share: their name and
+// definition, and so Metadata and Definition. The embedding type adds Run
+// (reading the argument with osNameArgument).
+type osNameFunction struct {
+	name string
+	def  function.Definition
+}
+
+func (f *osNameFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = f.name
+}
+
+func (f *osNameFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = f.def
+}
+
+// osNameDefinition is the definition of a function of the one os_name
+// argument.
+func osNameDefinition(summary, description string, ret function.Return) function.Definition {
 	return function.Definition{
 		Summary:             summary,
 		MarkdownDescription: description,
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name:                "os_name",
-				MarkdownDescription: osNameDescription,
+				MarkdownDescription: "Tencent Cloud image OsName, e.g. `CentOS 7.9 64位`.",
 			},
 		},
 		Return: ret,

@@ -11,10 +11,8 @@ import (
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 )
 
-var _ function.Function = (*parseOsNameFunction)(nil)
-
 // parseOsNameFunction exposes the OsName parser: provider::hardened::parse_os_name.
-type parseOsNameFunction struct{}
+type parseOsNameFunction struct{ osNameFunction }
 
 var parsedOSAttrTypes = map[string]attr.Type{
 	"family":        types.StringType,
@@ -29,12 +27,8 @@ var parsedOSAttrTypes = map[string]attr.Type{
 	"successor":     types.StringType,
 }
 
-func (f *parseOsNameFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "parse_os_name"
-}
-
-func (f *parseOsNameFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = osNameDefinition(
+func newParseOsNameFunction() function.Function {
+	return &parseOsNameFunction{osNameFunction{name: "parse_os_name", def: osNameDefinition(
 		"Parse a Tencent Cloud OsName into an OS family and release",
 		"Parses a Tencent Cloud image `OsName` (e.g. `Ubuntu Server 22.04 LTS 64bit UEFI`, "+
 			"`CentOS 7.9 64位`, `Windows Server 2019 数据中心版 64位中文版`) and returns an object with `family`, `version` "+
@@ -43,9 +37,8 @@ func (f *parseOsNameFunction) Definition(_ context.Context, _ function.Definitio
 			"(`YYYY-MM-DD` or null) and `successor`.\n\n"+
 			"Provider functions cannot read provider configuration, so this uses the embedded catalog only "+
 			"(no `lifecycle_overrides`, no `lifecycle_source_url`). Fails when the name contains no known OS family or no version.",
-		"Tencent Cloud image OsName.",
 		function.ObjectReturn{AttributeTypes: parsedOSAttrTypes},
-	)
+	)}}
 }
 
 func (f *parseOsNameFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {

@@ -118,7 +118,7 @@ func (p *hardenedProvider) Resources(context.Context) []func() resource.Resource
 
 func (p *hardenedProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
-		func() function.Function { return &parseOsNameFunction{} },
-		func() function.Function { return &osStatusFunction{clock: p.clock, clockErr: p.clockErr} },
+		newParseOsNameFunction,
+		func() function.Function { return newOsStatusFunction(p.clock, p.clockErr) },
 	}
 }
