@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
@@ -31,13 +30,11 @@ type imagePinModel struct {
 	Region  types.String `tfsdk:"region"`
 	policyOverrideModel
 	PinnedImageID types.String `tfsdk:"pinned_image_id"`
-	OsName        types.String `tfsdk:"os_name"`
-	Family        types.String `tfsdk:"family"`
-	Version       types.String `tfsdk:"version"`
-	Phase         types.String `tfsdk:"phase"`
-	EOLDate       types.String `tfsdk:"eol_date"`
-	Recommended   types.String `tfsdk:"recommended"`
-	Verified      types.Bool   `tfsdk:"provenance_verified"`
+	judgedOSModel
+	Family      types.String `tfsdk:"family"`
+	Version     types.String `tfsdk:"version"`
+	Recommended types.String `tfsdk:"recommended"`
+	Verified    types.Bool   `tfsdk:"provenance_verified"`
 }
 
 // policyOverrideModel are the per-resource policy attributes.
@@ -86,17 +83,15 @@ func (r *imagePinResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			MarkdownDescription: "Region of the image (custom image ids are per region). Default: the provider's region."},
 		"reason":              schema.StringAttribute{Optional: true, MarkdownDescription: "Why this image is pinned (change ticket, build id); recorded in state."},
 		"pinned_image_id":     computed("The approved image id; reference this from instances so they only launch approved images."),
-		"os_name":             computed("Tencent `OsName` of the image."),
 		"family":              computed("Canonical OS family, e.g. `debian`."),
 		"version":             computed("Canonical OS release, e.g. `13`."),
-		"phase":               computed("Lifecycle phase when last checked: `supported`, `approaching_eol`, `extended`, `eol` or `unknown`."),
-		"eol_date":            computed("End of standard support of the OS (`YYYY-MM-DD`); empty when unknown."),
 		"recommended":         computed("Supported release to move to when this one is not plainly supported."),
 		"provenance_verified": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image's hardening provenance verifies under `trusted_keys`."},
 	}
 	for k, v := range policyOverrideAttributes() {
 		attrs[k] = v
 	}
+	judgedOSAttributes(attrs, "Tencent `OsName` of the image.")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An approved-image decision. At plan time the image is checked against the image policy (OS lifecycle, " +
 			"`allowed_os`, `require_hardened`, `max_image_age_days`, exceptions): an image that is not approved fails `terraform plan` " +
@@ -124,9 +119,8 @@ func (r *imagePinResource) check(ctx context.Context, m *imagePinModel, diags di
 
 func (m *imagePinModel) fill(v verdict) {
 	m.ID, m.PinnedImageID = types.StringValue(v.Image.ID), types.StringValue(v.Image.ID)
-	m.OsName, m.Family, m.Version = types.StringValue(v.Image.OsName), types.StringValue(v.OS.Family), types.StringValue(v.OS.Version)
-	m.Phase = types.StringValue(string(v.Status.Phase))
-	m.EOLDate = types.StringValue(lifecycle.FormatDate(v.Status.Release.EOLStandard))
+	m.setJudged(v)
+	m.Family, m.Version = types.StringValue(v.OS.Family), types.StringValue(v.OS.Version)
 	m.Recommended = types.StringValue(v.Status.Recommended)
 	m.Verified = types.BoolValue(v.Prov.Verified)
 }

@@ -50,12 +50,10 @@ type instanceModel struct {
 	SystemDiskType   types.String `tfsdk:"system_disk_type"`
 	SystemDiskSize   types.Int64  `tfsdk:"system_disk_size"`
 	policyOverrideModel
-	State     types.String   `tfsdk:"instance_state"`
-	PrivateIP types.String   `tfsdk:"private_ip"`
-	OsName    types.String   `tfsdk:"os_name"`
-	Phase     types.String   `tfsdk:"phase"`
-	EOLDate   types.String   `tfsdk:"eol_date"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+	State     types.String `tfsdk:"instance_state"`
+	PrivateIP types.String `tfsdk:"private_ip"`
+	judgedOSModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 var instanceTypeRE = regexp.MustCompile(`^[A-Z][A-Z0-9]*\.[A-Z0-9]+$`)
@@ -130,14 +128,12 @@ func (r *instanceResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				"(after an import the configured value is adopted without replacement)."},
 		"instance_state": schema.StringAttribute{Computed: true, MarkdownDescription: "Instance state when last read, e.g. `RUNNING`.", PlanModifiers: keep},
 		"private_ip":     schema.StringAttribute{Computed: true, MarkdownDescription: "Primary private IP address.", PlanModifiers: keep},
-		"os_name":        schema.StringAttribute{Computed: true, MarkdownDescription: "`OsName` of the running image."},
-		"phase":          schema.StringAttribute{Computed: true, MarkdownDescription: "Lifecycle phase of the OS when last checked."},
-		"eol_date":       schema.StringAttribute{Computed: true, MarkdownDescription: "End of standard support of the OS (`YYYY-MM-DD`); empty when unknown."},
 		"timeouts":       timeoutsAttribute(ctx),
 	}
 	for k, v := range policyOverrideAttributes() {
 		attrs[k] = v
 	}
+	judgedOSAttributes(attrs, "`OsName` of the running image.")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A CVM instance that may only run an approved image. The image policy is checked in the plan, before " +
 			"anything is created. Launch waits until the instance is `RUNNING` and its latest operation succeeded; a launch that fails " +

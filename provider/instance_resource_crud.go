@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
@@ -75,7 +74,7 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.setVerdict(v)
+	plan.setJudged(v)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
@@ -87,12 +86,6 @@ func (r *instanceResource) judgeImage(ctx context.Context, c *tencent.Client, m 
 		return verdict{}, false
 	}
 	return r.data.judge(ctx, img, r.data.enginePolicy(m.overrides())), true
-}
-
-func (m *instanceModel) setVerdict(v verdict) {
-	m.OsName = types.StringValue(v.Image.OsName)
-	m.Phase = types.StringValue(string(v.Status.Phase))
-	m.EOLDate = types.StringValue(lifecycle.FormatDate(v.Status.Release.EOLStandard))
 }
 
 func (r *instanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -150,7 +143,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	plan.fromInstance(ctx, inst, &resp.Diagnostics)
-	plan.setVerdict(v)
+	plan.setJudged(v)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -223,7 +216,7 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 		img = tencent.Image{ID: inst.ImageID, OsName: inst.OsName} // image deleted since: judge by the instance's OsName
 	}
 	v := r.data.judgeOS(ctx, img, firstNonEmpty(img.OsName, inst.OsName), img.Platform, r.data.enginePolicy(m.overrides()))
-	m.setVerdict(v)
+	m.setJudged(v)
 	m.OsName = types.StringValue(firstNonEmpty(inst.OsName, img.OsName))
 	if !v.Decision.Allowed && v.Decision.Severity != policy.SeverityInfo {
 		resp.Diagnostics.AddAttributeWarning(path.Root("image_id"),
@@ -291,7 +284,7 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	plan.fromInstance(ctx, inst, &resp.Diagnostics)
-	plan.setVerdict(v)
+	plan.setJudged(v)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
