@@ -88,26 +88,20 @@ func (r *fleetReportDataSource) Metadata(_ context.Context, req datasource.Metad
 }
 
 func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	num := func(d string) schema.Int64Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: d}
-	}
-	str := func(d string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: d}
-	}
 	finding := func(attrs map[string]schema.Attribute) map[string]schema.Attribute {
 		for k, v := range map[string]schema.Attribute{
-			"os_name": str("`OsName` judged (the image's; the instance's own when the image is gone)."),
-			"group":   str("Report group (see above)."), "phase": str("Lifecycle phase of the OS."),
-			"eol_date":    str("End of standard support (`YYYY-MM-DD`); empty when unknown."),
-			"days_to_eol": num("Days until end of standard support; null when unknown."),
-			"recommended": str("Supported release to move to; empty when the OS is plainly supported or none is known."),
-			"allowed":     schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image policy allows the image."},
+			"os_name": computedString("`OsName` judged (the image's; the instance's own when the image is gone)."),
+			"group":   computedString("Report group (see above)."), "phase": computedString("Lifecycle phase of the OS."),
+			"eol_date":    computedString("End of standard support (`YYYY-MM-DD`); empty when unknown."),
+			"days_to_eol": computedInt("Days until end of standard support; null when unknown."),
+			"recommended": computedString("Supported release to move to; empty when the OS is plainly supported or none is known."),
+			"allowed":     computedBool("Whether the image policy allows the image."),
 			"reasons":     schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Policy findings."},
 			"codes": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Reason codes of the " +
 				"findings, the same as `policy.codes` of `hardened_image` (e.g. `eol`, `non_lts`, `source_not_allowed`), plus `image_superseded`."},
-			"provenance": str("Hardening provenance: `none`, `verified: <profile>, audit <pass> pass / <fail> fail, key <id>` or " +
+			"provenance": computedString("Hardening provenance: `none`, `verified: <profile>, audit <pass> pass / <fail> fail, key <id>` or " +
 				"`unverified: <why>`."),
-			"superseded_by": str("When the image is deprecated and a newer image of its image family is not (the Packer builder's " +
+			"superseded_by": computedString("When the image is deprecated and a newer image of its image family is not (the Packer builder's " +
 				"`deprecate_previous`): that image's id, also named by the reason `image_superseded`. Empty otherwise."),
 		} {
 			attrs[k] = v
@@ -135,27 +129,27 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Validators:          []validator.Bool{boolvalidator.ConflictsWith(regionPath, regionsPath)}},
 			"counts": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Number of instances per group, over all regions.",
 				Attributes: map[string]schema.Attribute{
-					"total": num("All instances."), "eol": num("On an OS past all support."),
-					"approaching_eol": num("On an OS whose standard support ends within `warn_before_eol_days`."),
-					"extended":        num("On an OS with only extended (ESM/LTS/paid) support left."),
-					"unknown":         num("On an OS whose support status is unknown."),
-					"unapproved":      num("On a supported OS but an image the policy rejects."),
-					"ok":              num("On an approved image."),
+					"total": computedInt("All instances."), "eol": computedInt("On an OS past all support."),
+					"approaching_eol": computedInt("On an OS whose standard support ends within `warn_before_eol_days`."),
+					"extended":        computedInt("On an OS with only extended (ESM/LTS/paid) support left."),
+					"unknown":         computedInt("On an OS whose support status is unknown."),
+					"unapproved":      computedInt("On a supported OS but an image the policy rejects."),
+					"ok":              computedInt("On an approved image."),
 				}},
 			"by_region": schema.MapAttribute{Computed: true, ElementType: types.Int64Type, MarkdownDescription: "Number of instances per region."},
 			"groups": schema.MapAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
 				MarkdownDescription: "Instance ids per group (every group is present, possibly empty), e.g. `groups[\"eol\"]`."},
 			"instances": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "One row per instance, ordered by group, region, instance id.",
 				NestedObject: schema.NestedAttributeObject{Attributes: finding(map[string]schema.Attribute{
-					"region": str("Region of the instance."), "instance_id": str("Instance id."), "name": str("Instance name."),
-					"state": str("Instance state."), "zone": str("Availability zone."), "image_id": str("Image the instance runs."),
+					"region": computedString("Region of the instance."), "instance_id": computedString("Instance id."), "name": computedString("Instance name."),
+					"state": computedString("Instance state."), "zone": computedString("Availability zone."), "image_id": computedString("Image the instance runs."),
 				})}},
 			"images": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "One row per distinct image (per region) the instances run, ordered by group, region, image id.",
 				NestedObject: schema.NestedAttributeObject{Attributes: finding(map[string]schema.Attribute{
-					"region": str("Region of the image."), "image_id": str("Image id."), "name": str("Image name; empty when the image is gone."),
-					"type":    str("`PUBLIC_IMAGE`, `PRIVATE_IMAGE`, `SHARED_IMAGE` or `MARKET_IMAGE`; empty when the image is gone."),
-					"missing": schema.BoolAttribute{Computed: true, MarkdownDescription: "The image no longer exists."},
+					"region": computedString("Region of the image."), "image_id": computedString("Image id."), "name": computedString("Image name; empty when the image is gone."),
+					"type":    computedString("`PUBLIC_IMAGE`, `PRIVATE_IMAGE`, `SHARED_IMAGE` or `MARKET_IMAGE`; empty when the image is gone."),
+					"missing": computedBool("The image no longer exists."),
 					"instance_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 						MarkdownDescription: "Instances running the image."},
 				})}},

@@ -30,10 +30,7 @@ func (r *imageDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 }
 
 func (r *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := imageInfoAttributes()
-	for k, v := range imageFilterAttributes() {
-		attrs[k] = v
-	}
+	attrs := mergeAttributes(imageInfoAttributes(), imageFilterAttributes())
 	filters := []string{"image_type", "name_regex", "os_family", "os_version", "architecture", "platform", "image_family", "tags", "allowed_only",
 		"most_recent", "include_deprecated"} // not region
 	conflicts := make([]path.Expression, len(filters))

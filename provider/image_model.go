@@ -91,78 +91,65 @@ type decisionModel struct {
 
 // imageInfoAttributes are the computed attributes of one image.
 func imageInfoAttributes() map[string]schema.Attribute {
-	str := func(d string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: d}
-	}
-	attrs := map[string]schema.Attribute{
-		"image_id":     str("Image id, e.g. `img-9qrfy1xt`."),
-		"image_name":   str("Image name."),
-		"image_type":   str("`PUBLIC_IMAGE`, `PRIVATE_IMAGE` (custom), `SHARED_IMAGE` or `MARKET_IMAGE`."),
-		"os_name":      str("Tencent `OsName`, e.g. `Ubuntu Server 24.04 LTS 64bit`."),
-		"platform":     str("Tencent `Platform`, e.g. `Ubuntu`."),
-		"architecture": str("`x86_64` or `arm`."),
-		"image_family": str("Tencent image family (`ImageFamily`) of a custom image, e.g. `debian13-cis`; empty when none."),
-		"deprecated": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image is deprecated (`ImageDeprecated`), e.g. " +
-			"superseded by a newer build of its family (the Packer builder's `deprecate_previous`)."},
-		"image_creator": str("`ImageCreator`: the account that shared a `SHARED_IMAGE` or published a `MARKET_IMAGE` (what " +
+	return mergeAttributes(statusAttributes("image"), map[string]schema.Attribute{
+		"image_id":     computedString("Image id, e.g. `img-9qrfy1xt`."),
+		"image_name":   computedString("Image name."),
+		"image_type":   computedString("`PUBLIC_IMAGE`, `PRIVATE_IMAGE` (custom), `SHARED_IMAGE` or `MARKET_IMAGE`."),
+		"os_name":      computedString("Tencent `OsName`, e.g. `Ubuntu Server 24.04 LTS 64bit`."),
+		"platform":     computedString("Tencent `Platform`, e.g. `Ubuntu`."),
+		"architecture": computedString("`x86_64` or `arm`."),
+		"image_family": computedString("Tencent image family (`ImageFamily`) of a custom image, e.g. `debian13-cis`; empty when none."),
+		"deprecated": computedBool("Whether the image is deprecated (`ImageDeprecated`), e.g. " +
+			"superseded by a newer build of its family (the Packer builder's `deprecate_previous`)."),
+		"image_creator": computedString("`ImageCreator`: the account that shared a `SHARED_IMAGE` or published a `MARKET_IMAGE` (what " +
 			"`allowed_image_sources` lists), or this account for custom images; null for public images."),
-		"image_state":  str("`ImageState`: `NORMAL` (ready), `CREATING`, `SYNCING`, `CREATEFAILED`, …; see `min_image_state`."),
-		"created_time": str("Creation time (RFC 3339); null for public images, whose creation time the API does not report."),
+		"image_state":  computedString("`ImageState`: `NORMAL` (ready), `CREATING`, `SYNCING`, `CREATEFAILED`, …; see `min_image_state`."),
+		"created_time": computedString("Creation time (RFC 3339); null for public images, whose creation time the API does not report."),
 		"image_tags":   schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Image tags (custom images; includes the `hardened:*` provenance tags)."},
-	}
-	for k, v := range statusAttributes("image") {
-		attrs[k] = v
-	}
-	return attrs
+	})
 }
 
 // statusAttributes are the computed attributes of statusModel; kind
 // ("image", "blueprint") is what the policy decision is about.
 func statusAttributes(kind string) map[string]schema.Attribute {
-	str := func(d string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: d}
-	}
-	num := func(d string) schema.Int64Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: d}
-	}
 	return map[string]schema.Attribute{
-		"family":               str("Canonical OS family parsed from `os_name`, e.g. `ubuntu`; empty when unrecognised."),
-		"version":              str("Canonical OS release, e.g. `24.04`; empty when unrecognised."),
-		"codename":             str("Release codename, e.g. `trixie`; empty when unknown."),
-		"lts":                  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the release is a long-term-support release."},
-		"phase":                str("Lifecycle phase today: `supported`, `approaching_eol`, `extended`, `eol` or `unknown`."),
-		"is_supported":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the OS counts as supported under the policy (`extended` only with `allow_extended_support`)."},
-		"eol_standard":         str("End of standard support (`YYYY-MM-DD`); empty when unknown."),
-		"eol_extended":         str("End of extended (ESM/LTS/paid) support (`YYYY-MM-DD`); empty when none."),
-		"days_to_eol":          num("Days until end of standard support (negative once passed); null when unknown."),
-		"days_to_extended_eol": num("Days until end of extended support; null when there is none."),
-		"successor":            str("Direct successor release, e.g. `ubuntu 24.04`; empty when none."),
-		"recommended":          str("First release along the successor chain that is supported today (set when this one is not plainly supported)."),
+		"family":               computedString("Canonical OS family parsed from `os_name`, e.g. `ubuntu`; empty when unrecognised."),
+		"version":              computedString("Canonical OS release, e.g. `24.04`; empty when unrecognised."),
+		"codename":             computedString("Release codename, e.g. `trixie`; empty when unknown."),
+		"lts":                  computedBool("Whether the release is a long-term-support release."),
+		"phase":                computedString("Lifecycle phase today: `supported`, `approaching_eol`, `extended`, `eol` or `unknown`."),
+		"is_supported":         computedBool("Whether the OS counts as supported under the policy (`extended` only with `allow_extended_support`)."),
+		"eol_standard":         computedString("End of standard support (`YYYY-MM-DD`); empty when unknown."),
+		"eol_extended":         computedString("End of extended (ESM/LTS/paid) support (`YYYY-MM-DD`); empty when none."),
+		"days_to_eol":          computedInt("Days until end of standard support (negative once passed); null when unknown."),
+		"days_to_extended_eol": computedInt("Days until end of extended support; null when there is none."),
+		"successor":            computedString("Direct successor release, e.g. `ubuntu 24.04`; empty when none."),
+		"recommended":          computedString("First release along the successor chain that is supported today (set when this one is not plainly supported)."),
 		"provenance": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Hardening provenance read from the " + kind + "'s `hardened:*` tags and verified against `trusted_keys`.",
 			Attributes: map[string]schema.Attribute{
-				"present":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the image carries provenance tags."},
-				"verified":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the signature verifies under a key in `trusted_keys`."},
-				"profile":         str("Hardening profile id, e.g. `debian-13`."),
-				"profile_version": str("Version of the hardening profile."),
-				"audit_pass":      num("Rules passing the post-hardening audit."),
-				"audit_fail":      num("Rules failing the post-hardening audit."),
-				"audit_waived":    num("Rules waived."),
-				"audit_manual":    num("Rules needing manual review."),
-				"base_image_id":   str("Image the hardened image was built from."),
-				"base_os_name":    str("`OsName` of the base image."),
-				"build_time":      str("Build time (RFC 3339)."),
-				"key_id":          str("Fingerprint (`SHA256:…`) of the signing key."),
-				"scanner":         str("Independent scanner that checked the image after hardening (e.g. OpenSCAP and its content); null when none ran."),
-				"scan_pass":       num("Rules the independent scanner passed; null when none ran."),
-				"scan_fail":       num("Rules the independent scanner failed; null when none ran. Judged by `max_independent_failures`."),
-				"error":           str("Why the provenance does not verify; empty when verified or absent."),
-				"patched":         str("When updates last changed the image's packages (RFC 3339); null when the provenance does not say."),
+				"present":         computedBool("Whether the image carries provenance tags."),
+				"verified":        computedBool("Whether the signature verifies under a key in `trusted_keys`."),
+				"profile":         computedString("Hardening profile id, e.g. `debian-13`."),
+				"profile_version": computedString("Version of the hardening profile."),
+				"audit_pass":      computedInt("Rules passing the post-hardening audit."),
+				"audit_fail":      computedInt("Rules failing the post-hardening audit."),
+				"audit_waived":    computedInt("Rules waived."),
+				"audit_manual":    computedInt("Rules needing manual review."),
+				"base_image_id":   computedString("Image the hardened image was built from."),
+				"base_os_name":    computedString("`OsName` of the base image."),
+				"build_time":      computedString("Build time (RFC 3339)."),
+				"key_id":          computedString("Fingerprint (`SHA256:…`) of the signing key."),
+				"scanner":         computedString("Independent scanner that checked the image after hardening (e.g. OpenSCAP and its content); null when none ran."),
+				"scan_pass":       computedInt("Rules the independent scanner passed; null when none ran."),
+				"scan_fail":       computedInt("Rules the independent scanner failed; null when none ran. Judged by `max_independent_failures`."),
+				"error":           computedString("Why the provenance does not verify; empty when verified or absent."),
+				"patched":         computedString("When updates last changed the image's packages (RFC 3339); null when the provenance does not say."),
 				"vulnerabilities": vulnsAttribute(),
 			}},
 		"policy": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "The image policy decision for this " + kind + ".",
 			Attributes: map[string]schema.Attribute{
-				"allowed":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the policy allows the " + kind + " (a valid exception counts)."},
-				"severity": str("How the finding is reported: `none`, `info` (audit mode), `warning` or `error`."),
+				"allowed":  computedBool("Whether the policy allows the " + kind + " (a valid exception counts)."),
+				"severity": computedString("How the finding is reported: `none`, `info` (audit mode), `warning` or `error`."),
 				"codes": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 					MarkdownDescription: "Reason codes: `eol`, `extended_support`, `unknown_os`, `approaching_eol`, `os_not_allowed`, `not_hardened`, `provenance_invalid`, `untrusted_key`, `image_too_old`, `non_lts`, `audit_failed`, `independent_failed`, `patches_stale`, `fixable_vulnerabilities`, `vulnerability_sla`, `no_vulnerability_scan`, `source_not_allowed`, `exception`, `exception_expired`."},
 				"messages": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "One message per reason, naming the " + kind + ", OS, date and successor."},

@@ -61,9 +61,6 @@ func (d *osLifecycleDataSource) Metadata(_ context.Context, req datasource.Metad
 }
 
 func (d *osLifecycleDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Support lifecycle of one OS release: phase on today's date, end-of-support dates with their " +
 			"sources, days left and the successor to move to. Select the release either by `family` and `version` or by a " +
@@ -96,32 +93,32 @@ func (d *osLifecycleDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Optional:            true,
 				MarkdownDescription: "The image's `Platform` (e.g. `Rocky Linux`); used for the family when `os_name` names none.",
 			},
-			"id":                   computed("`<family>/<version>` of the release, or the input when it could not be parsed."),
-			"name":                 computed("Human-readable release name, e.g. `Ubuntu 22.04`."),
-			"point_release":        computed("Version as written in the input, e.g. `22.04.1` or `7.9`."),
-			"known":                schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the release is in the lifecycle catalog."},
-			"codename":             computed("Release codename, when known."),
-			"lts":                  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the release is a long-term-support release."},
-			"ga":                   computed("General-availability date (`YYYY-MM-DD`), null when not known."),
-			"eol_standard":         computed("First day without standard support (`YYYY-MM-DD`), null when not published."),
-			"eol_extended":         computed("First day without any extended (paid/ESM/LTS) support (`YYYY-MM-DD`), null when there is none."),
-			"phase":                computed("`supported`, `approaching_eol`, `extended`, `eol` or `unknown`."),
-			"is_supported":         schema.BoolAttribute{Computed: true, MarkdownDescription: "True for `supported` and `approaching_eol`, and for `extended` when `allow_extended_support` is set. Use it in `precondition` and `check` blocks."},
-			"days_to_eol":          schema.Int64Attribute{Computed: true, MarkdownDescription: "Days from `today` until `eol_standard`; negative once passed, null when unknown."},
-			"days_to_extended_eol": schema.Int64Attribute{Computed: true, MarkdownDescription: "Days from `today` until `eol_extended`; negative once passed, null when there is no extended support."},
-			"successor":            computed("Release to move to, as `<family> <version>` (e.g. `rocky 9`); null when there is none."),
-			"successor_name":       computed("Human-readable successor, e.g. `Rocky Linux 9`."),
-			"recommended_successor": computed("For releases that are not plainly `supported`: the first release along the successor chain " +
+			"id":                   computedString("`<family>/<version>` of the release, or the input when it could not be parsed."),
+			"name":                 computedString("Human-readable release name, e.g. `Ubuntu 22.04`."),
+			"point_release":        computedString("Version as written in the input, e.g. `22.04.1` or `7.9`."),
+			"known":                computedBool("Whether the release is in the lifecycle catalog."),
+			"codename":             computedString("Release codename, when known."),
+			"lts":                  computedBool("Whether the release is a long-term-support release."),
+			"ga":                   computedString("General-availability date (`YYYY-MM-DD`), null when not known."),
+			"eol_standard":         computedString("First day without standard support (`YYYY-MM-DD`), null when not published."),
+			"eol_extended":         computedString("First day without any extended (paid/ESM/LTS) support (`YYYY-MM-DD`), null when there is none."),
+			"phase":                computedString("`supported`, `approaching_eol`, `extended`, `eol` or `unknown`."),
+			"is_supported":         computedBool("True for `supported` and `approaching_eol`, and for `extended` when `allow_extended_support` is set. Use it in `precondition` and `check` blocks."),
+			"days_to_eol":          computedInt("Days from `today` until `eol_standard`; negative once passed, null when unknown."),
+			"days_to_extended_eol": computedInt("Days from `today` until `eol_extended`; negative once passed, null when there is no extended support."),
+			"successor":            computedString("Release to move to, as `<family> <version>` (e.g. `rocky 9`); null when there is none."),
+			"successor_name":       computedString("Human-readable successor, e.g. `Rocky Linux 9`."),
+			"recommended_successor": computedString("For releases that are not plainly `supported`: the first release along the successor chain " +
 				"that is `supported` today (e.g. `ubuntu 24.04` for Ubuntu 18.04, whose direct successor 22.04 is itself near its end); null otherwise."),
-			"recommended_successor_name": computed("Human-readable `recommended_successor`, e.g. `Ubuntu 24.04`."),
+			"recommended_successor_name": computedString("Human-readable `recommended_successor`, e.g. `Ubuntu 24.04`."),
 			"sources": schema.MapAttribute{
 				ElementType:         types.StringType,
 				Computed:            true,
 				MarkdownDescription: "Where each date comes from, keyed by `ga`, `eol_standard`, `eol_extended`.",
 			},
-			"disputed": schema.BoolAttribute{Computed: true, MarkdownDescription: "True when published sources disagree on this release's dates."},
-			"reason":   computed("One sentence explaining the phase: release, date and successor."),
-			"today":    computed("The date the phase was computed for (`YYYY-MM-DD`, UTC); pinned by `HARDENED_TODAY` when set."),
+			"disputed": computedBool("True when published sources disagree on this release's dates."),
+			"reason":   computedString("One sentence explaining the phase: release, date and successor."),
+			"today":    computedString("The date the phase was computed for (`YYYY-MM-DD`, UTC); pinned by `HARDENED_TODAY` when set."),
 			"warn_before_eol_days": schema.Int64Attribute{
 				Optional:            true,
 				Computed:            true,
@@ -232,44 +229,32 @@ func (d *osLifecycleDataSource) Read(ctx context.Context, req datasource.ReadReq
 }
 
 func fill(ctx context.Context, m *osLifecycleModel, id lifecycle.OSID, rel lifecycle.Release, known bool, st lifecycle.Status, p lifecycle.Policy) diag.Diagnostics {
-	str := func(s string) types.String {
-		if s == "" {
-			return types.StringNull()
-		}
-		return types.StringValue(s)
-	}
-	num := func(n *int) types.Int64 {
-		if n == nil {
-			return types.Int64Null()
-		}
-		return types.Int64Value(int64(*n))
-	}
 	// With family/version the inputs keep the user's spelling (id carries the
 	// canonical form); with os_name they report what was parsed.
 	if !m.OsName.IsNull() {
-		m.Family, m.Version = str(id.Family), str(id.Version)
+		m.Family, m.Version = strOrNull(id.Family), strOrNull(id.Version)
 	}
 	if id.Family != "" {
 		m.ID = types.StringValue(id.Family + "/" + id.Version)
 		m.Name = types.StringValue(id.Name())
-		m.PointRelease = str(id.PointRelease)
+		m.PointRelease = strOrNull(id.PointRelease)
 	} else {
 		m.ID = types.StringValue(m.OsName.ValueString())
-		m.Name = str(m.OsName.ValueString())
+		m.Name = strOrNull(m.OsName.ValueString())
 		m.PointRelease = types.StringNull()
 	}
 	m.Known = types.BoolValue(known)
-	m.Codename = str(rel.Codename)
+	m.Codename = strOrNull(rel.Codename)
 	m.LTS = types.BoolValue(rel.LTS)
-	m.GA = str(lifecycle.FormatDate(rel.GA))
-	m.EOLStandard = str(lifecycle.FormatDate(rel.EOLStandard))
-	m.EOLExtended = str(lifecycle.FormatDate(rel.EOLExtended))
+	m.GA = strOrNull(lifecycle.FormatDate(rel.GA))
+	m.EOLStandard = strOrNull(lifecycle.FormatDate(rel.EOLStandard))
+	m.EOLExtended = strOrNull(lifecycle.FormatDate(rel.EOLExtended))
 	m.Phase = types.StringValue(string(st.Phase))
 	m.IsSupported = types.BoolValue(st.Supported)
-	m.DaysToEOL = num(st.DaysToEOL)
-	m.DaysToExtEOL = num(st.DaysToExtendedEOL)
-	m.Successor = str(rel.Successor)
-	m.SuccessorNm = str(rel.SuccessorName())
+	m.DaysToEOL = intPtr(st.DaysToEOL)
+	m.DaysToExtEOL = intPtr(st.DaysToExtendedEOL)
+	m.Successor = strOrNull(rel.Successor)
+	m.SuccessorNm = strOrNull(rel.SuccessorName())
 	m.Recommended, m.RecommendNm = types.StringNull(), types.StringNull()
 	if fam, ver, ok := strings.Cut(st.Recommended, " "); ok {
 		m.Recommended = types.StringValue(st.Recommended)

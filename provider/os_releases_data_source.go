@@ -76,27 +76,27 @@ func (d *osReleasesDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Computed:            true,
 				MarkdownDescription: "Whether extended support counts as supported; defaults to the provider's `allow_extended_support`.",
 			},
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The canonical family id."},
+			"id": computedString("The canonical family id."),
 			"releases": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "Matching releases, newest version first.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"version":      schema.StringAttribute{Computed: true, MarkdownDescription: "Release cycle, e.g. `24.04`."},
-					"name":         schema.StringAttribute{Computed: true, MarkdownDescription: "Human-readable name, e.g. `Ubuntu 24.04`."},
-					"codename":     schema.StringAttribute{Computed: true, MarkdownDescription: "Codename, when known."},
-					"lts":          schema.BoolAttribute{Computed: true, MarkdownDescription: "Long-term-support release."},
-					"phase":        schema.StringAttribute{Computed: true, MarkdownDescription: "`supported`, `approaching_eol`, `extended`, `eol` or `unknown`."},
-					"is_supported": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the phase counts as supported under the policy."},
-					"eol_standard": schema.StringAttribute{Computed: true, MarkdownDescription: "First day without standard support (`YYYY-MM-DD`), null when not published."},
-					"eol_extended": schema.StringAttribute{Computed: true, MarkdownDescription: "First day without extended support (`YYYY-MM-DD`), null when there is none."},
-					"days_to_eol":  schema.Int64Attribute{Computed: true, MarkdownDescription: "Days until `eol_standard`; negative once passed, null when unknown."},
+					"version":      computedString("Release cycle, e.g. `24.04`."),
+					"name":         computedString("Human-readable name, e.g. `Ubuntu 24.04`."),
+					"codename":     computedString("Codename, when known."),
+					"lts":          computedBool("Long-term-support release."),
+					"phase":        computedString("`supported`, `approaching_eol`, `extended`, `eol` or `unknown`."),
+					"is_supported": computedBool("Whether the phase counts as supported under the policy."),
+					"eol_standard": computedString("First day without standard support (`YYYY-MM-DD`), null when not published."),
+					"eol_extended": computedString("First day without extended support (`YYYY-MM-DD`), null when there is none."),
+					"days_to_eol":  computedInt("Days until `eol_standard`; negative once passed, null when unknown."),
 				}},
 			},
 			"newest_version": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Version of the first entry of `releases`, or null when nothing matches.",
 			},
-			"today": schema.StringAttribute{Computed: true, MarkdownDescription: "The date phases were computed for (`YYYY-MM-DD`, UTC)."},
+			"today": computedString("The date phases were computed for (`YYYY-MM-DD`, UTC)."),
 		},
 	}
 }
@@ -120,12 +120,6 @@ func (d *osReleasesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		policy.AllowExtended = m.AllowExt.ValueBool()
 	}
 	today := lifecycle.Day(d.data.clock())
-	str := func(s string) types.String {
-		if s == "" {
-			return types.StringNull()
-		}
-		return types.StringValue(s)
-	}
 	var items []attr.Value
 	newest := types.StringNull()
 	for _, r := range d.data.base.Family(fam) {
@@ -140,12 +134,12 @@ func (d *osReleasesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		obj, diags := types.ObjectValue(releaseAttrTypes, map[string]attr.Value{
 			"version":      types.StringValue(r.Version),
 			"name":         types.StringValue(r.Name()),
-			"codename":     str(r.Codename),
+			"codename":     strOrNull(r.Codename),
 			"lts":          types.BoolValue(r.LTS),
 			"phase":        types.StringValue(string(st.Phase)),
 			"is_supported": types.BoolValue(st.Supported),
-			"eol_standard": str(lifecycle.FormatDate(r.EOLStandard)),
-			"eol_extended": str(lifecycle.FormatDate(r.EOLExtended)),
+			"eol_standard": strOrNull(lifecycle.FormatDate(r.EOLStandard)),
+			"eol_extended": strOrNull(lifecycle.FormatDate(r.EOLExtended)),
 			"days_to_eol":  days,
 		})
 		resp.Diagnostics.Append(diags...)

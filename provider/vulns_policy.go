@@ -97,27 +97,24 @@ type openVulnModel struct {
 
 // vulnsAttribute describes vulnsModel for the image data sources.
 func vulnsAttribute() dschema.SingleNestedAttribute {
-	str := func(d string) dschema.StringAttribute {
-		return dschema.StringAttribute{Computed: true, MarkdownDescription: d}
-	}
 	counts := func(d string) dschema.MapAttribute {
 		return dschema.MapAttribute{Computed: true, ElementType: types.Int64Type, MarkdownDescription: d}
 	}
 	return dschema.SingleNestedAttribute{Computed: true,
 		MarkdownDescription: "Vulnerability scan at build time (the `hardened-cis` provisioner's `vulns_feed`); null when the build ran none.",
 		Attributes: map[string]dschema.Attribute{
-			"feed_date":           str("Date of the advisory feed (its newest record, RFC 3339)."),
+			"feed_date":           computedString("Date of the advisory feed (its newest record, RFC 3339)."),
 			"fixable":             counts("Fixable vulnerabilities the image shipped with, by severity (`critical`, `high`, `medium`, `low`, `unknown`)."),
 			"unfixed":             counts("Vulnerabilities without a fix at build time, by severity."),
-			"oldest_fix_age_days": dschema.Int64Attribute{Computed: true, MarkdownDescription: "Age at build time, in days, of the oldest fix the image lacked."},
+			"oldest_fix_age_days": computedInt("Age at build time, in days, of the oldest fix the image lacked."),
 			"open": dschema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The fixable vulnerabilities left in the image, oldest fix first (as many as fit the provenance tags).",
 				NestedObject: dschema.NestedAttributeObject{Attributes: map[string]dschema.Attribute{
-					"cve":           str("CVE id (or the advisory id when it names none)."),
-					"package":       str("Source package."),
-					"fixed_version": str("Version that fixes it."),
-					"severity":      str("`critical`, `high`, `medium`, `low` or `unknown`."),
-					"fix_published": str("Day the fix was published (`YYYY-MM-DD`); empty when the advisory has no date."),
+					"cve":           computedString("CVE id (or the advisory id when it names none)."),
+					"package":       computedString("Source package."),
+					"fixed_version": computedString("Version that fixes it."),
+					"severity":      computedString("`critical`, `high`, `medium`, `low` or `unknown`."),
+					"fix_published": computedString("Day the fix was published (`YYYY-MM-DD`); empty when the advisory has no date."),
 				}}},
 		}}
 }
