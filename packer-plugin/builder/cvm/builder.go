@@ -84,8 +84,7 @@ func (b *Builder) Run(ctx context.Context, u packersdk.Ui, hook packersdk.Hook) 
 
 	steps := []multistep.Step{
 		&stepSourceImage{ImageID: c.SourceImageID, Filter: c.SourceImageFilter, Policy: pol},
-		&stepGeneratedData{},
-		&stepKeyPair{Comm: &c.Comm, Name: "pkr_hardened_" + short, Tags: tags},
+		newStepKeyPair(&c.Comm, "pkr_hardened_"+short, tags),
 		&stepNetwork{VpcID: c.VpcID, SubnetID: c.SubnetID, VpcCIDR: c.VpcCIDR, SubnetCIDR: c.SubnetCIDR,
 			Zone: c.Zone, Name: name, Tags: tags},
 		&stepSecurityGroup{GroupID: c.SecurityGroupID, SSHCIDR: c.SSHCIDR, Endpoint: c.CVMEndpoint, Name: name, Tags: tags},

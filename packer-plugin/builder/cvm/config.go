@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/common"
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
-	"github.com/hashicorp/packer-plugin-sdk/template/config"
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	hcommon "github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/common"
@@ -144,13 +143,7 @@ func validateShareAccounts(ids []string) []error {
 
 // Prepare decodes raws into c and validates it. Warnings come back separately.
 func (c *Config) Prepare(raws ...interface{}) ([]string, error) {
-	err := config.Decode(c, &config.DecodeOpts{
-		PluginType:         BuilderID,
-		Interpolate:        true,
-		InterpolateContext: &c.ctx,
-		InterpolateFilter:  &interpolate.RenderFilter{Exclude: []string{"run_command"}},
-	}, raws...)
-	if err != nil {
+	if err := hcommon.DecodeBuilderConfig(c, BuilderID, &c.ctx, raws...); err != nil {
 		return nil, err
 	}
 	var errs *packersdk.MultiError

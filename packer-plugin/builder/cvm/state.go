@@ -16,7 +16,7 @@ const (
 	stateUI         = "ui"
 	stateClient     = "client"
 	stateSource     = "source_image" // common.Candidate
-	stateKeyID      = "key_pair_id"
+	stateKeyID      = hcommon.StateKeyPairID
 	stateVpcID      = "vpc_id"
 	stateSubnetID   = "subnet_id"
 	stateSGID       = "security_group_id"

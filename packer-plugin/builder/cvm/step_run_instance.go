@@ -63,25 +63,16 @@ func (s *stepRunInstance) Run(ctx context.Context, state multistep.StateBag) mul
 	return multistep.ActionContinue
 }
 
+// Cleanup terminates the instance and waits until it is gone: the key pair,
+// security group and subnet can only be deleted once nothing uses them.
 func (s *stepRunInstance) Cleanup(state multistep.StateBag) {
-	if s.instanceID == "" {
-		return
-	}
-	ctx, cancel := cleanupContext()
-	defer cancel()
 	cl := client(state)
-	ui(state).Say(fmt.Sprintf("Terminating instance %s...", s.instanceID))
-	if err := cl.TerminateInstances(ctx, s.instanceID); err != nil {
-		ui(state).Error(fmt.Sprintf("Error terminating instance %s: %v (terminate it by hand)", s.instanceID, err))
-		return
-	}
-	// Wait for it to be gone: the key pair, security group and subnet can
-	// only be deleted once nothing uses them.
-	if _, err := cl.WaitInstanceState(ctx, s.instanceID, tencent.StateTerminated, s.Config.StateTimeout); err != nil {
-		ui(state).Error(fmt.Sprintf("Error waiting for instance %s to terminate: %v", s.instanceID, err))
-		return
-	}
-	s.instanceID = ""
+	hcommon.TerminateAndWait(state, &s.instanceID,
+		func(ctx context.Context, id string) error { return cl.TerminateInstances(ctx, id) },
+		func(ctx context.Context, id string) error {
+			_, err := cl.WaitInstanceState(ctx, id, tencent.StateTerminated, s.Config.StateTimeout)
+			return err
+		})
 }
 
 // sshHost returns the address the communicator connects to.

@@ -42,11 +42,8 @@ func (s *stepSourceImage) Run(ctx context.Context, state multistep.StateBag) mul
 			return halt(state, err)
 		}
 	}
-	u.Say(fmt.Sprintf("Base image %s (%s): %s", c.Image.ID, c.Image.OsName, c.Status.Reason()))
-	if c.Status.Phase != lifecycle.PhaseSupported {
-		u.Error(fmt.Sprintf("Warning: base %s is in phase %s", c.Image.ID, c.Status.Phase))
-	}
-	state.Put(stateSource, c)
+	// Also build.SourceImageID, build.SourceImageOsName, build.SourceImageEOL for provisioners.
+	hcommon.AcceptBase(state, c, stateSource, "SourceImage")
 	return multistep.ActionContinue
 }
 

@@ -132,7 +132,7 @@ func TestStepsCleanupUndoRun(t *testing.T) {
 	comm := &communicator.Config{Type: "ssh"}
 	tags := map[string]string{"packer-hardened-build": "test"}
 	steps := []multistep.Step{
-		&stepKeyPair{Comm: comm, Name: "pkr_test", Tags: tags},
+		newStepKeyPair(comm, "pkr_test", tags),
 		&stepNetwork{VpcCIDR: "10.77.0.0/16", SubnetCIDR: "10.77.1.0/24", Zone: cfg.Zone, Name: "pkr-test", Tags: tags},
 		&stepSecurityGroup{SSHCIDR: "198.18.0.0/15", Name: "pkr-test", Tags: tags},
 		&stepRunInstance{Config: cfg, Name: "pkr-test", Tags: tags},
@@ -275,7 +275,7 @@ func TestExistingKeyPair(t *testing.T) {
 	cfg.Comm = communicator.Config{Type: "ssh"}
 	cfg.Comm.SSHKeyPairName = kp.ID
 	cfg.Comm.SSHPrivateKeyFile = "/dev/null"
-	k := &stepKeyPair{Comm: &cfg.Comm, Name: "pkr_x"}
+	k := newStepKeyPair(&cfg.Comm, "pkr_x", nil)
 	mustContinue(t, k.Run(ctx, state), state)
 	if _, ok := state.GetOk(stateKeyID); ok {
 		t.Fatal("a temporary key pair was created")
