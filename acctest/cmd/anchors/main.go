@@ -36,6 +36,7 @@ func main() {
 type config struct {
 	packer, terraform     string // this project's pinned tools (bin/)
 	tcProvider, tcPacker  string // the official binaries
+	hardenedPlugin        string // a prebuilt packer-plugin-hardened (release build); "" builds it
 	instances             int
 	throttle              float64
 	delay                 time.Duration
@@ -50,6 +51,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.terraform, "terraform", "bin/terraform", "terraform (or tofu) binary")
 	fs.StringVar(&c.tcProvider, "tc-provider", os.Getenv("ANCHOR_TC_PROVIDER"), "official terraform-provider-tencentcloud binary (default $ANCHOR_TC_PROVIDER)")
 	fs.StringVar(&c.tcPacker, "tc-packer", os.Getenv("ANCHOR_TC_PACKER"), "official packer-plugin-tencentcloud binary (default $ANCHOR_TC_PACKER)")
+	fs.StringVar(&c.hardenedPlugin, "hardened-plugin", "", "prebuilt packer-plugin-hardened (empty prerelease, bundle embedded); empty builds it from this checkout")
 	fs.IntVar(&c.instances, "instances", 100, "instances per terraform apply")
 	fs.Float64Var(&c.throttle, "throttle", 0.3, "share of API calls answered RequestLimitExceeded in the throttled runs")
 	fs.DurationVar(&c.delay, "delay", time.Second, "tcsim's duration of every asynchronous state transition")
@@ -74,7 +76,7 @@ func parseFlags(args []string) (config, error) {
 		}
 	}
 	var err error
-	for _, p := range []*string{&c.packer, &c.terraform, &c.tcProvider, &c.tcPacker} {
+	for _, p := range []*string{&c.packer, &c.terraform, &c.tcProvider, &c.tcPacker, &c.hardenedPlugin} {
 		if *p == "" {
 			continue
 		}

@@ -63,8 +63,8 @@ func runPacker(ctx context.Context, c config, t *table) error {
 		p := filepath.Join(pe.dir, name+".pkr.hcl")
 		return p, os.WriteFile(p, []byte(body), 0o644)
 	}
-	official, ours, oursCIS, officialInt, oursInt := officialTemplate(srv, image, ""), oursTemplate(srv, image, ""),
-		oursTemplate(srv, image, cisProvisioner(pe.dir)), officialTemplate(srv, image, sleepProvisioner), oursTemplate(srv, image, sleepProvisioner)
+	official, ours, oursCIS, officialInt, oursInt := officialTemplate(srv, image, ""), oursTemplate(srv, image, "", false),
+		oursTemplate(srv, image, cisProvisioner(pe.dir), true), officialTemplate(srv, image, sleepProvisioner), oursTemplate(srv, image, sleepProvisioner, false)
 	files := map[string]string{}
 	for name, body := range map[string]string{"official": official, "ours": ours, "ours-cis": oursCIS, "official-int": officialInt, "ours-int": oursInt} {
 		if files[name], err = tpl(name, body); err != nil {
@@ -123,14 +123,22 @@ func newPackerEnv(ctx context.Context, c config, srv *tcsim.Server) (*packerEnv,
 	if err := os.MkdirAll(pe.dir, 0o755); err != nil {
 		return nil, err
 	}
-	ours := filepath.Join(c.workDir, "bin", "packer-plugin-hardened")
+	// Both plugins are installed in PACKER_PLUGIN_PATH, where packer finds them without a
+	// required_plugins block (the official one is a "-dev" build no version constraint matches).
+	ours := c.hardenedPlugin
+	if ours == "" {
+		ours = filepath.Join(c.workDir, "bin", "packer-plugin-hardened")
+	}
 	// The release build (empty prerelease) so `packer plugins install --path` takes it, with the
 	// harden bundle embedded as in a release.
 	for _, cmd := range [][]string{
 		{"make", "-C", "packer-plugin", "bundle"},
 		{"go", "build", "-trimpath", "-ldflags", "-X github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/version.VersionPrerelease=", "-o", ours, "./packer-plugin"},
 	} {
-		if out, err := command(ctx, c.root, nil, cmd...).CombinedOutput(); err != nil {
+		if c.hardenedPlugin != "" {
+			break
+		}
+		if out, err := command(ctx, c.root, append(os.Environ(), "CGO_ENABLED=0"), cmd...).CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("%s: %v\n%s", strings.Join(cmd, " "), err, out)
 		}
 	}
@@ -240,13 +248,7 @@ func cisProvisioner(dir string) string {
 // officialTemplate builds a custom image from image with the official plugin; the archived
 // plugin takes full http:// endpoint URLs.
 func officialTemplate(srv *tcsim.Server, image, provisioner string) string {
-	return fmt.Sprintf(`packer {
-  required_plugins {
-    tencentcloud = { source = "github.com/hashicorp/tencentcloud" }
-  }
-}
-
-source "tencentcloud-cvm" "debian" {
+	return fmt.Sprintf(`source "tencentcloud-cvm" "debian" {
   secret_id    = %q
   secret_key   = %q
   region       = "ap-guangzhou"
@@ -269,15 +271,10 @@ build {
 `, secretID, secretKey, zone, srv.URL(), srv.URL(), image, provisioner)
 }
 
-// oursTemplate is the same build with hardened-cvm (credentials from the environment).
-func oursTemplate(srv *tcsim.Server, image, provisioner string) string {
-	return fmt.Sprintf(`packer {
-  required_plugins {
-    hardened = { source = "github.com/hardenedcloud/hardened" }
-  }
-}
-
-source "hardened-cvm" "debian" {
+// oursTemplate is the same build with hardened-cvm (credentials from the environment); without
+// hardened-cis there is no provenance to sign, which hardened-cvm refuses unless told.
+func oursTemplate(srv *tcsim.Server, image, provisioner string, hardened bool) string {
+	return fmt.Sprintf(`source "hardened-cvm" "debian" {
   region       = "ap-guangzhou"
   zone         = %q
   cvm_endpoint = %q
@@ -289,10 +286,12 @@ source "hardened-cvm" "debian" {
   image_name      = "anchor-ours-${formatdate("YYYYMMDDhhmmss", timestamp())}"
   ssh_cidr        = "198.18.0.0/15"
   ssh_username    = "root"
+
+  require_provenance = %t
 }
 
 build {
   sources = ["source.hardened-cvm.debian"]
 %s}
-`, zone, srv.Endpoint(), srv.Endpoint(), image, provisioner)
+`, zone, srv.Endpoint(), srv.Endpoint(), image, hardened, provisioner)
 }

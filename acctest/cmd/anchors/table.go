@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -99,6 +100,8 @@ func (t *table) detail(name string, r result) {
 		fmt.Fprintf(&b, "\n    left behind: %s", strings.Join(r.leftovers, " "))
 	}
 	t.details = append(t.details, b.String())
+	// Progress as it happens: a full run takes many minutes.
+	fmt.Fprintln(os.Stderr, "anchors:", b.String())
 }
 
 func byAction(m map[string]int64) string {
