@@ -229,11 +229,22 @@ func TestConformanceDisassociateKeyPairsRunningIsAnOperation(t *testing.T) {
 	id := runOne(t, srv, c, "img-9qrfy1xt", 0, "")
 	assoc := cvm.NewAssociateInstancesKeyPairsRequest()
 	assoc.InstanceIds, assoc.KeyIds = common.StringPtrs([]string{id}), []*string{key.Response.KeyId}
+	if _, err := c.AssociateInstancesKeyPairs(assoc); sdkCode(err) != "UnsupportedOperation.InstanceStateRunning" {
+		t.Fatalf("AssociateInstancesKeyPairs on RUNNING without ForceStop: %v, want UnsupportedOperation.InstanceStateRunning", err)
+	}
+	assoc.ForceStop = common.BoolPtr(true)
 	if _, err := c.AssociateInstancesKeyPairs(assoc); err != nil {
 		t.Fatal(err)
 	}
+	if got := waitState(t, srv, id, "RUNNING"); got["LatestOperation"] != "AssociateInstancesKeyPairs" {
+		t.Fatalf("AssociateInstancesKeyPairs with ForceStop on RUNNING: LatestOperation %v", got["LatestOperation"])
+	}
 	dis := cvm.NewDisassociateInstancesKeyPairsRequest()
-	dis.InstanceIds, dis.KeyIds, dis.ForceStop = assoc.InstanceIds, assoc.KeyIds, common.BoolPtr(true)
+	dis.InstanceIds, dis.KeyIds = assoc.InstanceIds, assoc.KeyIds
+	if _, err := c.DisassociateInstancesKeyPairs(dis); sdkCode(err) != "UnsupportedOperation.InstanceStateRunning" {
+		t.Fatalf("DisassociateInstancesKeyPairs on RUNNING without ForceStop: %v, want UnsupportedOperation.InstanceStateRunning", err)
+	}
+	dis.ForceStop = common.BoolPtr(true)
 	if _, err := c.DisassociateInstancesKeyPairs(dis); err != nil {
 		t.Fatal(err)
 	}
@@ -259,5 +270,17 @@ func TestConformanceDisassociateKeyPairsRunningIsAnOperation(t *testing.T) {
 	final := waitState(t, srv, id, "RUNNING")
 	if final["LatestOperation"] != "DisassociateInstancesKeyPairs" || final["LatestOperationState"] != "SUCCESS" {
 		t.Fatalf("after the operation: %v %v, want DisassociateInstancesKeyPairs SUCCESS", final["LatestOperation"], final["LatestOperationState"])
+	}
+	// A STOPPED instance needs no ForceStop and stays STOPPED.
+	if _, err := c.StopInstances(stop); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, srv, id, "STOPPED")
+	assoc.ForceStop = nil
+	if _, err := c.AssociateInstancesKeyPairs(assoc); err != nil {
+		t.Fatalf("AssociateInstancesKeyPairs on STOPPED without ForceStop: %v", err)
+	}
+	if got := waitState(t, srv, id, "STOPPED"); len(got["LoginSettings"].(map[string]any)["KeyIds"].([]any)) != 1 {
+		t.Fatalf("key ids after associating a STOPPED instance: %v", got["LoginSettings"])
 	}
 }

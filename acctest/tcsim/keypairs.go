@@ -197,7 +197,10 @@ func (s *Server) describeKeyPairs(rc *reqCtx) (any, *APIError) {
 	return rawJSON(map[string]any{"TotalCount": len(matched), "KeyPairSet": matched[start:end]}), nil
 }
 
-func (s *Server) changeKeyAssociation(rc *reqCtx, instanceIDs, keyIDs []*string, associate bool) (any, *APIError) {
+// changeKeyAssociation binds or unbinds key pairs. Without ForceStop the API only changes
+// STOPPED instances (UnsupportedOperation.InstanceStateRunning otherwise); with it a RUNNING
+// instance is stopped, changed and started again, an operation clients see and wait for.
+func (s *Server) changeKeyAssociation(rc *reqCtx, instanceIDs, keyIDs []*string, associate, forceStop bool) (any, *APIError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rs := s.region(rc)
@@ -212,6 +215,9 @@ func (s *Server) changeKeyAssociation(rc *reqCtx, instanceIDs, keyIDs []*string,
 	for _, rec := range recs {
 		if e := operable(rec, "RUNNING", "STOPPED"); e != nil {
 			return nil, e
+		}
+		if str(rec.Instance.InstanceState) == "RUNNING" && !forceStop {
+			return nil, apiErr("UnsupportedOperation.InstanceStateRunning", "The instance `%s` is RUNNING; stop it first, or set ForceStop to true to have it stopped, changed and started again.", str(rec.Instance.InstanceId))
 		}
 		if im, ok := rs.Images[str(rec.Instance.ImageId)]; ok && im.Platform == "Windows" {
 			return nil, apiErr("UnsupportedOperation.KeyPairUnsupportedWindows", "Key pairs cannot be used with Windows instances (%s).", str(rec.Instance.InstanceId))
@@ -240,10 +246,8 @@ func (s *Server) changeKeyAssociation(rc *reqCtx, instanceIDs, keyIDs []*string,
 			kp.KeyPair.AssociatedInstanceIds = sps(assoc)
 		}
 		rec.Instance.LoginSettings.KeyIds = sps(keys)
-		if !associate && str(rec.Instance.InstanceState) == "RUNNING" {
-			// The real API unbinds keys from a RUNNING instance by stopping it and starting it
-			// again afterwards: an operation clients can see (and must wait for), not an instant change.
-			startOperation(rec, "DisassociateInstancesKeyPairs", rc.requestID, "STOPPING")
+		if str(rec.Instance.InstanceState) == "RUNNING" {
+			startOperation(rec, rc.action, rc.requestID, "STOPPING")
 			s.async(s.opts.Delays.Stop+s.opts.Delays.Start, s.machineStep(rc.region, id, restartMachine, "RUNNING", "RUNNING"))
 		}
 	}
@@ -263,7 +267,7 @@ func (s *Server) associateKeyPairs(rc *reqCtx) (any, *APIError) {
 	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
-	return s.changeKeyAssociation(rc, p.InstanceIds, p.KeyIds, true)
+	return s.changeKeyAssociation(rc, p.InstanceIds, p.KeyIds, true, p.ForceStop != nil && *p.ForceStop)
 }
 
 func (s *Server) disassociateKeyPairs(rc *reqCtx) (any, *APIError) {
@@ -271,5 +275,5 @@ func (s *Server) disassociateKeyPairs(rc *reqCtx) (any, *APIError) {
 	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
-	return s.changeKeyAssociation(rc, p.InstanceIds, p.KeyIds, false)
+	return s.changeKeyAssociation(rc, p.InstanceIds, p.KeyIds, false, p.ForceStop != nil && *p.ForceStop)
 }

@@ -94,8 +94,10 @@ func (c *Client) ImageShares(ctx context.Context, id string) ([]string, error) {
 	return out, nil
 }
 
-// AssociateKeyPairs binds (associate=true) or unbinds key pairs and instances.
-func (c *Client) AssociateKeyPairs(ctx context.Context, instanceIDs, keyIDs []string, associate bool) error {
+// AssociateKeyPairs binds (associate=true) or unbinds key pairs and instances. The API changes
+// only STOPPED instances unless forceStop is set; then a RUNNING instance is forcibly stopped,
+// changed and started again (an operation: wait for it before the next one).
+func (c *Client) AssociateKeyPairs(ctx context.Context, instanceIDs, keyIDs []string, associate, forceStop bool) error {
 	action := "DisassociateInstancesKeyPairs"
 	if associate {
 		action = "AssociateInstancesKeyPairs"
@@ -104,12 +106,12 @@ func (c *Client) AssociateKeyPairs(ctx context.Context, instanceIDs, keyIDs []st
 		ins, keys := ptrs(append([]string(nil), instanceIDs...)), ptrs(append([]string(nil), keyIDs...))
 		if associate {
 			req := cvm.NewAssociateInstancesKeyPairsRequest()
-			req.InstanceIds, req.KeyIds, req.ForceStop = ins, keys, common.BoolPtr(false)
+			req.InstanceIds, req.KeyIds, req.ForceStop = ins, keys, common.BoolPtr(forceStop)
 			_, err := c.cvm.AssociateInstancesKeyPairsWithContext(ctx, req)
 			return err
 		}
 		req := cvm.NewDisassociateInstancesKeyPairsRequest()
-		req.InstanceIds, req.KeyIds, req.ForceStop = ins, keys, common.BoolPtr(false)
+		req.InstanceIds, req.KeyIds, req.ForceStop = ins, keys, common.BoolPtr(forceStop)
 		_, err := c.cvm.DisassociateInstancesKeyPairsWithContext(ctx, req)
 		return err
 	})

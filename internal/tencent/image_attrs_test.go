@@ -45,14 +45,21 @@ func TestImageAttributesSharingAndKeyAssociation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.AssociateKeyPairs(ctx, []string{id}, []string{key}, true); err != nil {
+	// The instance is RUNNING: the API refuses key changes unless told to force-stop it.
+	if err := c.AssociateKeyPairs(ctx, []string{id}, []string{key}, true, false); ErrorCode(err) != "UnsupportedOperation.InstanceStateRunning" {
+		t.Fatalf("associating a RUNNING instance without forceStop: %v", err)
+	}
+	if err := c.AssociateKeyPairs(ctx, []string{id}, []string{key}, true, true); err != nil {
 		t.Fatal(err)
 	}
-	in, err := c.GetInstance(ctx, id)
+	in, err := c.WaitInstanceOperation(ctx, id, time.Minute)
 	if err != nil || len(in.KeyIDs) != 1 || in.KeyIDs[0] != key {
 		t.Fatalf("key ids after associate: %v %v", in.KeyIDs, err)
 	}
-	if err := c.AssociateKeyPairs(ctx, []string{id}, []string{key}, false); err != nil {
+	if err := c.AssociateKeyPairs(ctx, []string{id}, []string{key}, false, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitInstanceOperation(ctx, id, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.DeleteKeyPair(ctx, key); err != nil {
