@@ -49,6 +49,9 @@ type AccessConfig struct {
 	VPCEndpoint string `mapstructure:"vpc_endpoint"`
 	// Endpoint (host[:port]) of the STS API (assume_role).
 	STSEndpoint string `mapstructure:"sts_endpoint"`
+	// Endpoint (host[:port]) of the Lighthouse API (hardened-lighthouse, and
+	// hardened-base-image with `product = "lighthouse"`).
+	LighthouseEndpoint string `mapstructure:"lighthouse_endpoint"`
 	// `https` (default) or `http` (tcsim only).
 	Scheme string `mapstructure:"scheme"`
 	// Root domain replacing `tencentcloudapi.com` for services without an endpoint override.
@@ -89,7 +92,7 @@ func (c *AccessConfig) Prepare() []error {
 	default:
 		errs = append(errs, fmt.Errorf("scheme %q is not valid: use \"https\" (default) or \"http\"", c.Scheme))
 	}
-	for name, ep := range map[string]string{"cvm_endpoint": c.CVMEndpoint, "vpc_endpoint": c.VPCEndpoint, "sts_endpoint": c.STSEndpoint} {
+	for name, ep := range map[string]string{"cvm_endpoint": c.CVMEndpoint, "vpc_endpoint": c.VPCEndpoint, "sts_endpoint": c.STSEndpoint, "lighthouse_endpoint": c.LighthouseEndpoint} {
 		if strings.Contains(ep, "://") || strings.Contains(ep, "/") {
 			errs = append(errs, fmt.Errorf("%s %q must be host[:port] without a scheme or path; set the scheme with `scheme`", name, ep))
 		}
@@ -123,7 +126,7 @@ func (c *AccessConfig) Client(ctx context.Context, log hclog.Logger) (*tencent.C
 		UserAgent: strings.ReplaceAll(version.String(), " ", "/"),
 	}
 	eps := map[string]string{}
-	for svc, ep := range map[string]string{tencent.ServiceCVM: c.CVMEndpoint, tencent.ServiceVPC: c.VPCEndpoint, "sts": c.STSEndpoint} {
+	for svc, ep := range map[string]string{tencent.ServiceCVM: c.CVMEndpoint, tencent.ServiceVPC: c.VPCEndpoint, "sts": c.STSEndpoint, tencent.ServiceLighthouse: c.LighthouseEndpoint} {
 		if ep != "" {
 			eps[svc] = ep
 		}

@@ -21,6 +21,7 @@ type FlatAccessConfig struct {
 	CVMEndpoint          *string               `mapstructure:"cvm_endpoint" cty:"cvm_endpoint" hcl:"cvm_endpoint"`
 	VPCEndpoint          *string               `mapstructure:"vpc_endpoint" cty:"vpc_endpoint" hcl:"vpc_endpoint"`
 	STSEndpoint          *string               `mapstructure:"sts_endpoint" cty:"sts_endpoint" hcl:"sts_endpoint"`
+	LighthouseEndpoint   *string               `mapstructure:"lighthouse_endpoint" cty:"lighthouse_endpoint" hcl:"lighthouse_endpoint"`
 	Scheme               *string               `mapstructure:"scheme" cty:"scheme" hcl:"scheme"`
 	Domain               *string               `mapstructure:"domain" cty:"domain" hcl:"domain"`
 	MetadataURL          *string               `mapstructure:"metadata_url" cty:"metadata_url" hcl:"metadata_url"`
@@ -51,6 +52,7 @@ func (*FlatAccessConfig) HCL2Spec() map[string]hcldec.Spec {
 		"cvm_endpoint":           &hcldec.AttrSpec{Name: "cvm_endpoint", Type: cty.String, Required: false},
 		"vpc_endpoint":           &hcldec.AttrSpec{Name: "vpc_endpoint", Type: cty.String, Required: false},
 		"sts_endpoint":           &hcldec.AttrSpec{Name: "sts_endpoint", Type: cty.String, Required: false},
+		"lighthouse_endpoint":    &hcldec.AttrSpec{Name: "lighthouse_endpoint", Type: cty.String, Required: false},
 		"scheme":                 &hcldec.AttrSpec{Name: "scheme", Type: cty.String, Required: false},
 		"domain":                 &hcldec.AttrSpec{Name: "domain", Type: cty.String, Required: false},
 		"metadata_url":           &hcldec.AttrSpec{Name: "metadata_url", Type: cty.String, Required: false},

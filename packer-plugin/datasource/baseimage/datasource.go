@@ -2,7 +2,10 @@
 
 // Package baseimage is the hardened-base-image data source: the newest
 // official Tencent Cloud image of an OS release that passes the lifecycle
-// gate.
+// gate, or with product = "lighthouse" the newest Lighthouse system
+// blueprint. One data source for both products, because the question
+// (which supported base of this OS release is newest?) and every output
+// are the same; only the id's kind differs (img-… or lhbp-…).
 package baseimage
 
 import (
@@ -22,6 +25,11 @@ import (
 
 // Config of the data source.
 type Config struct {
+	// What to pick: `cvm` (default), an official CVM image for
+	// hardened-cvm's source_image_id, or `lighthouse`, a Lighthouse system
+	// blueprint (PURE_OS; application blueprints are left out) for
+	// hardened-lighthouse's source_blueprint_id.
+	Product             string `mapstructure:"product"`
 	common.AccessConfig `mapstructure:",squash"`
 	common.ImageFilter  `mapstructure:",squash"`
 	common.GateConfig   `mapstructure:",squash"`
@@ -29,7 +37,7 @@ type Config struct {
 
 // DatasourceOutput is what templates read as data.hardened-base-image.<name>.*.
 type DatasourceOutput struct {
-	// Id of the selected image, e.g. `img-…`.
+	// Id of the selected image, e.g. `img-…` (with product = "lighthouse" the blueprint id, `lhbp-…`).
 	ImageID string `mapstructure:"image_id"`
 	// Image name.
 	ImageName string `mapstructure:"image_name"`
@@ -48,6 +56,12 @@ type DatasourceOutput struct {
 	// `x86_64` or `arm`.
 	Architecture string `mapstructure:"architecture"`
 }
+
+// Products the data source picks from (product).
+const (
+	ProductCVM        = "cvm"
+	ProductLighthouse = "lighthouse"
+)
 
 // Datasource implements packersdk.Datasource.
 type Datasource struct {
@@ -71,6 +85,17 @@ func (d *Datasource) Configure(raws ...interface{}) error {
 	errs = packersdk.MultiErrorAppend(errs, d.config.AccessConfig.Prepare()...)
 	errs = packersdk.MultiErrorAppend(errs, d.config.ImageFilter.Prepare("")...)
 	errs = packersdk.MultiErrorAppend(errs, d.config.GateConfig.Prepare()...)
+	switch d.config.Product {
+	case "":
+		d.config.Product = ProductCVM
+	case ProductCVM:
+	case ProductLighthouse:
+		if d.config.Architecture != "x86_64" {
+			errs = packersdk.MultiErrorAppend(errs, fmt.Errorf("architecture %q: Lighthouse blueprints are x86_64 only; remove architecture or set \"x86_64\"", d.config.Architecture))
+		}
+	default:
+		errs = packersdk.MultiErrorAppend(errs, fmt.Errorf("product %q is not valid: use \"cvm\" (default) or \"lighthouse\"", d.config.Product))
+	}
 	if errs != nil && len(errs.Errors) > 0 {
 		return errs
 	}
@@ -99,7 +124,11 @@ func (d *Datasource) run(ctx context.Context) (DatasourceOutput, error) {
 	if err != nil {
 		return DatasourceOutput{}, err
 	}
-	c, err := common.SelectBaseImage(ctx, cl, d.config.ImageFilter, pol)
+	selectBase := common.SelectBaseImage
+	if d.config.Product == ProductLighthouse {
+		selectBase = common.SelectBaseBlueprint
+	}
+	c, err := selectBase(ctx, cl, d.config.ImageFilter, pol)
 	if err != nil {
 		return DatasourceOutput{}, fmt.Errorf("hardened-base-image: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 // FlatConfig is an auto-generated flat version of Config.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatConfig struct {
+	Product              *string                        `mapstructure:"product" cty:"product" hcl:"product"`
 	SecretID             *string                        `mapstructure:"secret_id" cty:"secret_id" hcl:"secret_id"`
 	SecretKey            *string                        `mapstructure:"secret_key" cty:"secret_key" hcl:"secret_key"`
 	SecurityToken        *string                        `mapstructure:"security_token" cty:"security_token" hcl:"security_token"`
@@ -22,6 +23,7 @@ type FlatConfig struct {
 	CVMEndpoint          *string                        `mapstructure:"cvm_endpoint" cty:"cvm_endpoint" hcl:"cvm_endpoint"`
 	VPCEndpoint          *string                        `mapstructure:"vpc_endpoint" cty:"vpc_endpoint" hcl:"vpc_endpoint"`
 	STSEndpoint          *string                        `mapstructure:"sts_endpoint" cty:"sts_endpoint" hcl:"sts_endpoint"`
+	LighthouseEndpoint   *string                        `mapstructure:"lighthouse_endpoint" cty:"lighthouse_endpoint" hcl:"lighthouse_endpoint"`
 	Scheme               *string                        `mapstructure:"scheme" cty:"scheme" hcl:"scheme"`
 	Domain               *string                        `mapstructure:"domain" cty:"domain" hcl:"domain"`
 	MetadataURL          *string                        `mapstructure:"metadata_url" cty:"metadata_url" hcl:"metadata_url"`
@@ -50,6 +52,7 @@ func (*Config) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec }
 // The decoded values from this spec will then be applied to a FlatConfig.
 func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 	s := map[string]hcldec.Spec{
+		"product":                &hcldec.AttrSpec{Name: "product", Type: cty.String, Required: false},
 		"secret_id":              &hcldec.AttrSpec{Name: "secret_id", Type: cty.String, Required: false},
 		"secret_key":             &hcldec.AttrSpec{Name: "secret_key", Type: cty.String, Required: false},
 		"security_token":         &hcldec.AttrSpec{Name: "security_token", Type: cty.String, Required: false},
@@ -61,6 +64,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"cvm_endpoint":           &hcldec.AttrSpec{Name: "cvm_endpoint", Type: cty.String, Required: false},
 		"vpc_endpoint":           &hcldec.AttrSpec{Name: "vpc_endpoint", Type: cty.String, Required: false},
 		"sts_endpoint":           &hcldec.AttrSpec{Name: "sts_endpoint", Type: cty.String, Required: false},
+		"lighthouse_endpoint":    &hcldec.AttrSpec{Name: "lighthouse_endpoint", Type: cty.String, Required: false},
 		"scheme":                 &hcldec.AttrSpec{Name: "scheme", Type: cty.String, Required: false},
 		"domain":                 &hcldec.AttrSpec{Name: "domain", Type: cty.String, Required: false},
 		"metadata_url":           &hcldec.AttrSpec{Name: "metadata_url", Type: cty.String, Required: false},

@@ -49,6 +49,40 @@ func TestDatasourceAgainstTCSim(t *testing.T) {
 	}
 }
 
+// TestDatasourceLighthouse: product = "lighthouse" picks the newest system
+// blueprint that passes the gate, and refuses an EOL release with the date
+// and the successor, calling it a blueprint.
+func TestDatasourceLighthouse(t *testing.T) {
+	srv := tcsim.StartForTest(t)
+	cfg := func(family, version string) map[string]interface{} {
+		return map[string]interface{}{"secret_id": srv.SecretID, "secret_key": srv.SecretKey, "region": "ap-guangzhou",
+			"lighthouse_endpoint": srv.Endpoint(), "scheme": "http", "today": "2026-11-23",
+			"product": "lighthouse", "os_family": family, "os_version": version}
+	}
+	var d Datasource
+	if err := d.Configure(cfg("debian", "")); err != nil {
+		t.Fatal(err)
+	}
+	out, err := d.run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.ImageID, "lhbp-") || out.OsName != "Debian 13.1 64bit" || out.Release != "debian 13" ||
+		out.Phase != "supported" || out.EOLDate != "2028-08-09" || out.Architecture != "x86_64" {
+		t.Fatalf("output %+v", out)
+	}
+	var eol Datasource
+	if err := eol.Configure(cfg("centos", "7")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = eol.run(context.Background())
+	for _, want := range []string{"system blueprint is refused", "base blueprint lhbp-", "CentOS 7.9 64bit", "2024-06-30"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("EOL blueprint: %v lacks %q", err, want)
+		}
+	}
+}
+
 func TestDatasourceConfigure(t *testing.T) {
 	tests := []struct {
 		raw  map[string]interface{}
@@ -59,6 +93,9 @@ func TestDatasourceConfigure(t *testing.T) {
 		{map[string]interface{}{"os_family": "debian", "architecture": "sparc"}, "architecture"},
 		{map[string]interface{}{"os_family": "debian", "warn_before_eol_days": -1}, "warn_before_eol_days"},
 		{map[string]interface{}{"os_family": "debian", "secret_key": "x"}, "secret_id and secret_key"},
+		{map[string]interface{}{"os_family": "debian", "product": "ecs"}, `product "ecs" is not valid`},
+		{map[string]interface{}{"os_family": "debian", "product": "lighthouse", "architecture": "arm64"}, "x86_64 only"},
+		{map[string]interface{}{"os_family": "debian", "product": "lighthouse", "lighthouse_endpoint": "http://x"}, "lighthouse_endpoint"},
 	}
 	for _, tc := range tests {
 		var d Datasource
