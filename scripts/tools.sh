@@ -77,7 +77,8 @@ terraform_tool() {
 
 apt_tools() {
   local want=() p
-  for p in debootstrap apt-cacher-ng shellcheck openssh-client iproute2 xz-utils; do
+  # qemu-system-x86 and qemu-utils run and make the disks of tcsim --backing vm.
+  for p in debootstrap apt-cacher-ng shellcheck openssh-client iproute2 xz-utils qemu-system-x86 qemu-utils; do
     dpkg -s "$p" >/dev/null 2>&1 || want+=("$p")
   done
   if [ ${#want[@]} -gt 0 ]; then

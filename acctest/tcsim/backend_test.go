@@ -139,6 +139,19 @@ func TestBackendWiring(t *testing.T) {
 	waitState(t, srv, backed, "STOPPED")
 	mustCall(t, srv, "cvm", "StartInstances", map[string]any{"InstanceIds": []string{backed}})
 	waitState(t, srv, backed, "RUNNING")
+	// A machine without Reboot is rebooted as a stop and a start.
+	nEvents := len(fb.events)
+	mustCall(t, srv, "cvm", "RebootInstances", map[string]any{"InstanceIds": []string{backed}})
+	waitState(t, srv, backed, "RUNNING")
+	fb.mu.Lock()
+	reboot := strings.Join(fb.events[nEvents:], ",")
+	fb.mu.Unlock()
+	if reboot != "stop "+backed+",start "+backed {
+		t.Fatalf("RebootInstances made the backend calls %q, want a stop and a start", reboot)
+	}
+	if _, code := call(t, srv, "ap-guangzhou", "cvm", "RebootInstances", map[string]any{"InstanceIds": []string{backed}, "StopType": "NOW"}); code != "InvalidParameterValue" {
+		t.Fatalf("RebootInstances with StopType NOW: %q, want InvalidParameterValue", code)
+	}
 
 	imageID := mustCall(t, srv, "cvm", "CreateImage", map[string]any{"InstanceId": backed, "ImageName": "hardened-bookworm"})["ImageId"].(string)
 	deadline := time.Now().Add(5 * time.Second)

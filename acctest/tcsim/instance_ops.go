@@ -130,6 +130,32 @@ func (s *Server) startInstances(rc *reqCtx) (any, *APIError) {
 		func(ctx context.Context, m Machine) error { return m.Start(ctx) })
 }
 
+// Rebooter is a Machine that reboots in place (a guest reboot); machines
+// without it are rebooted as Stop then Start.
+type Rebooter interface {
+	Reboot(ctx context.Context) error
+}
+
+func (s *Server) rebootInstances(rc *reqCtx) (any, *APIError) {
+	var p cvm.RebootInstancesRequestParams
+	if e := rc.decode(&p); e != nil {
+		return nil, e
+	}
+	if st := str(p.StopType); st != "" && st != "SOFT" && st != "HARD" && st != "SOFT_FIRST" {
+		return nil, invalidValue("StopType", st, "use SOFT, HARD or SOFT_FIRST")
+	}
+	return s.powerTransition(rc, strs(p.InstanceIds), "RebootInstances", "RUNNING", "REBOOTING", "RUNNING", s.opts.Delays.Stop,
+		func(ctx context.Context, m Machine) error {
+			if r, ok := m.(Rebooter); ok {
+				return r.Reboot(ctx)
+			}
+			if err := m.Stop(ctx); err != nil {
+				return err
+			}
+			return m.Start(ctx)
+		})
+}
+
 // powerTransition moves every named instance from state `from` through `via` to `to` (back to
 // `from` if the machine step fails). All instances must be in `from` first, or nothing happens,
 // like the real API.

@@ -37,6 +37,7 @@ func (s *Server) registerRoutes() {
 			"TerminateInstances":              s.terminateInstances,
 			"StopInstances":                   s.stopInstances,
 			"StartInstances":                  s.startInstances,
+			"RebootInstances":                 s.rebootInstances,
 			"ResetInstance":                   s.resetInstance,
 			"ModifyInstancesAttribute":        s.modifyInstancesAttribute,
 			"CreateKeyPair":                   s.createKeyPair,

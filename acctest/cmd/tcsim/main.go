@@ -1,7 +1,7 @@
 // Command tcsim runs the Tencent Cloud API emulator:
 //
 //	go run ./acctest/cmd/tcsim --listen 127.0.0.1:PORT --secret-id ID --secret-key KEY \
-//	    [--seed-file F] [--faults SPEC] [--state-file F] [--backing none|sandbox] [--delay 1s]
+//	    [--seed-file F] [--faults SPEC] [--state-file F] [--backing none|sandbox|vm] [--delay 1s]
 //
 // It prints "tcsim listening on http://127.0.0.1:PORT" once ready and exits cleanly on SIGINT
 // or SIGTERM, destroying every backing machine.
@@ -46,7 +46,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	seedFile := fs.String("seed-file", "", "JSON file with extra public images (see tcsim.SeedFile)")
 	faults := fs.String("faults", "", `fault injection, e.g. "seed=7,*:throttle=0.3,DescribeImages:502=0.1,*:delay=0.5@200ms"`)
 	stateFile := fs.String("state-file", "", "keep resources in this file across restarts")
-	backing := fs.String("backing", "none", "machine backend for instances: none or sandbox")
+	backing := fs.String("backing", "none", "machine backend for instances: none, sandbox (Debian roots in namespaces) or vm (QEMU VMs, see acctest/tcsim/README.md)")
 	delay := fs.Duration("delay", time.Second, "duration of every asynchronous state transition")
 	role := fs.String("cam-role", "tcsim-cam-role", "CAM role name served by the metadata endpoint under /_tcsim/metadata")
 	logLevel := fs.String("log-level", "info", "trace, debug, info, warn or error")
@@ -77,8 +77,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 		cfg.opts.Faults = fc
 	}
-	if *backing != "none" && *backing != "sandbox" {
-		return config{}, fmt.Errorf("--backing %q: use none or sandbox", *backing)
+	if *backing != "none" && *backing != "sandbox" && *backing != "vm" {
+		return config{}, fmt.Errorf("--backing %q: use none, sandbox or vm", *backing)
 	}
 	cfg.backing = *backing
 	return cfg, nil
@@ -96,7 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	backend, cleanup, err := newBackend(ctx, cfg.backing)
+	logger := cfg.opts.Logger
+	backend, cleanup, err := newBackend(ctx, cfg.backing, func(f string, a ...any) { logger.Info(fmt.Sprintf(f, a...)) })
 	if err != nil {
 		return err
 	}

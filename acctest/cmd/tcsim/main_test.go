@@ -129,7 +129,7 @@ func TestParseFlagsErrors(t *testing.T) {
 	}{
 		{[]string{}, "--secret-id and --secret-key are required"},
 		{[]string{"--secret-id", "a"}, "--secret-id and --secret-key are required"},
-		{[]string{"--secret-id", "a", "--secret-key", "b", "--backing", "vm"}, `--backing "vm"`},
+		{[]string{"--secret-id", "a", "--secret-key", "b", "--backing", "qemu"}, `--backing "qemu": use none, sandbox or vm`},
 		{[]string{"--secret-id", "a", "--secret-key", "b", "--faults", "*:x=1"}, "--faults"},
 		{[]string{"--secret-id", "a", "--secret-key", "b", "extra"}, "unexpected argument"},
 		{[]string{"--secret-id", "a", "--secret-key", "b", "--delay", "-1s"}, "--delay"},
