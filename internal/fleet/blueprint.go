@@ -2,9 +2,9 @@ package fleet
 
 import (
 	"context"
-	"time"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
 // Lighthouse BlueprintType values (DescribeBlueprints).
@@ -33,19 +33,12 @@ func BlueprintImageType(blueprintType string) string {
 	return ""
 }
 
-// BlueprintFacts is what the judgement reads of one Lighthouse blueprint.
-type BlueprintFacts struct {
-	ID, OsName, Platform, BlueprintType string
-	// CreatedTime counts only for custom blueprints (max_image_age_days),
-	// as it does only for custom images.
-	CreatedTime *time.Time
-	Tags        map[string]string // provenance tags of a hardened blueprint
-}
-
 // JudgeBlueprint judges a blueprint like an image: the same catalog,
 // policy, finding codes and texts, with "blueprint <id>" in the messages.
-func (e Evaluator) JudgeBlueprint(ctx context.Context, b BlueprintFacts) Verdict {
-	typ := BlueprintImageType(b.BlueprintType)
+// Only custom blueprints have a creation time that max_image_age_days
+// judges, as only custom images do.
+func (e Evaluator) JudgeBlueprint(ctx context.Context, b tencent.Blueprint) Verdict {
+	typ := BlueprintImageType(b.Type)
 	created := b.CreatedTime
 	if typ == "PUBLIC_IMAGE" {
 		created = nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
 func TestJudgeBlueprint(t *testing.T) {
@@ -19,19 +20,19 @@ func TestJudgeBlueprint(t *testing.T) {
 	old := today.AddDate(-2, 0, 0)
 	tests := []struct {
 		name   string
-		b      BlueprintFacts
+		b      tencent.Blueprint
 		pol    policy.Policy
 		group  string
 		code   string
 		phrase string
 	}{
-		{name: "eol system blueprint", b: BlueprintFacts{ID: "lhbp-c7000001", OsName: "CentOS 7.9 64位", Platform: "CentOS", BlueprintType: BlueprintPureOS},
+		{name: "eol system blueprint", b: tencent.Blueprint{ID: "lhbp-c7000001", OsName: "CentOS 7.9 64位", Platform: "CENTOS", Type: BlueprintPureOS},
 			group: GroupEOL, code: policy.CodeEOL, phrase: "blueprint lhbp-c7000001 (CentOS 7.9 64位) is not allowed"},
-		{name: "supported system blueprint", b: BlueprintFacts{ID: "lhbp-d1300001", OsName: "Debian 13.1 64bit", Platform: "Debian", BlueprintType: BlueprintPureOS, CreatedTime: &old},
+		{name: "supported system blueprint", b: tencent.Blueprint{ID: "lhbp-d1300001", OsName: "Debian 13.1 64bit", Platform: "DEBIAN", Type: BlueprintPureOS, CreatedTime: &old},
 			pol: policy.Policy{MaxImageAgeDays: 30}, group: GroupOK},
-		{name: "old custom blueprint", b: BlueprintFacts{ID: "lhbp-d1300002", OsName: "Debian 13.1 64bit", Platform: "Debian", BlueprintType: BlueprintPrivate, CreatedTime: &old},
+		{name: "old custom blueprint", b: tencent.Blueprint{ID: "lhbp-d1300002", OsName: "Debian 13.1 64bit", Platform: "DEBIAN", Type: BlueprintPrivate, CreatedTime: &old},
 			pol: policy.Policy{MaxImageAgeDays: 30}, group: GroupUnapproved, code: policy.CodeTooOld, phrase: "blueprint lhbp-d1300002"},
-		{name: "restricted sources refuse system blueprints", b: BlueprintFacts{ID: "lhbp-d1300003", OsName: "Debian 13.1 64bit", BlueprintType: BlueprintAppOS},
+		{name: "restricted sources refuse system blueprints", b: tencent.Blueprint{ID: "lhbp-d1300003", OsName: "Debian 13.1 64bit", Type: BlueprintAppOS},
 			pol: policy.Policy{Sources: policy.Sources{Restricted: true, Own: true}}, group: GroupUnapproved, code: policy.CodeSourceNotAllowed, phrase: "official"},
 	}
 	for _, tt := range tests {

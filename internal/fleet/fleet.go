@@ -1,5 +1,6 @@
 // Package fleet builds the fleet report: every CVM instance of one or more
-// regions and every image they run, each judged by the lifecycle catalog and
+// regions and every image they run (and, with Options.Products, every
+// Lighthouse instance and blueprint), each judged by the lifecycle catalog and
 // the image policy, grouped by support status and by image, with the release
 // to move to. The Terraform data source hardened_fleet_report and the
 // hardened-report CLI are thin adapters over Collect.
@@ -76,6 +77,10 @@ type Options struct {
 	Progress func(region string, read, total int)
 	// Parallel is how many regions are read at once; default 4.
 	Parallel int
+	// Products are what to report on (Products()); empty: CVM only.
+	// Lighthouse needs JudgeBlueprint and sources that are LighthouseSources.
+	Products       []string
+	JudgeBlueprint BlueprintJudge
 }
 
 // Finding is the judgement of one image, shared by its instance rows.
@@ -100,14 +105,18 @@ type Finding struct {
 // builder's deprecate_previous).
 const CodeImageSuperseded = "image_superseded"
 
-// Instance is one row per instance.
+// Instance is one row per instance. Product is ProductCVM or
+// ProductLighthouse; a Lighthouse instance's ImageID is its blueprint id.
 type Instance struct {
+	Product                                string
 	Region, ID, Name, State, Zone, ImageID string
 	Finding
 }
 
-// Image is one row per distinct image (per region) instances run.
+// Image is one row per distinct image (per region) instances run; for
+// Product lighthouse, one blueprint (Type is its BlueprintType).
 type Image struct {
+	Product                string
 	Region, ID, Name, Type string
 	Missing                bool // the image no longer exists; judged by the instances' OsName
 	Instances              []string
@@ -136,6 +145,12 @@ func Collect(ctx context.Context, sources []Source, opt Options) (*Report, error
 	if opt.Judge == nil {
 		return nil, fmt.Errorf("fleet report: no judge configured")
 	}
+	if err := CheckProducts(opt.Products); err != nil {
+		return nil, fmt.Errorf("fleet report: %w", err)
+	}
+	if slices.Contains(opt.Products, ProductLighthouse) && opt.JudgeBlueprint == nil {
+		return nil, fmt.Errorf("fleet report: products include lighthouse but no blueprint judge is configured")
+	}
 	par := opt.Parallel
 	if par <= 0 {
 		par = 4
@@ -150,7 +165,7 @@ func Collect(ctx context.Context, sources []Source, opt Options) (*Report, error
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			parts[i], errs[i] = collectRegion(ctx, s, opt)
+			parts[i], errs[i] = collectProducts(ctx, s, opt)
 		}()
 	}
 	wg.Wait()
@@ -192,6 +207,31 @@ func less(ga, gb, ra, rb, ia, ib string) bool {
 	return ia < ib
 }
 
+// collectProducts reads one region's products (CVM when none are named).
+func collectProducts(ctx context.Context, s Source, opt Options) (*Report, error) {
+	products := opt.Products
+	if len(products) == 0 {
+		products = []string{ProductCVM}
+	}
+	out := &Report{}
+	for _, p := range Products() {
+		if !slices.Contains(products, p) {
+			continue
+		}
+		read := collectRegion
+		if p == ProductLighthouse {
+			read = collectLighthouse
+		}
+		part, err := read(ctx, s, opt)
+		if err != nil {
+			return nil, err
+		}
+		out.Instances = append(out.Instances, part.Instances...)
+		out.Images = append(out.Images, part.Images...)
+	}
+	return out, nil
+}
+
 func collectRegion(ctx context.Context, s Source, opt Options) (*Report, error) {
 	region := s.Region()
 	var progress func(read, total int)
@@ -224,7 +264,7 @@ func collectRegion(ctx context.Context, s Source, opt Options) (*Report, error) 
 	imageFinding := map[string]Finding{}
 	for _, id := range ids {
 		img, ok := images[id]
-		row := Image{Region: region, ID: id, Missing: !ok}
+		row := Image{Product: ProductCVM, Region: region, ID: id, Missing: !ok}
 		if !ok {
 			img = tencent.Image{ID: id, OsName: users[id][0].OsName}
 		}
@@ -255,7 +295,7 @@ func collectRegion(ctx context.Context, s Source, opt Options) (*Report, error) 
 			f = judge(ctx, opt.Judge, tencent.Image{ID: in.ImageID, OsName: in.OsName}, in.OsName)
 		}
 		out.Instances = append(out.Instances, Instance{
-			Region: region, ID: in.ID, Name: in.Name, State: in.State, Zone: in.Zone, ImageID: in.ImageID, Finding: f,
+			Product: ProductCVM, Region: region, ID: in.ID, Name: in.Name, State: in.State, Zone: in.Zone, ImageID: in.ImageID, Finding: f,
 		})
 	}
 	return out, nil
@@ -303,7 +343,11 @@ func newer(a, b tencent.Image) bool {
 }
 
 func judge(ctx context.Context, j Judge, img tencent.Image, osName string) Finding {
-	v := j(ctx, img, osName)
+	return findingOf(osName, j(ctx, img, osName))
+}
+
+// findingOf is the report's form of one verdict on something running osName.
+func findingOf(osName string, v Verdict) Finding {
 	f := Finding{
 		OsName: osName, Group: GroupOf(v), Phase: string(v.Status.Phase),
 		EOLDate: lifecycle.FormatDate(v.Status.Release.EOLStandard), DaysToEOL: v.Status.DaysToEOL,
