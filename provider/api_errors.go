@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -15,13 +16,20 @@ import (
 // is the looked-up thing ("image_id img-…", "images matching …"); attr is
 // where a not-found error belongs (path.Empty() for searches).
 func addLookupError(diags *diag.Diagnostics, attr path.Path, what, region string, err error) {
+	addLookupErrorOf(diags, "image", attr, what, region, err)
+}
+
+// addLookupErrorOf is addLookupError for a lookup of noun ("image",
+// "blueprint").
+func addLookupErrorOf(diags *diag.Diagnostics, noun string, attr path.Path, what, region string, err error) {
 	title, fix := causeText(tencent.CauseOf(err), region)
 	if title == "" {
-		detail := fmt.Sprintf("%s does not exist in %s: %v. Check the id, or set region to the region that holds the image.", what, region, err)
+		detail := fmt.Sprintf("%s does not exist in %s: %v. Check the id, or set region to the region that holds the %s.", what, region, err, noun)
+		title = strings.ToUpper(noun[:1]) + noun[1:] + " not found"
 		if attr.Equal(path.Empty()) {
-			diags.AddError("Image not found", detail)
+			diags.AddError(title, detail)
 		} else {
-			diags.AddAttributeError(attr, "Image not found", detail)
+			diags.AddAttributeError(attr, title, detail)
 		}
 		return
 	}

@@ -18,6 +18,7 @@ import (
 var tencentExampleDirs = []string{
 	"data-sources/hardened_image", "data-sources/hardened_images", "data-sources/hardened_fleet_report",
 	"resources/hardened_image_pin", "resources/hardened_instance",
+	"data-sources/hardened_lighthouse_blueprint", "data-sources/hardened_lighthouse_blueprints", "resources/hardened_lighthouse_instance",
 }
 
 func isTencentExample(name string) bool {

@@ -51,6 +51,17 @@ type verdict struct {
 	Status   lifecycle.Status
 	Prov     policy.Provenance
 	Decision policy.Decision
+	// Kind is policy.KindBlueprint when Image stands for a Lighthouse
+	// blueprint (blueprintVerdict); it names the diagnostics.
+	Kind string
+}
+
+// noun names what v judged in diagnostic titles.
+func (v verdict) noun() string {
+	if v.Kind == policy.KindBlueprint {
+		return "Blueprint"
+	}
+	return "Image"
 }
 
 // judge evaluates img under p on the provider's "today".
@@ -83,11 +94,11 @@ func addDecision(diags *diag.Diagnostics, attr path.Path, v verdict) {
 	d := v.Decision
 	switch d.Severity {
 	case policy.SeverityError:
-		diags.AddAttributeError(attr, fmt.Sprintf("Image %s is not approved", v.Image.ID), d.Summary())
+		diags.AddAttributeError(attr, fmt.Sprintf("%s %s is not approved", v.noun(), v.Image.ID), d.Summary())
 	case policy.SeverityWarning:
-		title := fmt.Sprintf("Image %s: policy warning", v.Image.ID)
+		title := fmt.Sprintf("%s %s: policy warning", v.noun(), v.Image.ID)
 		if !d.Allowed {
-			title = fmt.Sprintf("Image %s is not approved (mode = warn)", v.Image.ID)
+			title = fmt.Sprintf("%s %s is not approved (mode = warn)", v.noun(), v.Image.ID)
 		}
 		diags.AddAttributeWarning(attr, title, d.Summary())
 	}

@@ -21,46 +21,63 @@ import (
 // imageFilterModel are the search attributes shared by hardened_image and
 // hardened_images.
 type imageFilterModel struct {
-	imageIdentModel              // image_type, platform, architecture
-	NameRegex       types.String `tfsdk:"name_regex"`
-	OSFamily        types.String `tfsdk:"os_family"`
-	OSVersion       types.String `tfsdk:"os_version"`
-	Tags            types.Map    `tfsdk:"tags"`
-	AllowedOnly     types.Bool   `tfsdk:"allowed_only"`
-	MinImageState   types.String `tfsdk:"min_image_state"`
-	Region          types.String `tfsdk:"region"`
+	imageIdentModel // image_type, platform, architecture
+	searchFilterModel
+	MinImageState types.String `tfsdk:"min_image_state"`
 }
 
-func (m *imageFilterModel) region() string { return m.Region.ValueString() }
+// searchFilterModel are the search attributes shared by the image and the
+// Lighthouse blueprint data sources (searchFilterAttributes).
+type searchFilterModel struct {
+	NameRegex   types.String `tfsdk:"name_regex"`
+	OSFamily    types.String `tfsdk:"os_family"`
+	OSVersion   types.String `tfsdk:"os_version"`
+	Tags        types.Map    `tfsdk:"tags"`
+	AllowedOnly types.Bool   `tfsdk:"allowed_only"`
+	Region      types.String `tfsdk:"region"`
+}
+
+func (m *searchFilterModel) region() string { return m.Region.ValueString() }
 
 var imageTypes = []string{"PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE", "MARKET_IMAGE"}
 
-func imageFilterAttributes() map[string]schema.Attribute {
+// searchFilterAttributes are the schema of searchFilterModel; noun is what
+// is searched ("images", "blueprints").
+func searchFilterAttributes(noun string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"image_type": schema.StringAttribute{Optional: true, MarkdownDescription: "Only images of this type: " + codeList(imageTypes) + ".",
-			Validators: []validator.String{stringvalidator.OneOf(imageTypes...)}},
-		"name_regex": schema.StringAttribute{Optional: true, MarkdownDescription: "Only images whose name matches this (RE2) regular expression.",
+		"name_regex": schema.StringAttribute{Optional: true, MarkdownDescription: "Only " + noun + " whose name matches this (RE2) regular expression.",
 			Validators: []validator.String{regexValidator()}},
-		"os_family": schema.StringAttribute{Optional: true, MarkdownDescription: "Only images of this OS family (parsed from `OsName`): " + codeList(lifecycle.Families()) + " or an alias.",
+		"os_family": schema.StringAttribute{Optional: true, MarkdownDescription: "Only " + noun + " of this OS family (parsed from `OsName`): " + codeList(lifecycle.Families()) + " or an alias.",
 			Validators: []validator.String{familyValidator()}},
 		"os_version": schema.StringAttribute{Optional: true, MarkdownDescription: "Only this OS release, e.g. `24.04` or `13` (point releases match their cycle). Needs `os_family`.",
 			Validators: []validator.String{stringvalidator.AlsoRequires(pathExpr("os_family"))}},
+		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+			MarkdownDescription: "Only " + noun + " carrying all these tags (server-side filter), e.g. `{ \"hardened:profile\" = \"debian-13\" }`."},
+		"region": schema.StringAttribute{Optional: true, Computed: true,
+			MarkdownDescription: "Region to search, e.g. `ap-shanghai`. Default: the provider's region."},
+		"allowed_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only " + noun + " the image policy allows. Default `false`."},
+	}
+}
+
+func imageFilterAttributes() map[string]schema.Attribute {
+	attrs := map[string]schema.Attribute{
+		"image_type": schema.StringAttribute{Optional: true, MarkdownDescription: "Only images of this type: " + codeList(imageTypes) + ".",
+			Validators: []validator.String{stringvalidator.OneOf(imageTypes...)}},
 		"architecture": schema.StringAttribute{Optional: true, MarkdownDescription: "Only this architecture: `x86_64` or `arm`.",
 			Validators: []validator.String{stringvalidator.OneOf("x86_64", "arm")}},
 		"platform": schema.StringAttribute{Optional: true, MarkdownDescription: "Only this Tencent `Platform`, e.g. `Debian` (server-side filter)."},
 		"image_family": schema.StringAttribute{Optional: true, MarkdownDescription: "Only custom images of this image family (`ImageFamily`, server-side filter), " +
 			"e.g. the Packer builder's `image_family`."},
-		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
-			MarkdownDescription: "Only images carrying all these tags (server-side filter), e.g. `{ \"hardened:profile\" = \"debian-13\" }`."},
-		"region": schema.StringAttribute{Optional: true, Computed: true,
-			MarkdownDescription: "Region to search, e.g. `ap-shanghai`. Default: the provider's region."},
-		"allowed_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only images the image policy allows. Default `false`."},
 		"min_image_state": schema.StringAttribute{Optional: true,
 			MarkdownDescription: "Least usable `ImageState` an image may be in: `NORMAL` (default: only images ready to launch, " +
 				"`NORMAL` or `USING`, so an image still `CREATING` or one that `CREATEFAILED` is never picked as the most recent), " +
 				"`CREATING` (also images still being created, synced or imported) or `ANY` (also failed images, e.g. to inspect a broken build).",
 			Validators: []validator.String{stringvalidator.OneOf(tencent.MinImageStates...)}},
 	}
+	for k, v := range searchFilterAttributes("images") {
+		attrs[k] = v
+	}
+	return attrs
 }
 
 // imageQuery is a validated filter set.
@@ -75,16 +92,27 @@ type imageQuery struct {
 }
 
 func queryFrom(ctx context.Context, f imageFilterModel, diags *diag.Diagnostics) imageQuery {
-	var q imageQuery
+	var api []tencent.Filter
 	if v := f.ImageType.ValueString(); v != "" {
-		q.apiFilters = append(q.apiFilters, tencent.Filter{Name: "image-type", Values: []string{v}})
+		api = append(api, tencent.Filter{Name: "image-type", Values: []string{v}})
 	}
 	if v := f.Platform.ValueString(); v != "" {
-		q.apiFilters = append(q.apiFilters, tencent.Filter{Name: "platform", Values: []string{v}})
+		api = append(api, tencent.Filter{Name: "platform", Values: []string{v}})
 	}
 	if v := f.ImageFamily.ValueString(); v != "" {
-		q.apiFilters = append(q.apiFilters, tencent.Filter{Name: "image-family", Values: []string{v}})
+		api = append(api, tencent.Filter{Name: "image-family", Values: []string{v}})
 	}
+	q := searchQueryFrom(ctx, f.searchFilterModel, diags)
+	q.apiFilters = append(api, q.apiFilters...)
+	q.arch = f.Architecture.ValueString()
+	q.minState = f.MinImageState.ValueString()
+	return q
+}
+
+// searchQueryFrom reads the shared search filters; tags become the API's
+// tag:<key> filters, which CVM and Lighthouse name alike.
+func searchQueryFrom(ctx context.Context, f searchFilterModel, diags *diag.Diagnostics) imageQuery {
+	var q imageQuery
 	if !f.Tags.IsNull() && !f.Tags.IsUnknown() {
 		tags := map[string]string{}
 		diags.Append(f.Tags.ElementsAs(ctx, &tags, false)...)
@@ -110,9 +138,7 @@ func queryFrom(ctx context.Context, f imageFilterModel, diags *diag.Diagnostics)
 			q.version = nv
 		}
 	}
-	q.arch = f.Architecture.ValueString()
 	q.allowedOnly = f.AllowedOnly.ValueBool()
-	q.minState = f.MinImageState.ValueString()
 	return q
 }
 
@@ -163,20 +189,18 @@ func (d *providerData) search(ctx context.Context, c *tencent.Client, q imageQue
 		if !tencent.MeetsMinState(img.State, q.minState) {
 			continue
 		}
-		v := d.judge(ctx, img, p)
-		if q.family != "" && v.OS.Family != q.family {
-			continue
+		if v := d.judge(ctx, img, p); q.wants(v) {
+			out = append(out, v)
 		}
-		if q.version != "" && v.OS.Version != q.version {
-			continue
-		}
-		if q.allowedOnly && !v.Decision.Allowed {
-			continue
-		}
-		out = append(out, v)
 	}
 	sortNewestFirst(out)
 	return out, nil
+}
+
+// wants applies the filters that need the judgement (OS, allowed_only).
+func (q imageQuery) wants(v verdict) bool {
+	return (q.family == "" || v.OS.Family == q.family) && (q.version == "" || v.OS.Version == q.version) &&
+		(!q.allowedOnly || v.Decision.Allowed)
 }
 
 // regexValidator rejects patterns RE2 cannot compile.

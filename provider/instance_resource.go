@@ -151,10 +151,17 @@ func (r *instanceResource) ImportState(ctx context.Context, req resource.ImportS
 // timeoutsAttribute is the timeouts block (create, update, delete); reads
 // are single API calls bounded by the client's request timeout.
 func timeoutsAttribute(ctx context.Context) schema.Attribute {
-	a := timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
+	return timeoutsAttributeOf(ctx, timeouts.Opts{Create: true, Update: true, Delete: true},
+		"How long to wait: `create` (launch until RUNNING, default 15m), `update` (reset or modify, default 20m), "+
+			"`delete` (terminate until gone, default 10m). A launch that times out is terminated again.")
+}
+
+// timeoutsAttributeOf is the timeouts block with opts' entries, described
+// by desc.
+func timeoutsAttributeOf(ctx context.Context, opts timeouts.Opts, desc string) schema.Attribute {
+	a := timeouts.Attributes(ctx, opts)
 	if n, ok := a.(schema.SingleNestedAttribute); ok {
-		n.MarkdownDescription = "How long to wait: `create` (launch until RUNNING, default 15m), `update` (reset or modify, default 20m), " +
-			"`delete` (terminate until gone, default 10m). A launch that times out is terminated again."
+		n.MarkdownDescription = desc
 		return n
 	}
 	return a

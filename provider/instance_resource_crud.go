@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -98,22 +97,10 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	plan.Region = types.StringValue(c.Region())
 	// The plan judged the image already unless it was unknown then.
 	v, ok := r.judgeImage(ctx, c, plan, &resp.Diagnostics)
-	if !ok {
+	if !approvedAtApply(&resp.Diagnostics, path.Root("image_id"), v, ok) {
 		return
 	}
-	if v.Decision.Severity == policy.SeverityError {
-		addDecision(&resp.Diagnostics, path.Root("image_id"), v)
-		return
-	}
-	token := tencent.NewClientToken()
-	tags := mapStrings(ctx, plan.Tags, &resp.Diagnostics)
-	if tags == nil {
-		tags = map[string]string{}
-	}
-	// The launch tag finds the instance again when every answer to
-	// RunInstances was lost (the instance may exist without us knowing
-	// its id); it is hidden from the tags attribute.
-	tags[launchTag] = token
+	tags, token := launchTags(ctx, plan.Tags, &resp.Diagnostics)
 	in := tencent.RunInstanceInput{
 		Zone: plan.Zone.ValueString(), ImageID: plan.ImageID.ValueString(), InstanceType: plan.InstanceType.ValueString(),
 		Name: plan.Name.ValueString(), VpcID: plan.VpcID.ValueString(), SubnetID: plan.SubnetID.ValueString(),
@@ -132,14 +119,14 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	if err != nil {
 		// err already says "run instance from <image> in <zone>".
 		resp.Diagnostics.AddError("Launch instance", err.Error())
-		r.sweep(c, token, plan, &resp.Diagnostics, &resp.State)
+		r.undo(c, plan).sweep(token, &resp.Diagnostics, &resp.State)
 		return
 	}
 	tflog.Info(ctx, "instance launched, waiting for RUNNING", map[string]any{"instance_id": id})
 	inst, err := c.WaitInstanceState(ctx, id, "RUNNING", remaining(ctx, timeout))
 	if err != nil {
 		resp.Diagnostics.AddError("Launch instance", fmt.Sprintf("instance %s did not reach RUNNING: %v", id, err))
-		r.cleanup(c, id, plan, &resp.Diagnostics, &resp.State)
+		r.undo(c, plan).cleanup(id, &resp.Diagnostics, &resp.State)
 		return
 	}
 	plan.fromInstance(ctx, inst, &resp.Diagnostics)
@@ -150,42 +137,25 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 // launchTag is the tag key carrying a launch's client token.
 const launchTag = "hardened-launch-token"
 
-// sweep terminates instances a failed RunInstances may still have created:
-// the call can fail after the API acted (every answer lost), and the
-// instance would then run unmanaged.
-func (r *instanceResource) sweep(c *tencent.Client, token string, plan instanceModel, diags *diag.Diagnostics, state *tfsdk.State) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	found, err := c.ListInstances(ctx, []tencent.Filter{{Name: "tag:" + launchTag, Values: []string{token}}})
-	if err != nil {
-		diags.AddWarning("Could not check for a half-launched instance",
-			fmt.Sprintf("list instances tagged %s=%s in %s: %v; check the console for an instance with this tag", launchTag, token, c.Region(), err))
-		return
-	}
-	for _, in := range found {
-		r.cleanup(c, in.ID, plan, diags, state)
-	}
-}
-
-// cleanup terminates an instance whose launch failed, on a fresh context
-// (the create context may be what expired). When even that fails, the id
-// goes into state so Terraform taints it and destroys it later instead of
-// forgetting it.
-func (r *instanceResource) cleanup(c *tencent.Client, id string, plan instanceModel, diags *diag.Diagnostics, state *tfsdk.State) {
+// undo removes what a failed launch in c created (launch_cleanup.go).
+func (r *instanceResource) undo(c *tencent.Client, plan instanceModel) launchUndo {
 	timeout, _ := plan.Timeouts.Delete(context.Background(), defaultDeleteTimeout)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	err := c.TerminateInstances(ctx, id)
-	if err == nil {
-		_, err = c.WaitInstanceState(ctx, id, tencent.StateTerminated, timeout)
-	}
-	if err == nil {
-		diags.AddWarning("Failed instance removed", fmt.Sprintf("Instance %s was terminated after the failed launch; nothing is left running.", id))
-		return
-	}
-	diags.AddError("Clean up failed launch", fmt.Sprintf("terminate %s: %v; it is kept in state (tainted) so the next apply destroys it", id, err))
-	plan.ID = types.StringValue(id)
-	diags.Append(state.SetAttribute(context.Background(), path.Root("id"), id)...)
+	return launchUndo{what: "instance", region: c.Region(), timeout: timeout,
+		terminate: func(ctx context.Context, id string) error {
+			err := c.TerminateInstances(ctx, id)
+			if err == nil {
+				_, err = c.WaitInstanceState(ctx, id, tencent.StateTerminated, timeout)
+			}
+			return err
+		},
+		tagged: func(ctx context.Context, token string) ([]string, error) {
+			found, err := c.ListInstances(ctx, []tencent.Filter{{Name: "tag:" + launchTag, Values: []string{token}}})
+			ids := make([]string, 0, len(found))
+			for _, in := range found {
+				ids = append(ids, in.ID)
+			}
+			return ids, err
+		}}
 }
 
 func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

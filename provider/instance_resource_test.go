@@ -428,13 +428,21 @@ resource "hardened_instance" "test" {
 	})
 }
 
-// lossyTransport delivers RunInstances to the API but loses every answer,
-// like a connection that drops after the request was processed.
-type lossyTransport struct{ base http.RoundTripper }
+// lossyTransport delivers action (default RunInstances) to the API but
+// loses every answer, like a connection that drops after the request was
+// processed.
+type lossyTransport struct {
+	base   http.RoundTripper
+	action string
+}
 
 func (l lossyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	action := l.action
+	if action == "" {
+		action = "RunInstances"
+	}
 	resp, err := l.base.RoundTrip(req)
-	if err == nil && req.Header.Get("X-TC-Action") == "RunInstances" {
+	if err == nil && req.Header.Get("X-TC-Action") == action {
 		_ = resp.Body.Close()
 		return nil, errors.New("connection reset by peer (test: answer lost)")
 	}

@@ -106,6 +106,8 @@ func (p *hardenedProvider) DataSources(context.Context) []func() datasource.Data
 		newDataSource[imageDataSource],
 		newDataSource[imagesDataSource],
 		newDataSource[fleetReportDataSource],
+		newDataSource[lighthouseBlueprintDataSource],
+		newDataSource[lighthouseBlueprintsDataSource],
 	}
 }
 
@@ -113,6 +115,7 @@ func (p *hardenedProvider) Resources(context.Context) []func() resource.Resource
 	return []func() resource.Resource{
 		newResource[imagePinResource],
 		newResource[instanceResource],
+		newResource[lighthouseInstanceResource],
 	}
 }
 

@@ -58,8 +58,8 @@ func everyConfigure(t *testing.T) map[string]configureCall {
 // bug) instead of running unconfigured.
 func TestConfigureProviderData(t *testing.T) {
 	calls := everyConfigure(t)
-	if len(calls) != 7 {
-		t.Fatalf("%d data sources and resources, want 7 (update this test when adding one)", len(calls))
+	if len(calls) != 10 {
+		t.Fatalf("%d data sources and resources, want 10 (update this test when adding one)", len(calls))
 	}
 	cases := []struct {
 		name    string

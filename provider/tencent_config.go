@@ -47,9 +47,10 @@ type assumeRoleModel struct {
 }
 
 type endpointsModel struct {
-	CVM types.String `tfsdk:"cvm"`
-	VPC types.String `tfsdk:"vpc"`
-	STS types.String `tfsdk:"sts"`
+	CVM        types.String `tfsdk:"cvm"`
+	VPC        types.String `tfsdk:"vpc"`
+	STS        types.String `tfsdk:"sts"`
+	Lighthouse types.String `tfsdk:"lighthouse"`
 }
 
 // tencentAttributes are merged into the provider schema.
@@ -92,6 +93,7 @@ func tencentAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Per-service endpoint overrides.",
 			Attributes: map[string]schema.Attribute{
 				"cvm": endpoint(tencent.ServiceCVM), "vpc": endpoint(tencent.ServiceVPC), "sts": endpoint(tencent.ServiceSTS),
+				"lighthouse": endpoint(tencent.ServiceLighthouse),
 			},
 		},
 		"protocol": schema.StringAttribute{Optional: true,
@@ -142,7 +144,8 @@ func tencentConfig(m tencentModel, logger hclog.Logger, userAgent string) tencen
 	}
 	if e != nil {
 		cfg.Endpoints = map[string]string{}
-		for svc, v := range map[string]types.String{tencent.ServiceCVM: e.CVM, tencent.ServiceVPC: e.VPC, tencent.ServiceSTS: e.STS} {
+		for svc, v := range map[string]types.String{tencent.ServiceCVM: e.CVM, tencent.ServiceVPC: e.VPC, tencent.ServiceSTS: e.STS,
+			tencent.ServiceLighthouse: e.Lighthouse} {
 			if h := s(v); h != "" {
 				cfg.Endpoints[svc] = h
 			}

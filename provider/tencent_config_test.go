@@ -92,7 +92,7 @@ func attrTypes[T any]() map[string]attr.Type {
 	var v T
 	switch any(v).(type) {
 	case endpointsModel:
-		return map[string]attr.Type{"cvm": types.StringType, "vpc": types.StringType, "sts": types.StringType}
+		return map[string]attr.Type{"cvm": types.StringType, "vpc": types.StringType, "sts": types.StringType, "lighthouse": types.StringType}
 	default:
 		return map[string]attr.Type{"role_arn": types.StringType, "session_name": types.StringType, "session_duration": types.Int64Type, "policy": types.StringType}
 	}
