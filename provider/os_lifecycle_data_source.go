@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -51,9 +50,7 @@ type osLifecycleModel struct {
 	Sources      types.Map    `tfsdk:"sources"`
 	Disputed     types.Bool   `tfsdk:"disputed"`
 	Reason       types.String `tfsdk:"reason"`
-	Today        types.String `tfsdk:"today"`
-	WarnDays     types.Int64  `tfsdk:"warn_before_eol_days"`
-	AllowExt     types.Bool   `tfsdk:"allow_extended_support"`
+	lookupPolicyModel
 }
 
 func (d *osLifecycleDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -118,19 +115,10 @@ func (d *osLifecycleDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			},
 			"disputed": computedBool("True when published sources disagree on this release's dates."),
 			"reason":   computedString("One sentence explaining the phase: release, date and successor."),
-			"today":    computedString("The date the phase was computed for (`YYYY-MM-DD`, UTC); pinned by `HARDENED_TODAY` when set."),
-			"warn_before_eol_days": schema.Int64Attribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: "Warning window in days for this lookup; defaults to the provider's `warn_before_eol_days`. Reports the window used.",
-				Validators:          []validator.Int64{int64validator.Between(0, 3650)},
-			},
-			"allow_extended_support": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: "Whether extended support counts as supported for this lookup; defaults to the provider's `allow_extended_support`. Reports the value used.",
-			},
 		},
+	}
+	for k, v := range lookupPolicyAttributes() {
+		resp.Schema.Attributes[k] = v
 	}
 }
 
@@ -205,13 +193,7 @@ func (d *osLifecycleDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	// Per-lookup policy overrides the provider's, as DESIGN's policy model
 	// allows for every resource.
-	policy := d.data.policy
-	if !m.WarnDays.IsNull() && !m.WarnDays.IsUnknown() {
-		policy.WarnDays = int(m.WarnDays.ValueInt64())
-	}
-	if !m.AllowExt.IsNull() && !m.AllowExt.IsUnknown() {
-		policy.AllowExtended = m.AllowExt.ValueBool()
-	}
+	policy := m.policy(d.data.policy)
 	st := cat.Evaluate(rel, d.data.clock(), policy)
 
 	tflog.Debug(ctx, "os lifecycle evaluated", map[string]any{
@@ -262,9 +244,7 @@ func fill(ctx context.Context, m *osLifecycleModel, id lifecycle.OSID, rel lifec
 	}
 	m.Disputed = types.BoolValue(rel.Disputed)
 	m.Reason = types.StringValue(st.Reason())
-	m.Today = types.StringValue(lifecycle.FormatDate(st.Today))
-	m.WarnDays = types.Int64Value(int64(p.WarnDays))
-	m.AllowExt = types.BoolValue(p.AllowExtended)
+	m.used(p, st.Today)
 	src := rel.Sources
 	if src == nil {
 		src = map[string]string{}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -22,12 +21,10 @@ type osReleasesModel struct {
 	Family        types.String `tfsdk:"family"`
 	SupportedOnly types.Bool   `tfsdk:"supported_only"`
 	LTSOnly       types.Bool   `tfsdk:"lts_only"`
-	WarnDays      types.Int64  `tfsdk:"warn_before_eol_days"`
-	AllowExt      types.Bool   `tfsdk:"allow_extended_support"`
 	ID            types.String `tfsdk:"id"`
 	Releases      types.List   `tfsdk:"releases"`
 	Newest        types.String `tfsdk:"newest_version"`
-	Today         types.String `tfsdk:"today"`
+	lookupPolicyModel
 }
 
 var releaseAttrTypes = map[string]attr.Type{
@@ -65,17 +62,6 @@ func (d *osReleasesDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Optional:            true,
 				MarkdownDescription: "Only list long-term-support releases (drops e.g. Ubuntu interim releases). Default `false`.",
 			},
-			"warn_before_eol_days": schema.Int64Attribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: "Warning window in days; defaults to the provider's `warn_before_eol_days`. Reports the window used.",
-				Validators:          []validator.Int64{int64validator.Between(0, 3650)},
-			},
-			"allow_extended_support": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: "Whether extended support counts as supported; defaults to the provider's `allow_extended_support`.",
-			},
 			"id": computedString("The canonical family id."),
 			"releases": schema.ListNestedAttribute{
 				Computed:            true,
@@ -96,8 +82,10 @@ func (d *osReleasesDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Computed:            true,
 				MarkdownDescription: "Version of the first entry of `releases`, or null when nothing matches.",
 			},
-			"today": computedString("The date phases were computed for (`YYYY-MM-DD`, UTC)."),
 		},
+	}
+	for k, v := range lookupPolicyAttributes() {
+		resp.Schema.Attributes[k] = v
 	}
 }
 
@@ -112,13 +100,7 @@ func (d *osReleasesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		return
 	}
 	fam, _ := lifecycle.NormalizeFamily(m.Family.ValueString()) // validated by familyValidator
-	policy := d.data.policy
-	if !m.WarnDays.IsNull() && !m.WarnDays.IsUnknown() {
-		policy.WarnDays = int(m.WarnDays.ValueInt64())
-	}
-	if !m.AllowExt.IsNull() && !m.AllowExt.IsUnknown() {
-		policy.AllowExtended = m.AllowExt.ValueBool()
-	}
+	policy := m.policy(d.data.policy)
 	today := lifecycle.Day(d.data.clock())
 	var items []attr.Value
 	newest := types.StringNull()
@@ -126,10 +108,6 @@ func (d *osReleasesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		st := lifecycle.Compute(r, today, policy)
 		if (m.SupportedOnly.ValueBool() && !st.Supported) || (m.LTSOnly.ValueBool() && !r.LTS) {
 			continue
-		}
-		days := types.Int64Null()
-		if st.DaysToEOL != nil {
-			days = types.Int64Value(int64(*st.DaysToEOL))
 		}
 		obj, diags := types.ObjectValue(releaseAttrTypes, map[string]attr.Value{
 			"version":      types.StringValue(r.Version),
@@ -140,7 +118,7 @@ func (d *osReleasesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 			"is_supported": types.BoolValue(st.Supported),
 			"eol_standard": strOrNull(lifecycle.FormatDate(r.EOLStandard)),
 			"eol_extended": strOrNull(lifecycle.FormatDate(r.EOLExtended)),
-			"days_to_eol":  days,
+			"days_to_eol":  intPtr(st.DaysToEOL),
 		})
 		resp.Diagnostics.Append(diags...)
 		if newest.IsNull() {
@@ -156,8 +134,6 @@ func (d *osReleasesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	m.ID = types.StringValue(fam)
 	m.Releases = list
 	m.Newest = newest
-	m.Today = types.StringValue(lifecycle.FormatDate(today))
-	m.WarnDays = types.Int64Value(int64(policy.WarnDays))
-	m.AllowExt = types.BoolValue(policy.AllowExtended)
+	m.used(policy, today)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
