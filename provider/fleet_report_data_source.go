@@ -30,6 +30,7 @@ type fleetReportModel struct {
 	Region     types.String      `tfsdk:"region"`
 	Regions    types.List        `tfsdk:"regions"`
 	AllRegions types.Bool        `tfsdk:"all_regions"`
+	Products   types.List        `tfsdk:"products"`
 	Counts     *fleetCountsModel `tfsdk:"counts"`
 	ByRegion   types.Map         `tfsdk:"by_region"`
 	Groups     types.Map         `tfsdk:"groups"`
@@ -49,6 +50,7 @@ type fleetCountsModel struct {
 
 // fleetFindingModel is the judgement shared by instance and image rows.
 type fleetFindingModel struct {
+	Product    types.String `tfsdk:"product"`
 	OsName     types.String `tfsdk:"os_name"`
 	Group      types.String `tfsdk:"group"`
 	Phase      types.String `tfsdk:"phase"`
@@ -90,6 +92,7 @@ func (r *fleetReportDataSource) Metadata(_ context.Context, req datasource.Metad
 func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	finding := func(attrs map[string]schema.Attribute) map[string]schema.Attribute {
 		for k, v := range map[string]schema.Attribute{
+			"product": computedString("`cvm` (a CVM instance on an image) or `lighthouse` (a Lighthouse instance on a blueprint: `image_id` is the blueprint id)."),
 			"os_name": computedString("`OsName` judged (the image's; the instance's own when the image is gone)."),
 			"group":   computedString("Report group (see above)."), "phase": computedString("Lifecycle phase of the OS."),
 			"eol_date":    computedString("End of standard support (`YYYY-MM-DD`); empty when unknown."),
@@ -110,7 +113,8 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	}
 	regionsPath, allPath, regionPath := path.MatchRoot("regions"), path.MatchRoot("all_regions"), path.MatchRoot("region")
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Every CVM instance of one or more regions and every image they run, grouped by the support status " +
+		MarkdownDescription: "Every CVM instance of one or more regions and every image they run (with `products`, also every Lighthouse " +
+			"instance and blueprint), grouped by the support status " +
 			"of the image: `eol`, `extended`, `unknown`, `unapproved` (supported OS, but the image policy rejects the image), " +
 			"`approaching_eol` and `ok`, each with the release to move to. Per region, instances are read 100 per call and " +
 			"their images described in batches of up to 100 distinct ids; instances whose image was deleted are judged by " +
@@ -124,6 +128,11 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(),
 					listvalidator.ValueStringsAre(stringvalidator.RegexMatches(regionNameRE, "must be a region name such as ap-guangzhou")),
 					listvalidator.ConflictsWith(regionPath, allPath)}},
+			"products": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Products to report on: `cvm` (instances on images) and `lighthouse` (Lighthouse instances on blueprints, " +
+					"judged like images), e.g. `[\"cvm\", \"lighthouse\"]`. Default `[\"cvm\"]`.",
+				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(),
+					listvalidator.ValueStringsAre(stringvalidator.OneOf(fleet.Products()...))}},
 			"all_regions": schema.BoolAttribute{Optional: true,
 				MarkdownDescription: "Report on every region the account can use (`DescribeRegions`).",
 				Validators:          []validator.Bool{boolvalidator.ConflictsWith(regionPath, regionsPath)}},
@@ -142,13 +151,14 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"instances": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "One row per instance, ordered by group, region, instance id.",
 				NestedObject: schema.NestedAttributeObject{Attributes: finding(map[string]schema.Attribute{
 					"region": computedString("Region of the instance."), "instance_id": computedString("Instance id."), "name": computedString("Instance name."),
-					"state": computedString("Instance state."), "zone": computedString("Availability zone."), "image_id": computedString("Image the instance runs."),
+					"state": computedString("Instance state."), "zone": computedString("Availability zone."), "image_id": computedString("Image (or, for `lighthouse`, blueprint) the instance runs."),
 				})}},
 			"images": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "One row per distinct image (per region) the instances run, ordered by group, region, image id.",
 				NestedObject: schema.NestedAttributeObject{Attributes: finding(map[string]schema.Attribute{
 					"region": computedString("Region of the image."), "image_id": computedString("Image id."), "name": computedString("Image name; empty when the image is gone."),
-					"type":    computedString("`PUBLIC_IMAGE`, `PRIVATE_IMAGE`, `SHARED_IMAGE` or `MARKET_IMAGE`; empty when the image is gone."),
+					"type": computedString("`PUBLIC_IMAGE`, `PRIVATE_IMAGE`, `SHARED_IMAGE` or `MARKET_IMAGE` (for `lighthouse`: the `BlueprintType`, " +
+						"e.g. `PURE_OS`); empty when the image is gone."),
 					"missing": computedBool("The image no longer exists."),
 					"instance_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 						MarkdownDescription: "Instances running the image."},
@@ -186,7 +196,10 @@ func (r *fleetReportDataSource) Read(ctx context.Context, req datasource.ReadReq
 		sources = append(sources, c)
 	}
 	pol := r.data.enginePolicy(policyOverrides{})
-	rep, err := fleet.Collect(ctx, sources, fleet.Options{Judge: r.data.evaluator(pol).Judge})
+	var products []string
+	resp.Diagnostics.Append(m.Products.ElementsAs(ctx, &products, false)...)
+	ev := r.data.evaluator(pol)
+	rep, err := fleet.Collect(ctx, sources, fleet.Options{Judge: ev.Judge, JudgeBlueprint: ev.JudgeBlueprint, Products: products})
 	if err != nil {
 		addFleetError(&resp.Diagnostics, regions, err)
 		return
@@ -223,7 +236,7 @@ func fleetModel(m *fleetReportModel, rep *fleet.Report, multi bool) {
 		m.Instances = append(m.Instances, fleetRowModel{
 			Region: types.StringValue(in.Region), InstanceID: types.StringValue(in.ID), Name: types.StringValue(in.Name),
 			State: types.StringValue(in.State), Zone: types.StringValue(in.Zone), ImageID: types.StringValue(in.ImageID),
-			fleetFindingModel: findingModel(in.Finding),
+			fleetFindingModel: findingModel(in.Product, in.Finding),
 		})
 	}
 	gv := map[string]attr.Value{}
@@ -236,14 +249,15 @@ func fleetModel(m *fleetReportModel, rep *fleet.Report, multi bool) {
 		m.Images = append(m.Images, fleetImageModel{
 			Region: types.StringValue(img.Region), ImageID: types.StringValue(img.ID), Name: types.StringValue(img.Name),
 			Type: types.StringValue(img.Type), Missing: types.BoolValue(img.Missing), InstanceIDs: stringList(img.Instances),
-			fleetFindingModel: findingModel(img.Finding),
+			fleetFindingModel: findingModel(img.Product, img.Finding),
 		})
 	}
 }
 
-func findingModel(f fleet.Finding) fleetFindingModel {
+func findingModel(product string, f fleet.Finding) fleetFindingModel {
 	return fleetFindingModel{
-		OsName: types.StringValue(f.OsName), Group: types.StringValue(f.Group), Phase: types.StringValue(f.Phase),
+		Product: types.StringValue(product),
+		OsName:  types.StringValue(f.OsName), Group: types.StringValue(f.Group), Phase: types.StringValue(f.Phase),
 		EOLDate: types.StringValue(f.EOLDate), DaysToEOL: intPtr(f.DaysToEOL), Successor: types.StringValue(f.Successor),
 		Allowed: types.BoolValue(f.Allowed), Reasons: stringList(f.Reasons), Codes: stringList(f.Codes), Provenance: types.StringValue(f.Provenance),
 		SupersededBy: types.StringValue(f.SupersededBy),

@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 
@@ -224,6 +226,72 @@ func TestAccLighthouseInstance_lostCreateAnswers(t *testing.T) {
 				}
 			},
 			Config: e.provider() + `data "hardened_lighthouse_blueprints" "all" {}`,
+		}},
+	})
+}
+
+// TestAccFleetReport_lighthouse: products = ["cvm", "lighthouse"] reports
+// Lighthouse instances and their blueprints beside CVM instances, judged
+// like images; the default stays CVM only.
+func TestAccFleetReport_lighthouse(t *testing.T) {
+	e := startSim(t)
+	ctx := t.Context()
+	cvmID, err := e.client.RunInstance(ctx, tencent.RunInstanceInput{Zone: "ap-guangzhou-3", ImageID: e.id("Debian 13.1 64位"), InstanceType: "S5.MEDIUM2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lh []string
+	for _, osName := range []string{"CentOS 7.9 64bit", "CentOS 7.9 64bit", "Debian 13.1 64bit"} {
+		id, err := e.client.CreateLighthouseInstance(ctx, tencent.CreateLighthouseInstanceInput{BundleID: "bundle2022_gen_01", BlueprintID: e.blueprint(osName)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lh = append(lh, id)
+	}
+	t.Cleanup(func() {
+		if err := e.client.TerminateInstances(context.Background(), cvmID); err != nil {
+			t.Error(err)
+		}
+		if err := e.client.TerminateLighthouseInstances(context.Background(), lh...); err != nil {
+			t.Error(err)
+		}
+	})
+	for _, id := range lh {
+		if _, err := e.client.WaitLighthouseInstanceState(ctx, id, "RUNNING", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	centos := e.blueprint("CentOS 7.9 64bit")
+	const addr = "data.hardened_fleet_report.r"
+	count := func(group string, n int64) statecheck.StateCheck {
+		return expectPath(addr, tfjsonpath.New("counts").AtMapKey(group), knownvalue.Int64Exact(n))
+	}
+	row := func(list string, i int, key string, want knownvalue.Check) statecheck.StateCheck {
+		return expectPath(addr, tfjsonpath.New(list).AtSliceIndex(i).AtMapKey(key), want)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			// First: the post-test destroy uses the last step's configuration.
+			Config:      e.provider() + `data "hardened_fleet_report" "r" { products = ["lightsail"] }`,
+			ExpectError: regexp.MustCompile(`(?s)products.*value must be one of`),
+		}, {
+			Config: e.provider() + `data "hardened_fleet_report" "r" { products = ["cvm", "lighthouse"] }`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				count("total", 4), count("eol", 2), count("ok", 2),
+				row("instances", 0, "product", knownvalue.StringExact("lighthouse")),
+				row("instances", 0, "image_id", knownvalue.StringExact(centos)),
+				row("instances", 0, "eol_date", knownvalue.StringExact("2024-06-30")),
+				row("instances", 0, "recommended", knownvalue.StringExact("rocky 9")),
+				row("instances", 0, "reasons", knownvalue.ListPartial(map[int]knownvalue.Check{
+					0: knownvalue.StringRegexp(regexp.MustCompile(`^blueprint ` + centos + ` \(CentOS 7\.9 64bit\) is not allowed`))})),
+				row("images", 0, "image_id", knownvalue.StringExact(centos)),
+				row("images", 0, "type", knownvalue.StringExact("PURE_OS")),
+				row("images", 0, "instance_ids", knownvalue.ListSizeExact(2)),
+			},
+		}, {
+			Config:            e.provider() + `data "hardened_fleet_report" "r" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{count("total", 1), row("instances", 0, "product", knownvalue.StringExact("cvm"))},
 		}},
 	})
 }
