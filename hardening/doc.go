@@ -151,8 +151,8 @@
 // first-boot users out gets a default waiver with its reason in
 // defaultWaivers (catalog.go). Rule ids are lower-case words joined by '-'.
 //
-// Step 3, publish the id: append it to catalog/rule-ids.txt (ids never
-// change once published; TestRuleIDsStable). Start it with a prefix that
+// Step 3, publish the id: add it to catalog/rule-ids.txt in its sorted
+// place (ids never change once published; TestRuleIDsStable). Start it with a prefix that
 // mlpsFor (catalog.go) maps to a GB/T 22239 clause (sysctl-, pkg-, ssh-,
 // audit…), or extend mlpsFor: every rule needs one.
 //
@@ -166,7 +166,9 @@
 //
 // catalog.New attaches the CIS references from these rows, and each profile
 // (debian-12 … rhel-9) includes exactly the rules its rows name. Rules of
-// section "cloud" need no row.
+// section "cloud" need no row; any other rule without one fails
+// TestEveryRuleIsReferenced, so a hardening that no CIS benchmark has a
+// control for belongs in cloudRules.
 //
 // Step 5, test:
 //
@@ -175,8 +177,10 @@
 // and, as root, TestRuleCases, which needs a passing and a failing case for
 // every rule: breakCheck (breakers_test.go) plants the violation for the
 // primitives and breakLocal (breakers_local_test.go) for the catalog's
-// check types; a new check type needs a case there. The rule counts in
-// catalog/README.md come from `-run TestCoverage -v`.
+// check types; a new check type needs a case there. The numbers in
+// catalog/README.md come from `-run 'TestCoverage|TestProfileRuleCounts' -v`
+// (coverage per benchmark from the first; rules per profile and the catalog
+// total from the second): update them with the rule.
 //
 // Missing a check type? See "Where a check type goes" above.
 //
