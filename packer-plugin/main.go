@@ -1,5 +1,6 @@
-// Command packer-plugin-hardened is the Packer plugin: builder hardened-cvm,
-// provisioner hardened-cis and data source hardened-base-image.
+// Command packer-plugin-hardened is the Packer plugin: builders hardened-cvm
+// and hardened-lighthouse, provisioner hardened-cis and data source
+// hardened-base-image.
 //
 // Besides the plugin protocol (`describe`, `start`, run by Packer) it has one
 // command for users:
@@ -20,6 +21,7 @@ import (
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
 	"github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/builder/cvm"
+	"github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/builder/lighthouse"
 	"github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/datasource/baseimage"
 	"github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/provisioner/cis"
 	"github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/version"
@@ -31,6 +33,7 @@ func main() {
 	}
 	pps := plugin.NewSet()
 	pps.RegisterBuilder("cvm", new(cvm.Builder))
+	pps.RegisterBuilder("lighthouse", new(lighthouse.Builder))
 	pps.RegisterProvisioner("cis", new(cis.Provisioner))
 	pps.RegisterDatasource("base-image", new(baseimage.Datasource))
 	pps.SetVersion(version.PluginVersion)

@@ -27,6 +27,10 @@ type lhInstanceRec struct {
 	BackingRef string               `json:"BackingRef,omitempty"`
 	Password   string               `json:"-"`
 	Seq        int64                `json:"Seq"`
+	// Firewall is the instance's rule set; nil until first read or
+	// changed, meaning the defaults (lhDefaultFirewall).
+	Firewall        []*lighthouse.FirewallRuleInfo `json:"Firewall,omitempty"`
+	FirewallVersion uint64                         `json:"FirewallVersion,omitempty"`
 
 	machine Machine
 }
@@ -81,6 +85,13 @@ func (s *Server) lighthouseRoutes() map[string]handler {
 		"DescribeInstances":  s.lhDescribeInstances,
 		"IsolateInstances":   s.lhIsolateInstances,
 		"TerminateInstances": s.lhTerminateInstances,
+		// lighthouse_build.go: what a hardened-lighthouse Packer build calls.
+		"ImportKeyPair":         s.lhImportKeyPair,
+		"DeleteKeyPairs":        s.lhDeleteKeyPairs,
+		"ModifyFirewallRules":   s.lhModifyFirewallRules,
+		"DescribeFirewallRules": s.lhDescribeFirewallRules,
+		"CreateBlueprint":       s.lhCreateBlueprint,
+		"DeleteBlueprints":      s.lhDeleteBlueprints,
 	}
 }
 

@@ -42,7 +42,7 @@ func (c *Client) ImportLighthouseKeyPair(ctx context.Context, name, publicKey st
 func (c *Client) DeleteLighthouseKeyPairs(ctx context.Context, ids ...string) error {
 	req := lighthouse.NewDeleteKeyPairsRequest()
 	req.KeyIds = ptrs(append([]string(nil), ids...))
-	return c.lhDelete(ctx, "DeleteKeyPairs", "lighthouse key pairs", ids, []string{"ResourceNotFound.KeyIdNotFound", "InvalidParameterValue.KeyIdNotFound"},
+	return c.lhDelete(ctx, "DeleteKeyPairs", "lighthouse key pairs", ids, []string{"ResourceNotFound.KeyPairNotFound"},
 		func(ctx context.Context) error { _, err := c.lh.DeleteKeyPairsWithContext(ctx, req); return err })
 }
 

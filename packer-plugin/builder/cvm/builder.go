@@ -2,20 +2,14 @@ package cvm
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
-	"fmt"
-	"maps"
-	"strings"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	"github.com/hashicorp/packer-plugin-sdk/multistep/commonsteps"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
-	"github.com/hashicorp/packer-plugin-sdk/uuid"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
 	hcommon "github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/common"
@@ -44,42 +38,11 @@ func (b *Builder) Prepare(raws ...interface{}) ([]string, []string, error) {
 // Run builds the image.
 func (b *Builder) Run(ctx context.Context, u packersdk.Ui, hook packersdk.Hook) (packersdk.Artifact, error) {
 	c := &b.config
-	log := hclog.New(&hclog.LoggerOptions{Name: "hardened-cvm", Level: hclog.LevelFromString("DEBUG")})
-	cl, err := c.Client(ctx, log)
+	bld, err := hcommon.StartBuild(ctx, "hardened-cvm", &c.AccessConfig, &c.GateConfig, c.SigningKeyFile, c.InstanceName, c.RunTags, u, hook, c)
 	if err != nil {
 		return nil, err
 	}
-	pol, err := c.Policy()
-	if err != nil {
-		return nil, err
-	}
-	var key ed25519.PrivateKey
-	if c.SigningKeyFile != "" {
-		if key, err = provenance.LoadPrivateKeyFile(c.SigningKeyFile); err != nil {
-			return nil, fmt.Errorf("signing_key_file: %w", err)
-		}
-	}
-	now := b.now
-	if now == nil {
-		now = time.Now
-	}
-	buildID := uuid.TimeOrderedUUID()
-	short := strings.ReplaceAll(buildID, "-", "")[:8]
-	name := c.InstanceName
-	if name == "" {
-		name = "packer-hardened-" + short
-	}
-	tags := maps.Clone(c.RunTags)
-	if tags == nil {
-		tags = map[string]string{}
-	}
-	tags["packer-hardened-build"] = buildID
-
-	state := new(multistep.BasicStateBag)
-	state.Put(stateConfig, c)
-	state.Put(stateHook, hook)
-	state.Put(stateUI, u)
-	state.Put(stateClient, cl)
+	cl, pol, key, now, short, name, tags, state := bld.Client, bld.Policy, bld.Key, hcommon.Clock(b.now), bld.Short, bld.Name, bld.Tags, bld.State
 	state.Put(stateBuildName, c.PackerBuildName)
 
 	steps := []multistep.Step{
@@ -101,14 +64,8 @@ func (b *Builder) Run(ctx context.Context, u packersdk.Ui, hook packersdk.Hook) 
 	b.runner = commonsteps.NewRunner(steps, c.PackerConfig, u)
 	b.runner.Run(ctx, state)
 
-	if err, ok := state.GetOk("error"); ok {
-		return nil, err.(error)
-	}
-	if _, ok := state.GetOk(multistep.StateCancelled); ok {
-		return nil, errors.New("build was cancelled")
-	}
-	if _, ok := state.GetOk(multistep.StateHalted); ok {
-		return nil, errors.New("build was halted")
+	if err := hcommon.Outcome(state); err != nil {
+		return nil, err
 	}
 	id, ok := state.GetOk(stateImageID)
 	if !ok {
