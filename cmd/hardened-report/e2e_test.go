@@ -100,7 +100,7 @@ func (s *sim) launch(t testing.TB, region, osName string, n int) {
 func (s *sim) env(extra ...string) map[string]string {
 	e := map[string]string{
 		tencent.EnvSecretID: s.srv.SecretID, tencent.EnvSecretKey: s.srv.SecretKey,
-		envProtocol: "HTTP", envCVMEndpoint: s.srv.Endpoint(), envVPCEndpoint: s.srv.Endpoint(),
+		envProtocol: "HTTP", envCVMEndpoint: s.srv.Endpoint(), envVPCEndpoint: s.srv.Endpoint(), envLHEndpoint: s.srv.Endpoint(),
 		"HARDENED_TODAY": "2026-12-03", "HOME": os.TempDir(),
 	}
 	for i := 0; i+1 < len(extra); i += 2 {

@@ -19,6 +19,7 @@ const (
 	envProtocol    = "HARDENED_PROTOCOL"
 	envCVMEndpoint = "HARDENED_CVM_ENDPOINT"
 	envVPCEndpoint = "HARDENED_VPC_ENDPOINT"
+	envLHEndpoint  = "HARDENED_LIGHTHOUSE_ENDPOINT"
 )
 
 var formats = []string{"table", "json", "csv", "html"}
@@ -28,6 +29,7 @@ type options struct {
 	regions    []string // empty: the default region; ["all"]: DescribeRegions
 	format     string
 	failOn     []string
+	products   []string // fleet.Products; default cvm
 	policyFile string
 	protocol   string // "http" or "https"
 	endpoints  map[string]string
@@ -49,14 +51,17 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	fs := flag.NewFlagSet("hardened-report", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported once, by run
 	var o options
-	var regions, failOn string
+	var regions, failOn, products string
 	fs.StringVar(&regions, "regions", "", "comma-separated regions, or \"all\" for every region DescribeRegions lists (default: "+tencent.EnvRegion+", the profile's region, then "+tencent.DefaultRegion+")")
 	fs.StringVar(&o.format, "format", "table", "output format: "+strings.Join(formats, ", "))
+	fs.StringVar(&products, "products", fleet.ProductCVM, "comma-separated products to report on: "+strings.Join(fleet.Products(), ", ")+
+		" (Lighthouse instances on blueprints)")
 	fs.StringVar(&failOn, "fail-on", "", "comma-separated findings that make the exit code 1 (report groups, or superseded: on a deprecated image of a family): "+strings.Join(findingGroups(), ", "))
 	fs.StringVar(&o.policyFile, "policy", "", "policy file (HCL, or JSON when the name ends in .json) with the provider's policy attributes")
 	fs.StringVar(&o.protocol, "protocol", getenv(envProtocol), "HTTPS (default) or HTTP (local emulators such as tcsim); env "+envProtocol)
 	cvm := fs.String("cvm-endpoint", getenv(envCVMEndpoint), "host[:port] of the CVM API instead of cvm.tencentcloudapi.com; env "+envCVMEndpoint)
 	vpc := fs.String("vpc-endpoint", getenv(envVPCEndpoint), "host[:port] of the VPC API instead of vpc.tencentcloudapi.com; env "+envVPCEndpoint)
+	lh := fs.String("lighthouse-endpoint", getenv(envLHEndpoint), "host[:port] of the Lighthouse API instead of lighthouse.tencentcloudapi.com; env "+envLHEndpoint)
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress line on stderr")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Usage = func() { printUsage(stderr, fs) }
@@ -81,6 +86,15 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	if slices.Contains(o.regions, "all") && len(o.regions) > 1 {
 		return o, usagef("--regions: \"all\" cannot be combined with region names")
 	}
+	o.products = splitList(products)
+	if len(o.products) == 0 {
+		return o, usagef("--products: empty; use a comma-separated list of %s", strings.Join(fleet.Products(), ", "))
+	}
+	for _, p := range o.products {
+		if !slices.Contains(fleet.Products(), p) {
+			return o, usagef("--products: %q is not a product; use a comma-separated list of %s", p, strings.Join(fleet.Products(), ", "))
+		}
+	}
 	for _, g := range splitList(failOn) {
 		if !slices.Contains(findingGroups(), g) {
 			return o, usagef("--fail-on: %q is not a report group or superseded; use a comma-separated list of %s", g, strings.Join(findingGroups(), ", "))
@@ -94,7 +108,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 		return o, usagef("--protocol: %q is not HTTP or HTTPS", o.protocol)
 	}
 	o.endpoints = map[string]string{}
-	for flagName, ep := range map[string]*string{"cvm-endpoint": cvm, "vpc-endpoint": vpc} {
+	for flagName, ep := range map[string]*string{"cvm-endpoint": cvm, "vpc-endpoint": vpc, "lighthouse-endpoint": lh} {
 		if *ep == "" {
 			continue
 		}
@@ -127,11 +141,12 @@ func splitList(s string) []string {
 }
 
 func printUsage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, `Usage: hardened-report [--regions R1,R2|all] [--format table|json|csv|html] [--fail-on GROUP,...] [--policy FILE]
-                       [--protocol HTTP|HTTPS] [--cvm-endpoint HOST:PORT] [--vpc-endpoint HOST:PORT] [--quiet]
+	fmt.Fprintf(w, `Usage: hardened-report [--regions R1,R2|all] [--products cvm,lighthouse] [--format table|json|csv|html] [--fail-on GROUP,...]
+                       [--policy FILE] [--protocol HTTP|HTTPS] [--cvm-endpoint HOST:PORT] [--vpc-endpoint HOST:PORT]
+                       [--lighthouse-endpoint HOST:PORT] [--quiet]
 
-Lists every CVM instance and image of the regions with OS, lifecycle phase, end-of-life date, days
-left, successor and provenance. Credentials: %s/%s (and %s), then the
+Lists every CVM instance and image (with --products, also every Lighthouse instance and blueprint) of
+the regions with OS, lifecycle phase, end-of-life date, days left, successor and provenance. Credentials: %s/%s (and %s), then the
 tccli profile (%s), then the CAM role (%s). Exit codes: 0 no chosen finding,
 1 instances in a --fail-on group, 2 usage error, 3 the report could not be produced.
 

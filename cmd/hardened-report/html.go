@@ -20,12 +20,12 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{"days": d
 <p>{{.Total}} instances in {{join .Regions ", "}}</p>
 <table><tr>{{range .Groups}}<th>{{.}}</th>{{end}}<th>on a superseded image</th></tr><tr>{{range .Groups}}<td>{{index $.Counts .}}</td>{{end}}<td>{{.Superseded}}</td></tr></table>
 <h2>Instances</h2>
-<table><tr><th>Region</th><th>Instance</th><th>Name</th><th>Image</th><th>OS</th><th>Group</th><th>Phase</th><th>EOL</th><th>Days left</th><th>Successor</th><th>Provenance</th><th>Findings</th></tr>
-{{range .Instances}}<tr class="{{.Group}}"><td>{{.Region}}</td><td>{{.ID}}</td><td>{{.Name}}</td><td>{{.ImageID}}</td><td>{{.OsName}}</td><td>{{.Group}}</td><td>{{.Phase}}</td><td>{{.EOLDate}}</td><td>{{days .DaysToEOL}}</td><td>{{moveTo .Finding}}</td><td>{{.Provenance}}</td><td>{{join .Reasons "; "}}</td></tr>
+<table><tr><th>Product</th><th>Region</th><th>Instance</th><th>Name</th><th>Image</th><th>OS</th><th>Group</th><th>Phase</th><th>EOL</th><th>Days left</th><th>Successor</th><th>Provenance</th><th>Findings</th></tr>
+{{range .Instances}}<tr class="{{.Group}}"><td>{{.Product}}</td><td>{{.Region}}</td><td>{{.ID}}</td><td>{{.Name}}</td><td>{{.ImageID}}</td><td>{{.OsName}}</td><td>{{.Group}}</td><td>{{.Phase}}</td><td>{{.EOLDate}}</td><td>{{days .DaysToEOL}}</td><td>{{moveTo .Finding}}</td><td>{{.Provenance}}</td><td>{{join .Reasons "; "}}</td></tr>
 {{end}}</table>
 <h2>Images</h2>
-<table><tr><th>Region</th><th>Image</th><th>Type</th><th>Instances</th><th>OS</th><th>Group</th><th>Phase</th><th>EOL</th><th>Days left</th><th>Successor</th><th>Provenance</th><th>Findings</th></tr>
-{{range .Images}}<tr class="{{.Group}}"><td>{{.Region}}</td><td>{{.ID}}</td><td>{{.Type}}</td><td>{{.Instances}}</td><td>{{.OsName}}</td><td>{{.Group}}</td><td>{{.Phase}}</td><td>{{.EOLDate}}</td><td>{{days .DaysToEOL}}</td><td>{{moveTo .Finding}}</td><td>{{.Provenance}}</td><td>{{join .Reasons "; "}}</td></tr>
+<table><tr><th>Product</th><th>Region</th><th>Image</th><th>Type</th><th>Instances</th><th>OS</th><th>Group</th><th>Phase</th><th>EOL</th><th>Days left</th><th>Successor</th><th>Provenance</th><th>Findings</th></tr>
+{{range .Images}}<tr class="{{.Group}}"><td>{{.Product}}</td><td>{{.Region}}</td><td>{{.ID}}</td><td>{{.Type}}</td><td>{{.Instances}}</td><td>{{.OsName}}</td><td>{{.Group}}</td><td>{{.Phase}}</td><td>{{.EOLDate}}</td><td>{{days .DaysToEOL}}</td><td>{{moveTo .Finding}}</td><td>{{.Provenance}}</td><td>{{join .Reasons "; "}}</td></tr>
 {{end}}</table>
 </body></html>
 `))

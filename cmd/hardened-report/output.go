@@ -17,21 +17,21 @@ import (
 
 // row is one instance or image in the flat formats (CSV, table, HTML).
 type row struct {
-	Kind, Region, ID, Name, ImageID, Type string
-	Instances                             int // image rows: instances running it
+	Kind, Product, Region, ID, Name, ImageID, Type string
+	Instances                                      int // image rows: instances running it
 	fleet.Finding
 }
 
 func rows(rep *fleet.Report) (instances, images []row) {
 	for _, in := range rep.Instances {
-		instances = append(instances, row{Kind: "instance", Region: in.Region, ID: in.ID, Name: in.Name, ImageID: in.ImageID, Finding: in.Finding})
+		instances = append(instances, row{Kind: "instance", Product: in.Product, Region: in.Region, ID: in.ID, Name: in.Name, ImageID: in.ImageID, Finding: in.Finding})
 	}
 	for _, img := range rep.Images {
 		typ := img.Type
 		if img.Missing {
 			typ = "(deleted)"
 		}
-		images = append(images, row{Kind: "image", Region: img.Region, ID: img.ID, Name: img.Name, ImageID: img.ID, Type: typ,
+		images = append(images, row{Kind: "image", Product: img.Product, Region: img.Region, ID: img.ID, Name: img.Name, ImageID: img.ID, Type: typ,
 			Instances: len(img.Instances), Finding: img.Finding})
 	}
 	return instances, images
@@ -81,7 +81,7 @@ func write(w io.Writer, format string, rep *fleet.Report, today time.Time) error
 	return writeTable(w, rep, today)
 }
 
-var csvHeader = []string{"kind", "region", "id", "name", "image_id", "image_type", "instances", "os_name", "group", "phase",
+var csvHeader = []string{"kind", "product", "region", "id", "name", "image_id", "image_type", "instances", "os_name", "group", "phase",
 	"eol_date", "days_left", "successor", "superseded_by", "allowed", "provenance", "findings"}
 
 func writeCSV(w io.Writer, rep *fleet.Report) error {
@@ -95,7 +95,7 @@ func writeCSV(w io.Writer, rep *fleet.Report) error {
 		if r.Kind == "image" {
 			n = strconv.Itoa(r.Instances)
 		}
-		if err := cw.Write([]string{r.Kind, r.Region, r.ID, r.Name, r.ImageID, r.Type, n, r.OsName, r.Group, r.Phase,
+		if err := cw.Write([]string{r.Kind, r.Product, r.Region, r.ID, r.Name, r.ImageID, r.Type, n, r.OsName, r.Group, r.Phase,
 			r.EOLDate, days(r.DaysToEOL), r.Successor, r.SupersededBy, strconv.FormatBool(r.Allowed), r.Provenance, strings.Join(r.Codes, " ")}); err != nil {
 			return err
 		}
@@ -125,13 +125,13 @@ func writeTable(w io.Writer, rep *fleet.Report, today time.Time) error {
 		fmt.Fprintln(w)
 		t.Render()
 	}
-	render("Instances", table.Row{"Region", "Instance", "Name", "Image", "OS", "Group", "Phase", "EOL", "Days left", "Successor", "Provenance", "Findings"},
+	render("Instances", table.Row{"Product", "Region", "Instance", "Name", "Image", "OS", "Group", "Phase", "EOL", "Days left", "Successor", "Provenance", "Findings"},
 		ins, func(r row) table.Row {
-			return table.Row{r.Region, r.ID, r.Name, r.ImageID, r.OsName, r.Group, r.Phase, r.EOLDate, days(r.DaysToEOL), moveTo(r.Finding), r.Provenance, strings.Join(r.Codes, " ")}
+			return table.Row{r.Product, r.Region, r.ID, r.Name, r.ImageID, r.OsName, r.Group, r.Phase, r.EOLDate, days(r.DaysToEOL), moveTo(r.Finding), r.Provenance, strings.Join(r.Codes, " ")}
 		})
-	render("Images", table.Row{"Region", "Image", "Type", "Instances", "OS", "Group", "Phase", "EOL", "Days left", "Successor", "Provenance", "Findings"},
+	render("Images", table.Row{"Product", "Region", "Image", "Type", "Instances", "OS", "Group", "Phase", "EOL", "Days left", "Successor", "Provenance", "Findings"},
 		imgs, func(r row) table.Row {
-			return table.Row{r.Region, r.ID, r.Type, r.Instances, r.OsName, r.Group, r.Phase, r.EOLDate, days(r.DaysToEOL), moveTo(r.Finding), r.Provenance, strings.Join(r.Codes, " ")}
+			return table.Row{r.Product, r.Region, r.ID, r.Type, r.Instances, r.OsName, r.Group, r.Phase, r.EOLDate, days(r.DaysToEOL), moveTo(r.Finding), r.Provenance, strings.Join(r.Codes, " ")}
 		})
 	return nil
 }
@@ -153,6 +153,7 @@ type jsonFinding struct {
 }
 
 type jsonInstance struct {
+	Product string `json:"product"` // cvm or lighthouse (image_id is then a blueprint id)
 	Region  string `json:"region"`
 	ID      string `json:"instance_id"`
 	Name    string `json:"name"`
@@ -163,6 +164,7 @@ type jsonInstance struct {
 }
 
 type jsonImage struct {
+	Product   string   `json:"product"` // cvm or lighthouse (a blueprint; type is its BlueprintType)
 	Region    string   `json:"region"`
 	ID        string   `json:"image_id"`
 	Name      string   `json:"name"`
@@ -198,11 +200,11 @@ func writeJSON(w io.Writer, rep *fleet.Report, today time.Time) error {
 	out := jsonReport{Today: lifecycle.FormatDate(today), Regions: rep.Regions, Total: rep.Counts.Total, Counts: rep.Counts.ByGroup, Superseded: superseded(rep),
 		ByRegion: rep.Counts.ByRegion, Instances: []jsonInstance{}, Images: []jsonImage{}}
 	for _, in := range rep.Instances {
-		out.Instances = append(out.Instances, jsonInstance{Region: in.Region, ID: in.ID, Name: in.Name, State: in.State, Zone: in.Zone,
+		out.Instances = append(out.Instances, jsonInstance{Product: in.Product, Region: in.Region, ID: in.ID, Name: in.Name, State: in.State, Zone: in.Zone,
 			ImageID: in.ImageID, jsonFinding: jsonOf(in.Finding)})
 	}
 	for _, img := range rep.Images {
-		out.Images = append(out.Images, jsonImage{Region: img.Region, ID: img.ID, Name: img.Name, Type: img.Type, Missing: img.Missing,
+		out.Images = append(out.Images, jsonImage{Product: img.Product, Region: img.Region, ID: img.ID, Name: img.Name, Type: img.Type, Missing: img.Missing,
 			Instances: img.Instances, jsonFinding: jsonOf(img.Finding)})
 	}
 	enc := json.NewEncoder(w)

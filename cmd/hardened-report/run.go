@@ -44,12 +44,12 @@ func run(ctx context.Context, args []string, e runEnv) int {
 		fmt.Fprintf(e.stderr, "hardened-report: %v\n", err)
 		return exitUsage
 	}
-	judge, err := newJudge(o.policyFile, clock())
+	ev, err := newEvaluator(o.policyFile, clock())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "hardened-report: --policy: %v\n", err)
 		return exitUsage
 	}
-	rep, err := collect(ctx, o, e, judge)
+	rep, err := collect(ctx, o, e, ev)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "hardened-report: %v%s\n", err, endpointNote(o))
 		return exitError
@@ -61,32 +61,32 @@ func run(ctx context.Context, args []string, e runEnv) int {
 	return failures(e.stderr, rep, o.failOn)
 }
 
-// newJudge builds the judge from the embedded catalog and the policy file
-// (provider defaults without one).
-func newJudge(path string, today time.Time) (fleet.Judge, error) {
+// newEvaluator builds the judge of images and blueprints from the embedded
+// catalog and the policy file (provider defaults without one).
+func newEvaluator(path string, today time.Time) (fleet.Evaluator, error) {
 	pf := policy.File{Policy: policy.Policy{Mode: policy.ModeEnforce, Lifecycle: lifecycle.DefaultPolicy()}}
 	if path != "" {
 		var err error
 		if pf, err = policy.LoadFile(path); err != nil {
-			return nil, err
+			return fleet.Evaluator{}, err
 		}
 	}
 	cat, err := lifecycle.Embedded()
 	if err != nil {
-		return nil, err
+		return fleet.Evaluator{}, err
 	}
 	if cat, err = cat.WithOverrides(pf.Overrides); err != nil {
 		var fe *lifecycle.FieldError
 		if errors.As(err, &fe) && fe.Index >= 0 {
-			return nil, fmt.Errorf("%s: lifecycle_overrides[%d].%s: %s", path, fe.Index, fe.Field, fe.Msg)
+			return fleet.Evaluator{}, fmt.Errorf("%s: lifecycle_overrides[%d].%s: %s", path, fe.Index, fe.Field, fe.Msg)
 		}
-		return nil, fmt.Errorf("%s: lifecycle_overrides: %w", path, err)
+		return fleet.Evaluator{}, fmt.Errorf("%s: lifecycle_overrides: %w", path, err)
 	}
-	return fleet.Evaluator{Catalog: cat, Policy: pf.Policy, Today: today}.Judge, nil
+	return fleet.Evaluator{Catalog: cat, Policy: pf.Policy, Today: today}, nil
 }
 
 // collect connects with the provider's credential chain and reads the fleet.
-func collect(ctx context.Context, o options, e runEnv, judge fleet.Judge) (*fleet.Report, error) {
+func collect(ctx context.Context, o options, e runEnv, ev fleet.Evaluator) (*fleet.Report, error) {
 	cfg := tencent.Config{
 		Scheme: o.protocol, Endpoints: o.endpoints, Getenv: e.getenv, UserAgent: "hardened-report-" + version,
 		Logger: hclog.New(&hclog.LoggerOptions{Name: "tencent", Level: hclog.LevelFromString(e.getenv("HARDENED_LOG")), Output: e.stderr}),
@@ -118,8 +118,14 @@ func collect(ctx context.Context, o options, e runEnv, judge fleet.Judge) (*flee
 		}
 		sources = append(sources, c)
 	}
-	p := newProgress(e.stderr, o.quiet, e.isTTY != nil && e.isTTY(e.stderr), e.progressEvery, regions)
-	rep, err := fleet.Collect(ctx, sources, fleet.Options{Judge: judge, Progress: p.update})
+	var names []string // what the progress line counts, in report order
+	for _, r := range regions {
+		for _, prod := range o.products {
+			names = append(names, fleet.ProgressName(r, prod))
+		}
+	}
+	p := newProgress(e.stderr, o.quiet, e.isTTY != nil && e.isTTY(e.stderr), e.progressEvery, names)
+	rep, err := fleet.Collect(ctx, sources, fleet.Options{Judge: ev.Judge, JudgeBlueprint: ev.JudgeBlueprint, Products: o.products, Progress: p.update})
 	p.done(rep)
 	return rep, err
 }
@@ -169,7 +175,7 @@ func endpointNote(o options) string {
 		return ""
 	}
 	var eps []string
-	for _, svc := range []string{tencent.ServiceCVM, tencent.ServiceVPC} {
+	for _, svc := range []string{tencent.ServiceCVM, tencent.ServiceVPC, tencent.ServiceLighthouse} {
 		if ep, ok := o.endpoints[svc]; ok {
 			eps = append(eps, fmt.Sprintf("--%s-endpoint %s", svc, ep))
 		}
@@ -178,6 +184,6 @@ func endpointNote(o options) string {
 	if proto == "" {
 		proto = "https"
 	}
-	return fmt.Sprintf(" (using %s over %s; check the flags or %s, %s, %s)", strings.Join(eps, ", "), strings.ToUpper(proto),
-		envCVMEndpoint, envVPCEndpoint, envProtocol)
+	return fmt.Sprintf(" (using %s over %s; check the flags or %s, %s, %s, %s)", strings.Join(eps, ", "), strings.ToUpper(proto),
+		envCVMEndpoint, envVPCEndpoint, envLHEndpoint, envProtocol)
 }

@@ -31,6 +31,15 @@ func CheckProducts(products []string) error {
 	return nil
 }
 
+// ProgressName is the name Options.Progress reports a region's product
+// under: the region for CVM, "<region> lighthouse" for Lighthouse.
+func ProgressName(region, product string) string {
+	if product == ProductCVM {
+		return region
+	}
+	return region + " " + product
+}
+
 // LighthouseSource is the Lighthouse part of one region's client the report
 // reads; *tencent.Client implements it.
 type LighthouseSource interface {
@@ -53,7 +62,7 @@ func collectLighthouse(ctx context.Context, s Source, opt Options) (*Report, err
 	}
 	var progress func(read, total int)
 	if opt.Progress != nil {
-		progress = func(read, total int) { opt.Progress(region+" lighthouse", read, total) }
+		progress = func(read, total int) { opt.Progress(ProgressName(region, ProductLighthouse), read, total) }
 	}
 	insts, err := ls.ListLighthouseInstancesProgress(ctx, nil, progress)
 	if err != nil {
