@@ -15,18 +15,32 @@ import (
 var keyNameRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
 func validKeyName(rs *regionState, name string) *APIError {
+	return checkKeyName(name, keyNameCodes{"InvalidKeyPairNameEmpty", "InvalidKeyPairNameTooLong", "InvalidKeyPairNameIncludeIllegalChar", "InvalidKeyPairName.Duplicate"},
+		func() map[string]string {
+			out := map[string]string{}
+			for id, kp := range rs.KeyPairs {
+				out[str(kp.KeyPair.KeyName)] = id
+			}
+			return out
+		})
+}
+
+// keyNameCodes are the error codes of the key name rules, which CVM and Lighthouse share.
+type keyNameCodes struct{ empty, tooLong, illegal, duplicate string }
+
+// checkKeyName applies the rules (letters, digits, underscores, at most 25, unique in the
+// region); names maps the region's key names to their ids.
+func checkKeyName(name string, codes keyNameCodes, names func() map[string]string) *APIError {
 	switch {
 	case name == "":
-		return apiErr("InvalidKeyPairNameEmpty", "The key pair name is empty.")
+		return apiErr(codes.empty, "The key pair name is empty.")
 	case len(name) > 25:
-		return apiErr("InvalidKeyPairNameTooLong", "The key pair name `%s` is longer than 25 characters.", name)
+		return apiErr(codes.tooLong, "The key pair name `%s` is longer than 25 characters.", name)
 	case !keyNameRE.MatchString(name):
-		return apiErr("InvalidKeyPairNameIncludeIllegalChar", "The key pair name `%s` may only contain letters, digits and underscores.", name)
+		return apiErr(codes.illegal, "The key pair name `%s` may only contain letters, digits and underscores.", name)
 	}
-	for _, kp := range rs.KeyPairs {
-		if str(kp.KeyPair.KeyName) == name {
-			return apiErr("InvalidKeyPairName.Duplicate", "A key pair named `%s` already exists (%s).", name, str(kp.KeyPair.KeyId))
-		}
+	if id, taken := names()[name]; taken {
+		return apiErr(codes.duplicate, "A key pair named `%s` already exists (%s).", name, id)
 	}
 	return nil
 }
@@ -44,6 +58,24 @@ func (s *Server) addKeyPair(rc *reqCtx, rs *regionState, name string, project in
 	return kp, nil
 }
 
+// newSSHKey makes a fresh ed25519 key: the OpenSSH public key line and the PEM private key
+// (CreateKeyPair of CVM and Lighthouse hand the private key out once and never store it).
+func newSSHKey() (string, string, *APIError) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return "", "", apiErr("InternalError", "generate key: %v", err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		return "", "", apiErr("InternalError", "encode key: %v", err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		return "", "", apiErr("InternalError", "encode key: %v", err)
+	}
+	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))), string(pem.EncodeToMemory(block)), nil
+}
+
 func (s *Server) createKeyPair(rc *reqCtx) (any, *APIError) {
 	var p cvm.CreateKeyPairRequestParams
 	if e := rc.decode(&p); e != nil {
@@ -52,17 +84,9 @@ func (s *Server) createKeyPair(rc *reqCtx) (any, *APIError) {
 	if p.ProjectId == nil {
 		return nil, missingParam("ProjectId")
 	}
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, apiErr("InternalError", "generate key: %v", err)
-	}
-	sshPub, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		return nil, apiErr("InternalError", "encode key: %v", err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "")
-	if err != nil {
-		return nil, apiErr("InternalError", "encode key: %v", err)
+	pub, privPEM, e := newSSHKey()
+	if e != nil {
+		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -71,12 +95,12 @@ func (s *Server) createKeyPair(rc *reqCtx) (any, *APIError) {
 	if e := validKeyName(rs, name); e != nil {
 		return nil, e
 	}
-	kp, e := s.addKeyPair(rc, rs, name, *p.ProjectId, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))), p.TagSpecification)
+	kp, e := s.addKeyPair(rc, rs, name, *p.ProjectId, pub, p.TagSpecification)
 	if e != nil {
 		return nil, e
 	}
 	out := *kp
-	out.PrivateKey = sp(string(pem.EncodeToMemory(block)))
+	out.PrivateKey = sp(privPEM)
 	return rawJSON(map[string]any{"KeyPair": &out}), nil
 }
 

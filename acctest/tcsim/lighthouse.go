@@ -92,6 +92,19 @@ func (s *Server) lighthouseRoutes() map[string]handler {
 		"DescribeFirewallRules": s.lhDescribeFirewallRules,
 		"CreateBlueprint":       s.lhCreateBlueprint,
 		"DeleteBlueprints":      s.lhDeleteBlueprints,
+		"StopInstances":         s.lhStopInstances,
+		"StartInstances":        s.lhStartInstances,
+
+		"CreateKeyPair":                 s.lhCreateKeyPair,
+		"DescribeKeyPairs":              s.lhDescribeKeyPairs,
+		"AssociateInstancesKeyPairs":    s.lhAssociateKeyPairs,
+		"DisassociateInstancesKeyPairs": s.lhDisassociateKeyPairs,
+
+		"CreateFirewallRules": s.lhCreateFirewallRules,
+		"DeleteFirewallRules": s.lhDeleteFirewallRules,
+
+		"ModifyBlueprintAttribute":     s.lhModifyBlueprintAttribute,
+		"ShareBlueprintAcrossAccounts": s.lhShareBlueprint,
 	}
 }
 

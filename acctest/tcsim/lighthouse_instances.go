@@ -269,7 +269,7 @@ func (s *Server) lhCreateInstance(rc *reqCtx, lh *lhState, plan *lhLaunch, zone 
 		InstanceRestrictState: sp("NORMAL"),
 		PublicIpv6Addresses:   []*string{},
 	}
-	rec := &lhInstanceRec{Instance: in, Password: plan.password, Seq: s.world.next()}
+	rec := &lhInstanceRec{Instance: in, Password: plan.password, Seq: s.world.next(), Firewall: lhDefaultFirewall()}
 	var spec *MachineSpec
 	switch {
 	case s.opts.Backend == nil:
@@ -301,13 +301,17 @@ func lhStartOperation(rec *lhInstanceRec, op string, rc *reqCtx, newState string
 	}
 }
 
-// lhFinish settles an operation: SUCCESS in state ok, or FAILED in state failed.
+// lhFinish settles an operation: SUCCESS in state ok, or FAILED in state failed; an empty
+// state leaves the instance's state as it is (CreateBlueprint).
 func lhFinish(rec *lhInstanceRec, err error, ok, failed string) {
+	state, result := ok, "SUCCESS"
 	if err != nil {
-		rec.Instance.InstanceState, rec.Instance.LatestOperationState = sp(failed), sp("FAILED")
-		return
+		state, result = failed, "FAILED"
 	}
-	rec.Instance.InstanceState, rec.Instance.LatestOperationState = sp(ok), sp("SUCCESS")
+	if state != "" {
+		rec.Instance.InstanceState = sp(state)
+	}
+	rec.Instance.LatestOperationState = sp(result)
 }
 
 // lhFinishLaunch launches the backing machine (outside the lock) and moves the instance to
@@ -411,21 +415,27 @@ func sortLHInstances(list []*lighthouse.Instance, field, order string) {
 
 // lhLookupInstances validates a list of instance ids against the region; all or nothing.
 func lhLookupInstances(rc *reqCtx, lh *lhState, ids []*string, limit int) ([]*lhInstanceRec, *APIError) {
+	return lhLookup(rc, lh.Instances, lhInstanceIDs, "InstanceIds", "ResourceNotFound.InstanceIdNotFound", ids, limit)
+}
+
+// lhLookup validates the id list param (present, at most limit, well-formed, no duplicates)
+// and finds every id in m; all or nothing, notFound naming the first missing one.
+func lhLookup[R any](rc *reqCtx, m map[string]R, k idKind, param, notFound string, ids []*string, limit int) ([]R, *APIError) {
 	if len(ids) == 0 {
-		return nil, missingParam("InstanceIds")
+		return nil, missingParam(param)
 	}
-	list, e := lhIDList(lhInstanceIDs, "InstanceIds", ids)
+	list, e := lhIDList(k, param, ids)
 	if e != nil {
 		return nil, e
 	}
 	if len(list) > limit {
-		return nil, apiErr("InvalidParameterValue.LimitExceeded", "At most %d InstanceIds are allowed per request, got %d.", limit, len(list))
+		return nil, apiErr("InvalidParameterValue.LimitExceeded", "At most %d %s are allowed per request, got %d.", limit, param, len(list))
 	}
-	out := make([]*lhInstanceRec, 0, len(list))
+	out := make([]R, 0, len(list))
 	for _, id := range list {
-		rec, ok := lh.Instances[id]
+		rec, ok := m[id]
 		if !ok {
-			return nil, errLHNotFound("ResourceNotFound.InstanceIdNotFound", "instance", id, rc.region)
+			return nil, errLHNotFound(notFound, k.what, id, rc.region)
 		}
 		out = append(out, rec)
 	}

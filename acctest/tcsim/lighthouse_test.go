@@ -250,6 +250,23 @@ func lhWait(t *testing.T, c *lighthouse.Client, id, want string) *lighthouse.Ins
 	return nil
 }
 
+// lhDestroy isolates a RUNNING or STOPPED instance, terminates it and waits until it is gone.
+func lhDestroy(t *testing.T, c *lighthouse.Client, id string) {
+	t.Helper()
+	iso := lighthouse.NewIsolateInstancesRequest()
+	iso.InstanceIds = common.StringPtrs([]string{id})
+	if _, err := c.IsolateInstances(iso); err != nil {
+		t.Fatal(err)
+	}
+	lhWait(t, c, id, "SHUTDOWN")
+	term := lighthouse.NewTerminateInstancesRequest()
+	term.InstanceIds = common.StringPtrs([]string{id})
+	if _, err := c.TerminateInstances(term); err != nil {
+		t.Fatal(err)
+	}
+	lhWait(t, c, id, "")
+}
+
 func TestLighthouseInstanceLifecycle(t *testing.T) {
 	srv := StartForTest(t)
 	c := lhClient(t, srv, "ap-guangzhou")
@@ -428,18 +445,7 @@ func TestLighthouseBackedInstance(t *testing.T) {
 	if addr := *in.PublicAddresses[0]; addr != *in.PrivateAddresses[0] || addr[:8] != "198.18.0" {
 		t.Fatalf("backed instance addresses %v %v", strs(in.PublicAddresses), strs(in.PrivateAddresses))
 	}
-	iso := lighthouse.NewIsolateInstancesRequest()
-	iso.InstanceIds = common.StringPtrs([]string{backed})
-	if _, err := c.IsolateInstances(iso); err != nil {
-		t.Fatal(err)
-	}
-	lhWait(t, c, backed, "SHUTDOWN")
-	term := lighthouse.NewTerminateInstancesRequest()
-	term.InstanceIds = common.StringPtrs([]string{backed})
-	if _, err := c.TerminateInstances(term); err != nil {
-		t.Fatal(err)
-	}
-	lhWait(t, c, backed, "")
+	lhDestroy(t, c, backed)
 	if !fb.has("stop "+backed) || !fb.has("destroy "+backed) {
 		t.Fatalf("backend events %v", fb.events)
 	}
