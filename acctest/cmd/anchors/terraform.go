@@ -267,8 +267,9 @@ provider "tencentcloud" {
 }
 
 data "tencentcloud_images" "debian" {
-  image_type = ["PUBLIC_IMAGE"]
-  os_name    = "Debian 13.1 64"
+  image_type    = ["PUBLIC_IMAGE"]
+  os_name       = "Debian 13.1 64"
+  instance_type = "S5.MEDIUM2" # x86_64 only, not the ARM build of the same release
 }
 
 resource "tencentcloud_vpc" "anchor" {
