@@ -4,7 +4,7 @@
 #
 # It does the part of cloud-init that a tcsim RunInstances carries, reading the seed
 # QEMU passes through fw_cfg: every boot the NIC address and the route to the apt
-# proxy; once per instance id the host name, fresh SSH host keys, the login user with
+# proxy (and apt's proxy setting); once per instance id the host name, fresh SSH host keys, the login user with
 # its authorized keys (and password) and a user-data script.
 set -eu
 seed=/sys/firmware/qemu_fw_cfg/by_name/opt/hardened
@@ -29,7 +29,12 @@ done
 [ -n "$dev" ] || { echo "firstboot: no NIC with MAC $mac" >&2; exit 1; }
 ip link set "$dev" up
 ip addr replace "$addr" dev "$dev"
-[ -z "$proxy" ] || ip route replace "$proxy/32" via "$gw" dev "$dev"
+if [ -n "$proxy" ]; then
+  ip route replace "$proxy/32" via "$gw" dev "$dev"
+  # Like a sandbox: apt goes through tcsim's host proxy, the only way out. The
+  # unit's ExecStop removes the file again, so a stopped VM's image lacks it.
+  printf 'Acquire::http::Proxy "http://%s:3142";\n' "$proxy" >/etc/apt/apt.conf.d/00hsb-proxy
+fi
 
 state=/var/lib/hardened-firstboot
 if [ "$(cat "$state/instance-id" 2>/dev/null)" != "$id" ]; then

@@ -168,6 +168,7 @@ printf 'UUID=%s / ext4 errors=remount-ro 0 1\n' >/etc/fstab
 rm -f /etc/ssh/ssh_host_* /etc/apt/apt.conf.d/00hsb-proxy /usr/sbin/policy-rc.d
 rm -rf /root/.ssh /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 : >/etc/machine-id
+echo localhost >/etc/hostname
 `
 
 // buildBase builds into out; final is where out is renamed to afterwards,

@@ -54,25 +54,30 @@ submenu 'Advanced options for Debian GNU/Linux' {
 	}
 }
 
-// TestBaseDisk builds (or reuses) the Debian 12 base disk and checks that its
-// boot configuration came from the image's grub.cfg.
+// TestBaseDisk builds (or reuses) the base disks of Debian 12 and 13 (the
+// packer example's release) and checks that their boot configuration came
+// from the image's grub.cfg.
 func TestBaseDisk(t *testing.T) {
 	skipUnlessVM(t)
-	disk, err := BaseDisk(context.Background(), "bookworm", t.Logf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := readBoot(disk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("boot: %+v", b)
-	if !strings.Contains(b.Cmdline, "root=UUID=") || !strings.Contains(b.Cmdline, "console=ttyS0") {
-		t.Errorf("command line %q lacks root=UUID= or the serial console of the image's GRUB defaults", b.Cmdline)
-	}
-	for _, f := range []string{b.Kernel, b.Initrd} {
-		if _, err := os.Stat(f); err != nil {
-			t.Error(err)
-		}
+	for _, release := range []string{"bookworm", "trixie"} {
+		t.Run(release, func(t *testing.T) {
+			disk, err := BaseDisk(context.Background(), release, t.Logf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := readBoot(disk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("boot: %+v", b)
+			if !strings.Contains(b.Cmdline, "root=UUID=") || !strings.Contains(b.Cmdline, "console=ttyS0") {
+				t.Errorf("command line %q lacks root=UUID= or the serial console of the image's GRUB defaults", b.Cmdline)
+			}
+			for _, f := range []string{b.Kernel, b.Initrd} {
+				if _, err := os.Stat(f); err != nil {
+					t.Error(err)
+				}
+			}
+		})
 	}
 }

@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hardenedcloud/terraform-provider-hardened/acctest/backing"
 	"github.com/hardenedcloud/terraform-provider-hardened/acctest/sandbox"
-	"github.com/hardenedcloud/terraform-provider-hardened/acctest/sandboxbackend"
 	"github.com/hardenedcloud/terraform-provider-hardened/acctest/tcsim"
 )
 
@@ -155,19 +155,11 @@ func (l logWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// sandboxServer starts tcsim whose Debian instances are real sandboxes.
+// sandboxServer starts tcsim whose Debian instances are real machines:
+// sandboxes, or QEMU VMs with TCSIM_BACKING=vm (acctest/backing).
 func sandboxServer(t *testing.T, opts ...tcsim.Option) *tcsim.TestServer {
 	t.Helper()
-	b, err := sandboxbackend.New(sandboxbackend.Config{Logf: t.Logf, DestroyOnSignal: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := b.Close(context.Background()); err != nil {
-			t.Errorf("close sandbox backend: %v", err)
-		}
-	})
-	return tcsim.StartForTest(t, append([]tcsim.Option{tcsim.WithBackend(b)}, opts...)...)
+	return tcsim.StartForTest(t, append([]tcsim.Option{backing.ForTest(t)}, opts...)...)
 }
 
 // assertNoOrphans fails when any temporary resource of a build is left.
