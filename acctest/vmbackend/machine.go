@@ -26,7 +26,7 @@ import (
 // a machine that does not come up still ends with an error naming its
 // console log.
 const (
-	bootTimeout = 6 * time.Minute
+	bootTimeout = 15 * time.Minute
 	stopTimeout = 2 * time.Minute // ACPI shutdown, then the process is killed
 )
 
