@@ -46,6 +46,7 @@ type fleetCountsModel struct {
 	Unknown     types.Int64 `tfsdk:"unknown"`
 	Unapproved  types.Int64 `tfsdk:"unapproved"`
 	OK          types.Int64 `tfsdk:"ok"`
+	OutOfSLA    types.Int64 `tfsdk:"out_of_sla"`
 }
 
 // fleetFindingModel is the judgement shared by instance and image rows.
@@ -62,7 +63,8 @@ type fleetFindingModel struct {
 	Codes      types.List   `tfsdk:"codes"`
 	Provenance types.String `tfsdk:"provenance"`
 	// SupersededBy: see fleet.Finding.SupersededBy.
-	SupersededBy types.String `tfsdk:"superseded_by"`
+	SupersededBy types.String     `tfsdk:"superseded_by"`
+	OutOfSLA     []slaBreachModel `tfsdk:"out_of_sla"`
 }
 
 type fleetRowModel struct {
@@ -106,6 +108,7 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				"`unverified: <why>`."),
 			"superseded_by": computedString("When the image is deprecated and a newer image of its image family is not (the Packer builder's " +
 				"`deprecate_previous`): that image's id, also named by the reason `image_superseded`. Empty otherwise."),
+			"out_of_sla": outOfSLAAttribute(),
 		} {
 			attrs[k] = v
 		}
@@ -144,6 +147,7 @@ func (r *fleetReportDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 					"unknown":         computedInt("On an OS whose support status is unknown."),
 					"unapproved":      computedInt("On a supported OS but an image the policy rejects."),
 					"ok":              computedInt("On an approved image."),
+					"out_of_sla":      computedInt("On an image with a fixable vulnerability past `vulnerability_sla_days`, whatever the group."),
 				}},
 			"by_region": schema.MapAttribute{Computed: true, ElementType: types.Int64Type, MarkdownDescription: "Number of instances per region."},
 			"groups": schema.MapAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
@@ -219,7 +223,7 @@ func fleetModel(m *fleetReportModel, rep *fleet.Report, multi bool) {
 	m.Counts = &fleetCountsModel{
 		Total: types.Int64Value(int64(rep.Counts.Total)), EOL: int64Of(n[fleet.GroupEOL]), Approaching: int64Of(n[fleet.GroupApproaching]),
 		Extended: int64Of(n[fleet.GroupExtended]), Unknown: int64Of(n[fleet.GroupUnknown]),
-		Unapproved: int64Of(n[fleet.GroupUnapproved]), OK: int64Of(n[fleet.GroupOK]),
+		Unapproved: int64Of(n[fleet.GroupUnapproved]), OK: int64Of(n[fleet.GroupOK]), OutOfSLA: int64Of(rep.Counts.OutOfSLA),
 	}
 	byRegion := map[string]attr.Value{}
 	for region, c := range rep.Counts.ByRegion {
@@ -260,7 +264,7 @@ func findingModel(product string, f fleet.Finding) fleetFindingModel {
 		OsName:  types.StringValue(f.OsName), Group: types.StringValue(f.Group), Phase: types.StringValue(f.Phase),
 		EOLDate: types.StringValue(f.EOLDate), DaysToEOL: intPtr(f.DaysToEOL), Successor: types.StringValue(f.Successor),
 		Allowed: types.BoolValue(f.Allowed), Reasons: stringList(f.Reasons), Codes: stringList(f.Codes), Provenance: types.StringValue(f.Provenance),
-		SupersededBy: types.StringValue(f.SupersededBy),
+		SupersededBy: types.StringValue(f.SupersededBy), OutOfSLA: outOfSLAModel(f.OutOfSLA),
 	}
 }
 

@@ -109,14 +109,29 @@ func vulnsAttribute() dschema.SingleNestedAttribute {
 			"oldest_fix_age_days": computedInt("Age at build time, in days, of the oldest fix the image lacked."),
 			"open": dschema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The fixable vulnerabilities left in the image, oldest fix first (as many as fit the provenance tags).",
-				NestedObject: dschema.NestedAttributeObject{Attributes: map[string]dschema.Attribute{
-					"cve":           computedString("CVE id (or the advisory id when it names none)."),
-					"package":       computedString("Source package."),
-					"fixed_version": computedString("Version that fixes it."),
-					"severity":      computedString("`critical`, `high`, `medium`, `low` or `unknown`."),
-					"fix_published": computedString("Day the fix was published (`YYYY-MM-DD`); empty when the advisory has no date."),
-				}}},
+				NestedObject:        dschema.NestedAttributeObject{Attributes: openVulnAttributes()}},
 		}}
+}
+
+// openVulnAttributes describe openVulnModel (also the first fields of the
+// fleet report's out_of_sla entries).
+func openVulnAttributes() map[string]dschema.Attribute {
+	return map[string]dschema.Attribute{
+		"cve":           computedString("CVE id (or the advisory id when it names none)."),
+		"package":       computedString("Source package."),
+		"fixed_version": computedString("Version that fixes it."),
+		"severity":      computedString("`critical`, `high`, `medium`, `low` or `unknown`."),
+		"fix_published": computedString("Day the fix was published (`YYYY-MM-DD`); empty when the advisory has no date."),
+	}
+}
+
+func openVulnOf(o provenance.OpenVuln) openVulnModel {
+	pub := ""
+	if !o.FixPublished.IsZero() {
+		pub = o.FixPublished.UTC().Format(time.DateOnly)
+	}
+	return openVulnModel{CVE: types.StringValue(o.CVE), Package: types.StringValue(o.Package),
+		FixedVersion: types.StringValue(o.FixedVersion), Severity: types.StringValue(o.Severity), FixPublished: types.StringValue(pub)}
 }
 
 func vulnsFrom(v *provenance.Vulns) *vulnsModel {
@@ -129,12 +144,7 @@ func vulnsFrom(v *provenance.Vulns) *vulnsModel {
 		OldestFixAgeDays: types.Int64Value(int64(v.OldestFixAgeDays)), Open: []openVulnModel{},
 	}
 	for _, o := range v.Open {
-		pub := ""
-		if !o.FixPublished.IsZero() {
-			pub = o.FixPublished.UTC().Format(time.DateOnly)
-		}
-		m.Open = append(m.Open, openVulnModel{CVE: types.StringValue(o.CVE), Package: types.StringValue(o.Package),
-			FixedVersion: types.StringValue(o.FixedVersion), Severity: types.StringValue(o.Severity), FixPublished: types.StringValue(pub)})
+		m.Open = append(m.Open, openVulnOf(o))
 	}
 	return m
 }

@@ -63,6 +63,9 @@ type Verdict struct {
 	Status   lifecycle.Status
 	Prov     policy.Provenance
 	Decision policy.Decision
+	// OutOfSLA lists the fixable vulnerabilities the image's provenance
+	// records whose fix is older than the policy's vulnerability_sla_days.
+	OutOfSLA []policy.SLABreach
 }
 
 // Judge evaluates img; osName is the OsName to judge by (an instance whose
@@ -98,6 +101,9 @@ type Finding struct {
 	// SupersededBy is the image to move to when this one is deprecated and
 	// a newer image of its family is not (code CodeImageSuperseded).
 	SupersededBy string
+	// OutOfSLA lists the image's fixable vulnerabilities past their
+	// vulnerability_sla_days, oldest fix first (Verdict.OutOfSLA).
+	OutOfSLA []policy.SLABreach
 }
 
 // CodeImageSuperseded is the finding code of an instance on a deprecated
@@ -128,6 +134,9 @@ type Counts struct {
 	Total    int
 	ByGroup  map[string]int
 	ByRegion map[string]int
+	// OutOfSLA counts the instances on an image with a vulnerability past
+	// its vulnerability_sla_days, whatever their group.
+	OutOfSLA int
 }
 
 // Report is the whole fleet.
@@ -185,6 +194,9 @@ func Collect(ctx context.Context, sources []Source, opt Options) (*Report, error
 	for _, in := range out.Instances {
 		out.Counts.Total++
 		out.Counts.ByGroup[in.Group]++
+		if len(in.OutOfSLA) > 0 {
+			out.Counts.OutOfSLA++
+		}
 	}
 	sort.SliceStable(out.Instances, func(i, j int) bool {
 		a, b := out.Instances[i], out.Instances[j]
@@ -351,7 +363,7 @@ func findingOf(osName string, v Verdict) Finding {
 	f := Finding{
 		OsName: osName, Group: GroupOf(v), Phase: string(v.Status.Phase),
 		EOLDate: lifecycle.FormatDate(v.Status.Release.EOLStandard), DaysToEOL: v.Status.DaysToEOL,
-		Successor: v.Status.Recommended, Allowed: v.Decision.Allowed, Provenance: ProvenanceText(v.Prov),
+		Successor: v.Status.Recommended, Allowed: v.Decision.Allowed, Provenance: ProvenanceText(v.Prov), OutOfSLA: v.OutOfSLA,
 	}
 	for _, r := range v.Decision.Reasons {
 		f.Codes = append(f.Codes, r.Code)

@@ -52,7 +52,13 @@ func (e Evaluator) JudgeAs(ctx context.Context, pi policy.Image, platform string
 	st := cat.Evaluate(rel, today, e.Policy.Lifecycle)
 	prov := policy.CheckProvenance(tags, e.Policy.Trusted)
 	in := policy.Input{Image: pi, OS: os, Status: st, Provenance: prov}
-	return Verdict{OS: os, Status: st, Prov: prov, Decision: policy.Evaluate(in, e.Policy, today)}
+	v := Verdict{OS: os, Status: st, Prov: prov, Decision: policy.Evaluate(in, e.Policy, today)}
+	if prov.Present {
+		// The same breaches the policy's vulnerability_sla reasons name,
+		// as data, so that reports can list them per instance.
+		v.OutOfSLA = policy.SLABreaches(prov.Record.Vulns, e.Policy.Vulns.SLADays, today)
+	}
+	return v
 }
 
 // CustomCreated is the creation time the age limit looks at: only custom

@@ -94,34 +94,49 @@ func vulnReasons(in Input, p VulnPolicy, today time.Time, add func(code string, 
 	slaReasons(v, p.SLADays, today, add)
 }
 
+// SLABreach is a fixable vulnerability of an image whose fix was published
+// longer ago than its severity's vulnerability_sla_days.
+type SLABreach struct {
+	provenance.OpenVuln
+	AgeDays int // days since the fix was published
+	SLADays int // the SLA of its severity
+}
+
+// SLABreaches lists the open vulnerabilities of v past their SLA on today,
+// oldest fix first. Vulnerabilities of a severity without an SLA, or without
+// a publication date to count from, are never past it.
+func SLABreaches(v *provenance.Vulns, sla map[string]int, today time.Time) []SLABreach {
+	if v == nil || len(sla) == 0 {
+		return nil
+	}
+	var out []SLABreach
+	for _, o := range v.Open {
+		days, ok := sla[o.Severity]
+		if !ok || o.FixPublished.IsZero() {
+			continue
+		}
+		if age := int(today.Sub(lifecycle.Day(o.FixPublished)).Hours() / 24); age > days {
+			out = append(out, SLABreach{OpenVuln: o, AgeDays: age, SLADays: days})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].AgeDays > out[j].AgeDays })
+	return out
+}
+
 // slaReasons turns every fixable vulnerability whose fix is older than its
 // severity's SLA into a finding naming the CVE, package, fixed version and SLA.
 func slaReasons(v *provenance.Vulns, sla map[string]int, today time.Time, add func(code string, violation bool, format string, args ...any)) {
 	if len(sla) == 0 {
 		return
 	}
-	type breach struct {
-		o        provenance.OpenVuln
-		age, sla int
-	}
-	var out []breach
-	for _, o := range v.Open {
-		days, ok := sla[o.Severity]
-		if !ok || o.FixPublished.IsZero() {
-			continue // no SLA for the severity, or no date to count from
-		}
-		if age := int(today.Sub(lifecycle.Day(o.FixPublished)).Hours() / 24); age > days {
-			out = append(out, breach{o, age, days})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].age > out[j].age })
+	out := SLABreaches(v, sla, today)
 	for i, b := range out {
 		if i == maxSLAReasons {
 			add(CodeVulnSLA, true, "is not allowed: %d more fixable vulnerabilities are past their vulnerability_sla_days; %s.", len(out)-i, rebuildWithUpdates)
 			break
 		}
 		add(CodeVulnSLA, true, "is not allowed: %s in package %s (%s) is fixed in version %s, published %s, %d days ago, beyond vulnerability_sla_days.%s = %d; %s.",
-			b.o.CVE, b.o.Package, b.o.Severity, b.o.FixedVersion, lifecycle.FormatDate(lifecycle.Day(b.o.FixPublished)), b.age, b.o.Severity, b.sla, rebuildWithUpdates)
+			b.CVE, b.Package, b.Severity, b.FixedVersion, lifecycle.FormatDate(lifecycle.Day(b.FixPublished)), b.AgeDays, b.Severity, b.SLADays, rebuildWithUpdates)
 	}
 	if len(v.Open) < v.FixableTotal() && len(out) == 0 {
 		// The newest fixes did not fit the provenance tags; they are the least
