@@ -3,6 +3,7 @@ package tcsim
 import (
 	"context"
 	"regexp"
+	"strings"
 	"unicode/utf8"
 
 	lighthouse "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/lighthouse/v20200324"
@@ -33,7 +34,8 @@ func (s *Server) lhImportKeyPair(rc *reqCtx) (any, *APIError) {
 	if e := rc.decode(&p); e != nil {
 		return nil, e
 	}
-	name, pub := str(p.KeyName), str(p.PublicKey)
+	// Stored as one line, as the API shows it (an authorized_keys line usually ends in a newline).
+	name, pub := str(p.KeyName), strings.TrimSpace(str(p.PublicKey))
 	switch {
 	case name == "":
 		return nil, apiErr("InvalidParameterValue.InvalidKeyPairNameEmpty", "KeyName must not be empty.")
@@ -71,21 +73,31 @@ func (s *Server) lhDeleteKeyPairs(rc *reqCtx) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lh := s.lh(rc)
-	for _, id := range ids {
-		k, ok := lh.KeyPairs[id]
+	return nil, lhDeleteAll(s, s.lh(rc).KeyPairs, ids, func(id string, k *lhKeyPairRec, ok bool) *APIError {
 		if !ok {
-			return nil, errLHNotFound("ResourceNotFound.KeyPairNotFound", "key pair", id, rc.region)
+			return errLHNotFound("ResourceNotFound.KeyPairNotFound", "key pair", id, rc.region)
 		}
 		if n := len(k.KeyPair.AssociatedInstanceIds); n > 0 {
-			return nil, apiErr("ResourceInUse.KeyPairInUse", "The key pair `%s` is bound to %d instance(s); unbind or terminate them first.", id, n)
+			return apiErr("ResourceInUse.KeyPairInUse", "The key pair `%s` is bound to %d instance(s); unbind or terminate them first.", id, n)
+		}
+		return nil
+	})
+}
+
+// lhDeleteAll deletes ids from m when check passes for every one of them
+// (all or nothing, as the API answers); the caller holds s.mu.
+func lhDeleteAll[T any](s *Server, m map[string]T, ids []string, check func(id string, v T, ok bool) *APIError) *APIError {
+	for _, id := range ids {
+		v, ok := m[id]
+		if e := check(id, v, ok); e != nil {
+			return e
 		}
 	}
 	for _, id := range ids {
-		delete(lh.KeyPairs, id)
+		delete(m, id)
 	}
 	s.persistLocked()
-	return nil, nil
+	return nil
 }
 
 // lhInstanceByID finds the instance of a firewall action; the caller holds s.mu.
@@ -278,23 +290,17 @@ func (s *Server) lhDeleteBlueprints(rc *reqCtx) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lh := s.lh(rc)
-	for _, id := range ids {
-		b, ok := lh.Blueprints[id]
+	return nil, lhDeleteAll(s, s.lh(rc).Blueprints, ids, func(id string, b *lhBlueprintRec, ok bool) *APIError {
 		switch {
 		case !ok:
-			return nil, errLHNotFound("ResourceNotFound.BlueprintIdNotFound", "blueprint", id, rc.region)
+			return errLHNotFound("ResourceNotFound.BlueprintIdNotFound", "blueprint", id, rc.region)
 		case b.Seeded || str(b.Blueprint.BlueprintType) != "PRIVATE":
-			return nil, apiErr("UnsupportedOperation.BlueprintTypeNotSupportOperation", "The blueprint `%s` is a %s blueprint; only PRIVATE blueprints can be deleted.", id, str(b.Blueprint.BlueprintType))
+			return apiErr("UnsupportedOperation.BlueprintTypeNotSupportOperation", "The blueprint `%s` is a %s blueprint; only PRIVATE blueprints can be deleted.", id, str(b.Blueprint.BlueprintType))
 		case str(b.Blueprint.BlueprintState) == "CREATING":
-			return nil, apiErr("UnsupportedOperation.BlueprintCurStateInvalid", "The blueprint `%s` is CREATING; delete it once it is NORMAL or CREATEFAILED.", id)
+			return apiErr("UnsupportedOperation.BlueprintCurStateInvalid", "The blueprint `%s` is CREATING; delete it once it is NORMAL or CREATEFAILED.", id)
 		case len(b.SharedAccounts) > 0:
-			return nil, apiErr("UnsupportedOperation.BlueprintAlreadyShared", "The blueprint `%s` is shared; cancel the sharing first.", id)
+			return apiErr("UnsupportedOperation.BlueprintAlreadyShared", "The blueprint `%s` is shared; cancel the sharing first.", id)
 		}
-	}
-	for _, id := range ids {
-		delete(lh.Blueprints, id)
-	}
-	s.persistLocked()
-	return nil, nil
+		return nil
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
 // Steps and Prepare pieces both builders run the same way; what differs
@@ -61,10 +62,11 @@ type StepTemporaryKeyPair struct {
 	Comm *communicator.Config
 	Name string
 	Tags map[string]string
-	// Import imports the public key (authorized_keys line) and returns the key pair id.
-	Import func(ctx context.Context, state multistep.StateBag, name, publicKey string, tags map[string]string) (string, error)
+	// Import imports the public key (authorized_keys line) with the
+	// build's client and returns the key pair id.
+	Import func(cl *tencent.Client, ctx context.Context, name, publicKey string, tags map[string]string) (string, error)
 	// Delete deletes it again.
-	Delete func(ctx context.Context, state multistep.StateBag, id string) error
+	Delete func(cl *tencent.Client, ctx context.Context, id string) error
 
 	keyID string
 }
@@ -79,7 +81,7 @@ func (s *StepTemporaryKeyPair) Run(ctx context.Context, state multistep.StateBag
 		return Halt(state, err)
 	}
 	UI(state).Say(fmt.Sprintf("Creating temporary key pair %s...", s.Name))
-	id, err := s.Import(ctx, state, s.Name, pub, s.Tags)
+	id, err := s.Import(state.Get("client").(*tencent.Client), ctx, s.Name, pub, s.Tags)
 	if err != nil {
 		return Halt(state, fmt.Errorf("import temporary key pair %s: %w", s.Name, err))
 	}
@@ -91,8 +93,9 @@ func (s *StepTemporaryKeyPair) Run(ctx context.Context, state multistep.StateBag
 // Cleanup runs after the instance's (steps clean up in reverse): the clouds
 // refuse to delete a key pair an instance still uses.
 func (s *StepTemporaryKeyPair) Cleanup(state multistep.StateBag) {
+	cl := state.Get("client").(*tencent.Client)
 	DeleteCreated(state, "temporary key pair", &s.keyID, func(ctx context.Context, id string) error {
-		return s.Delete(ctx, state, id)
+		return s.Delete(cl, ctx, id)
 	})
 }
 

@@ -1,11 +1,9 @@
 package cvm
 
 import (
-	"context"
-
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
-	"github.com/hashicorp/packer-plugin-sdk/multistep"
 
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 	hcommon "github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/common"
 )
 
@@ -13,13 +11,6 @@ import (
 // the private key is generated here and never leaves this machine; only
 // the public half is imported.
 func newStepKeyPair(comm *communicator.Config, name string, tags map[string]string) *hcommon.StepTemporaryKeyPair {
-	return &hcommon.StepTemporaryKeyPair{
-		Comm: comm, Name: name, Tags: tags,
-		Import: func(ctx context.Context, state multistep.StateBag, name, pub string, tags map[string]string) (string, error) {
-			return client(state).ImportKeyPair(ctx, name, pub, tags)
-		},
-		Delete: func(ctx context.Context, state multistep.StateBag, id string) error {
-			return client(state).DeleteKeyPair(ctx, id)
-		},
-	}
+	return &hcommon.StepTemporaryKeyPair{Comm: comm, Name: name, Tags: tags,
+		Import: (*tencent.Client).ImportKeyPair, Delete: (*tencent.Client).DeleteKeyPair}
 }

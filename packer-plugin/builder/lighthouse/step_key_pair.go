@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
-	"github.com/hashicorp/packer-plugin-sdk/multistep"
 
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 	hcommon "github.com/hardenedcloud/terraform-provider-hardened/packer-plugin/common"
 )
 
@@ -14,13 +14,9 @@ import (
 // never leaves this machine. Lighthouse key names are letters, digits and _
 // only, at most 25 characters.
 func newStepKeyPair(comm *communicator.Config, name string, tags map[string]string) *hcommon.StepTemporaryKeyPair {
-	return &hcommon.StepTemporaryKeyPair{
-		Comm: comm, Name: name, Tags: tags,
-		Import: func(ctx context.Context, state multistep.StateBag, name, pub string, tags map[string]string) (string, error) {
-			return client(state).ImportLighthouseKeyPair(ctx, name, pub, tags)
-		},
-		Delete: func(ctx context.Context, state multistep.StateBag, id string) error {
-			return client(state).DeleteLighthouseKeyPairs(ctx, id)
-		},
-	}
+	return &hcommon.StepTemporaryKeyPair{Comm: comm, Name: name, Tags: tags,
+		Import: (*tencent.Client).ImportLighthouseKeyPair,
+		Delete: func(cl *tencent.Client, ctx context.Context, id string) error {
+			return cl.DeleteLighthouseKeyPairs(ctx, id)
+		}}
 }
