@@ -86,7 +86,7 @@ func (s *Server) createVpc(rc *reqCtx) (any, *APIError) {
 	if !private {
 		return nil, apiErr("InvalidParameterValue.Range", "The VPC CIDR block `%s` must lie within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.", cidr)
 	}
-	tags, e := tagsOfVPC(p.Tags)
+	tags, e := vpcRequestTags(p.Tags)
 	if e != nil {
 		return nil, e
 	}
@@ -161,7 +161,7 @@ func (s *Server) createSubnet(rc *reqCtx) (any, *APIError) {
 	if !validZone(rc.region, zone) {
 		return nil, apiErr("InvalidParameterValue.Zone", "The zone `%s` in Zone does not belong to the region %s; DescribeZones lists its zones.", zone, rc.region)
 	}
-	tags, e := tagsOfVPC(p.Tags)
+	tags, e := vpcRequestTags(p.Tags)
 	if e != nil {
 		return nil, e
 	}

@@ -211,11 +211,11 @@ func tagsFromSpec(specs []*cvm.TagSpecification, resourceType string) ([]Tag, *A
 			if t == nil || str(t.Key) == "" {
 				return nil, missingParam(fmt.Sprintf("TagSpecification.%d.Tags.%d.Key", i, j))
 			}
-			if len(str(t.Key)) > 127 || len(str(t.Value)) > 255 {
-				return nil, apiErr("InvalidParameterValue.TagKeyOrValueTooLong", "Tag key must be ≤ 127 and value ≤ 255 characters (key %q).", str(t.Key))
-			}
 			out = append(out, Tag{Key: str(t.Key), Value: str(t.Value)})
 		}
+	}
+	if e := checkCreateTags("TagSpecification.Tags", out, cvmTagCodes); e != nil {
+		return nil, e
 	}
 	return out, nil
 }

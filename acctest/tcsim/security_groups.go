@@ -24,7 +24,7 @@ func (s *Server) createSecurityGroup(rc *reqCtx) (any, *APIError) {
 	if len(str(p.GroupName)) > 60 || len(str(p.GroupDescription)) > 100 {
 		return nil, apiErr("InvalidParameterValue.TooLong", "GroupName must be ≤ 60 and GroupDescription ≤ 100 characters.")
 	}
-	tags, e := tagsOfVPC(p.Tags)
+	tags, e := vpcRequestTags(p.Tags)
 	if e != nil {
 		return nil, e
 	}

@@ -150,3 +150,51 @@ func TestConformanceTagPagination(t *testing.T) {
 		t.Fatalf("GetResources by 5: %d resources (token %q), want all 12 and an empty token", got, token)
 	}
 }
+
+// TestConformanceCreateTagRules: tags that come with CVM and VPC create calls follow the same
+// rules under each service's own codes, and a provenance-sized set (29 tags, base64 values)
+// passes.
+func TestConformanceCreateTagRules(t *testing.T) {
+	srv := StartForTest(t)
+	kv := func(n int, key func(int) string, value string) []map[string]any {
+		out := make([]map[string]any, n)
+		for i := range out {
+			out[i] = map[string]any{"Key": key(i), "Value": value}
+		}
+		return out
+	}
+	seq := func(i int) string { return fmt.Sprintf("hardened:f-%02d", i) }
+	same := func(int) string { return "env" }
+	run := func(tags []map[string]any) map[string]any {
+		return map[string]any{"Placement": map[string]any{"Zone": "ap-guangzhou-3"}, "ImageId": "img-9qrfy1xt",
+			"TagSpecification": []map[string]any{{"ResourceType": "instance", "Tags": tags}}}
+	}
+	vpcReq := func(tags []map[string]any) map[string]any {
+		return map[string]any{"VpcName": "v", "CidrBlock": "10.0.0.0/16", "Tags": tags}
+	}
+	cases := []struct {
+		name, service, action string
+		params                map[string]any
+		want                  string
+	}{
+		{"provenance-sized set", "cvm", "RunInstances", run(kv(29, seq, "MCowBQYDK2VwAyEA+/= critical=0 high=1")), ""},
+		{"51 tags", "cvm", "RunInstances", run(kv(51, seq, "v")), "InvalidParameterValue.TagQuotaLimitExceeded"},
+		{"key charset", "cvm", "RunInstances", run(kv(1, func(int) string { return "a;b" }, "v")), "FailedOperation.IllegalTagKey"},
+		{"value charset", "cvm", "RunInstances", run(kv(1, seq, "<v>")), "FailedOperation.IllegalTagValue"},
+		{"reserved", "cvm", "RunInstances", run(kv(1, func(int) string { return "qcs:x" }, "v")), "FailedOperation.TagKeyReserved"},
+		{"duplicate", "cvm", "RunInstances", run(kv(2, same, "v")), "InvalidParameterValue.DuplicateTags"},
+		{"vpc provenance-sized set", "vpc", "CreateVpc", vpcReq(kv(29, seq, "a+b/c=")), ""},
+		{"vpc 51 tags", "vpc", "CreateVpc", vpcReq(kv(51, seq, "v")), "LimitExceeded.TagKeyPerResourceExceeded"},
+		{"vpc key charset", "vpc", "CreateVpc", vpcReq(kv(1, func(int) string { return "a|b" }, "v")), "InvalidParameterValue.TagInvalidKey"},
+		{"vpc long key", "vpc", "CreateVpc", vpcReq(kv(1, func(int) string { return strings.Repeat("k", 128) }, "v")), "InvalidParameterValue.TagInvalidKeyLen"},
+		{"vpc duplicate", "vpc", "CreateVpc", vpcReq(kv(2, same, "v")), "InvalidParameterValue.TagDuplicateKey"},
+		{"security group value", "vpc", "CreateSecurityGroup", map[string]any{"GroupName": "g", "GroupDescription": "d", "Tags": kv(1, seq, "a\tb")}, "InvalidParameterValue.TagInvalidVal"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, code := call(t, srv, "ap-guangzhou", tc.service, tc.action, tc.params); code != tc.want {
+				t.Fatalf("%s: got %q, want %q", tc.action, code, tc.want)
+			}
+		})
+	}
+}

@@ -268,3 +268,60 @@ func dropTags(tags []Tag, keys []string) []Tag {
 	}
 	return out
 }
+
+// The tag rules as CVM and VPC answer them when tags come with a create call: the same rules
+// as the Tag API's, under each service's own error codes.
+var (
+	cvmTagCodes = map[string]string{
+		"InvalidParameterValue.TagKeyLengthExceeded":     "FailedOperation.IllegalTagKey",
+		"InvalidParameterValue.TagValueLengthExceeded":   "FailedOperation.IllegalTagValue",
+		"InvalidParameterValue.TagKeyCharacterIllegal":   "FailedOperation.IllegalTagKey",
+		"InvalidParameterValue.TagValueCharacterIllegal": "FailedOperation.IllegalTagValue",
+		"InvalidParameterValue.ReservedTagKey":           "FailedOperation.TagKeyReserved",
+		"InvalidParameterValue.TagKeyDuplicate":          "InvalidParameterValue.DuplicateTags",
+		"LimitExceeded.ResourceAttachedTags":             "InvalidParameterValue.TagQuotaLimitExceeded",
+	}
+	vpcTagCodes = map[string]string{
+		"InvalidParameterValue.TagKeyLengthExceeded":     "InvalidParameterValue.TagInvalidKeyLen",
+		"InvalidParameterValue.TagValueLengthExceeded":   "InvalidParameterValue.TagInvalidVal",
+		"InvalidParameterValue.TagKeyCharacterIllegal":   "InvalidParameterValue.TagInvalidKey",
+		"InvalidParameterValue.TagValueCharacterIllegal": "InvalidParameterValue.TagInvalidVal",
+		"InvalidParameterValue.ReservedTagKey":           "InvalidParameterValue.TagInvalidKey",
+		"InvalidParameterValue.TagKeyDuplicate":          "InvalidParameterValue.TagDuplicateKey",
+		"LimitExceeded.ResourceAttachedTags":             "LimitExceeded.TagKeyPerResourceExceeded",
+	}
+)
+
+// checkCreateTags applies the tag rules to the tags a create call brings (field names them in
+// errors), answering with codes' translation of the Tag API's codes.
+func checkCreateTags(field string, tags []Tag, codes map[string]string) *APIError {
+	translate := func(e *APIError) *APIError {
+		if c, ok := codes[e.Code]; ok {
+			e.Code = c
+		}
+		return e
+	}
+	if len(tags) > maxTagsPerResource {
+		return translate(apiErr("LimitExceeded.ResourceAttachedTags", "`%s` has %d tags; a resource carries at most %d.", field, len(tags), maxTagsPerResource))
+	}
+	seen := map[string]bool{}
+	for i, t := range tags {
+		if e := checkTag(fmt.Sprintf("%s.%d", field, i), t.Key, t.Value); e != nil {
+			return translate(e)
+		}
+		if seen[t.Key] {
+			return translate(apiErr("InvalidParameterValue.TagKeyDuplicate", "The tag key `%s` appears twice in `%s`.", t.Key, field))
+		}
+		seen[t.Key] = true
+	}
+	return nil
+}
+
+// vpcRequestTags reads and checks the Tags of CreateVpc, CreateSubnet and CreateSecurityGroup.
+func vpcRequestTags(in []*vpc.Tag) ([]Tag, *APIError) {
+	tags, e := tagsOfVPC(in)
+	if e != nil {
+		return nil, e
+	}
+	return tags, checkCreateTags("Tags", tags, vpcTagCodes)
+}
