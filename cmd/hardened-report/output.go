@@ -150,6 +150,19 @@ type jsonFinding struct {
 	Provenance   string   `json:"provenance"`
 	Codes        []string `json:"findings"`
 	Reasons      []string `json:"reasons"`
+	// OutOfSLA: fixable vulnerabilities of the image past the policy's
+	// vulnerability_sla_days (fleet.Finding.OutOfSLA).
+	OutOfSLA []jsonBreach `json:"out_of_sla"`
+}
+
+type jsonBreach struct {
+	CVE          string `json:"cve"`
+	Package      string `json:"package"`
+	FixedVersion string `json:"fixed_version"`
+	Severity     string `json:"severity"`
+	FixPublished string `json:"fix_published"`
+	AgeDays      int    `json:"age_days"`
+	SLADays      int    `json:"sla_days"`
 }
 
 type jsonInstance struct {
@@ -181,10 +194,13 @@ type jsonReport struct {
 	Counts  map[string]int `json:"counts"`
 	// Superseded counts instances on a deprecated image of a family,
 	// whatever their group.
-	Superseded int            `json:"superseded"`
-	ByRegion   map[string]int `json:"by_region"`
-	Instances  []jsonInstance `json:"instances"`
-	Images     []jsonImage    `json:"images"`
+	Superseded int `json:"superseded"`
+	// OutOfSLA counts instances on an image with a vulnerability past its
+	// vulnerability_sla_days, whatever their group.
+	OutOfSLA  int            `json:"out_of_sla"`
+	ByRegion  map[string]int `json:"by_region"`
+	Instances []jsonInstance `json:"instances"`
+	Images    []jsonImage    `json:"images"`
 }
 
 func jsonOf(f fleet.Finding) jsonFinding {
@@ -193,12 +209,17 @@ func jsonOf(f fleet.Finding) jsonFinding {
 	if j.Codes == nil {
 		j.Codes, j.Reasons = []string{}, []string{}
 	}
+	j.OutOfSLA = []jsonBreach{}
+	for _, b := range f.OutOfSLA {
+		j.OutOfSLA = append(j.OutOfSLA, jsonBreach{CVE: b.CVE, Package: b.Package, FixedVersion: b.FixedVersion, Severity: b.Severity,
+			FixPublished: lifecycle.FormatDate(lifecycle.Day(b.FixPublished)), AgeDays: b.AgeDays, SLADays: b.SLADays})
+	}
 	return j
 }
 
 func writeJSON(w io.Writer, rep *fleet.Report, today time.Time) error {
 	out := jsonReport{Today: lifecycle.FormatDate(today), Regions: rep.Regions, Total: rep.Counts.Total, Counts: rep.Counts.ByGroup, Superseded: superseded(rep),
-		ByRegion: rep.Counts.ByRegion, Instances: []jsonInstance{}, Images: []jsonImage{}}
+		OutOfSLA: rep.Counts.OutOfSLA, ByRegion: rep.Counts.ByRegion, Instances: []jsonInstance{}, Images: []jsonImage{}}
 	for _, in := range rep.Instances {
 		out.Instances = append(out.Instances, jsonInstance{Product: in.Product, Region: in.Region, ID: in.ID, Name: in.Name, State: in.State, Zone: in.Zone,
 			ImageID: in.ImageID, jsonFinding: jsonOf(in.Finding)})
