@@ -50,6 +50,17 @@ func TestConformanceWriteActions(t *testing.T) {
 			out, err := c.StartInstances(r)
 			return []any{out.Response}, err
 		}, func() error { _, err := c.StartInstances(cvm.NewStartInstancesRequest()); return err }},
+		{"RebootInstances", func() ([]any, error) {
+			waitState(t, srv, ins, "RUNNING")
+			r := cvm.NewRebootInstancesRequest()
+			r.InstanceIds = common.StringPtrs([]string{ins})
+			out, err := c.RebootInstances(r)
+			if err != nil {
+				return nil, err
+			}
+			waitState(t, srv, ins, "RUNNING")
+			return []any{out.Response}, nil
+		}, func() error { _, err := c.RebootInstances(cvm.NewRebootInstancesRequest()); return err }},
 		{"ModifyInstancesAttribute and ModifyImageAttribute", func() ([]any, error) {
 			ri := cvm.NewModifyInstancesAttributeRequest()
 			ri.InstanceIds, ri.InstanceName = common.StringPtrs([]string{ins}), common.StringPtr("renamed")
