@@ -43,6 +43,14 @@
 //	TerminateLighthouseInstances(ids...)                                    isolates and waits for SHUTDOWN first, as the
 //	                                                                        API requires; gone/terminating counts as done
 //
+//	StopLighthouseInstance(id) / StartLighthouseInstance(id)               already in that state counts as done
+//	ImportLighthouseKeyPair / CreateLighthouseKeyPair / ListLighthouseKeyPairs /
+//	DeleteLighthouseKeyPairs / Associate- / DisassociateLighthouseKeyPairs  lhkp- ids; (un)binding is idempotent
+//	LighthouseFirewallRules / ReplaceLighthouseFirewallRules /
+//	AddLighthouseFirewallRules / RemoveLighthouseFirewallRules              an instance's firewall
+//	CreateBlueprint / WaitBlueprintState / DeleteBlueprints /
+//	ModifyBlueprintAttribute / ShareBlueprintAcrossAccounts                 custom (PRIVATE) blueprints
+//
 // Lighthouse calls refused because an operation is still running (OperationDenied.InstanceCreating,
 // OperationDenied.InstanceOperationInProgress, UnsupportedOperation.LatestOperationUnfinished) wait
 // for that operation (WaitLighthouseInstanceOperation) and try again. These names are stable: the

@@ -78,13 +78,7 @@ type LighthouseFirewallRule struct {
 func (c *Client) ReplaceLighthouseFirewallRules(ctx context.Context, instanceID string, rules []LighthouseFirewallRule) error {
 	req := lighthouse.NewModifyFirewallRulesRequest()
 	req.InstanceId = sp(instanceID)
-	req.FirewallRules = make([]*lighthouse.FirewallRule, 0, len(rules))
-	for _, r := range rules {
-		req.FirewallRules = append(req.FirewallRules, &lighthouse.FirewallRule{
-			Protocol: sp(r.Protocol), Port: sp(r.Port), CidrBlock: sp(r.CIDR), Action: sp(r.Action),
-			FirewallRuleDescription: sp(r.Description),
-		})
-	}
+	req.FirewallRules = sdkFirewallRules(rules)
 	err := c.lhAfterOperations(ctx, instanceID, func() error {
 		return c.do(ctx, "ModifyFirewallRules", opIdempotent|opAfterOperation, nil, func(ctx context.Context) error {
 			_, err := c.lh.ModifyFirewallRulesWithContext(ctx, req)
@@ -116,21 +110,12 @@ func (c *Client) LighthouseFirewallRules(ctx context.Context, instanceID string)
 // StopLighthouseInstance stops a RUNNING instance (one already STOPPED
 // counts as done); wait with WaitLighthouseInstanceState(id, "STOPPED").
 func (c *Client) StopLighthouseInstance(ctx context.Context, id string) error {
-	err := c.lhInstanceCall(ctx, "StopInstances", id, opIdempotent, func(ctx context.Context, ids []*string) error {
+	return c.lhPower(ctx, "StopInstances", "stop", "STOPPED", id, func(ctx context.Context, ids []*string) error {
 		req := lighthouse.NewStopInstancesRequest()
 		req.InstanceIds = ids
 		_, err := c.lh.StopInstancesWithContext(ctx, req)
 		return err
 	})
-	if ErrorCode(err) == "UnsupportedOperation.InvalidInstanceState" {
-		if in, gerr := c.GetLighthouseInstance(ctx, id); gerr == nil && in.State == "STOPPED" {
-			return nil
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("stop lighthouse instance %s: %w", id, err)
-	}
-	return nil
 }
 
 // CreateBlueprintInput is one custom blueprint to capture from an instance.
