@@ -52,6 +52,22 @@ func (e *simEnv) noLighthouseLeft(*terraformState) error {
 	}
 }
 
+// Firewalls for lighthouseConfig's extra.
+const (
+	fwSSH   = `firewall_rules = [{ protocol = "TCP", port = "22", cidr_block = "198.18.0.0/24", action = "ACCEPT", description = "ssh from the office" }]`
+	fwHTTPS = `firewall_rules = [{ protocol = "TCP", port = "443", cidr_block = "0.0.0.0/0", action = "ACCEPT" }]`
+)
+
+// onlyLighthouseInstance is the id of the one Lighthouse instance in tcsim.
+func (e *simEnv) onlyLighthouseInstance() string {
+	e.t.Helper()
+	for id := range e.srv.Resources(simRegion).Lighthouse.Instances {
+		return id
+	}
+	e.t.Fatal("no lighthouse instance in tcsim")
+	return ""
+}
+
 func lighthouseConfig(blueprint, extra string) string {
 	return fmt.Sprintf(`
 resource "hardened_lighthouse_instance" "test" {
@@ -60,7 +76,7 @@ resource "hardened_lighthouse_instance" "test" {
   zone         = "ap-guangzhou-3"
   name         = "web-1"
   tags         = { owner = "acc-test" }
-  timeouts     = { create = "2m", delete = "2m" }
+  timeouts     = { create = "2m", update = "2m", delete = "2m" }
   %s
 }
 `, blueprint, extra)
@@ -83,7 +99,7 @@ data "hardened_lighthouse_blueprint" "debian" {
   blueprint_type = "PURE_OS"
   allowed_only   = true
   most_recent    = true
-}` + lighthouseConfig("data.hardened_lighthouse_blueprint.debian.blueprint_id", ""),
+}` + lighthouseConfig("data.hardened_lighthouse_blueprint.debian.blueprint_id", fwSSH),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectAt("data.hardened_lighthouse_blueprint.debian", "blueprint_id", knownvalue.StringExact(debian13)),
 					expectAt(lhAddr, "blueprint_id", knownvalue.StringExact(debian13)),
@@ -93,6 +109,11 @@ data "hardened_lighthouse_blueprint" "debian" {
 					expectAt(lhAddr, "bundle_id", knownvalue.StringExact("bundle2022_gen_01")),
 					expectAt(lhAddr, "zone", knownvalue.StringExact("ap-guangzhou-3")),
 					expectAt(lhAddr, "region", knownvalue.StringExact(simRegion)),
+					statecheck.ExpectKnownValue(lhAddr, tfjsonpath.New("firewall_rules"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"protocol": knownvalue.StringExact("TCP"), "port": knownvalue.StringExact("22"),
+							"cidr_block": knownvalue.StringExact("198.18.0.0/24"), "action": knownvalue.StringExact("ACCEPT"),
+							"description": knownvalue.StringExact("ssh from the office")}),
+					})),
 					statecheck.ExpectKnownValue(lhAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"owner": knownvalue.StringExact("acc-test")})),
 				},
@@ -107,6 +128,26 @@ data "hardened_lighthouse_blueprint" "debian" {
 			{
 				ResourceName: lhAddr, ImportState: true, ImportStateVerify: true,
 				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{ // the firewall changes in place
+				Config: e.provider() + fmt.Sprintf(`data "hardened_lighthouse_blueprint" "debian" { blueprint_id = %q }`, debian13) +
+					lighthouseConfig("data.hardened_lighthouse_blueprint.debian.blueprint_id", fwHTTPS),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(lhAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(lhAddr, tfjsonpath.New("firewall_rules"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"port": knownvalue.StringExact("443"), "action": knownvalue.StringExact("ACCEPT")}),
+					})),
+				},
+				Check: func(*terraformState) error {
+					rules, err := e.client.LighthouseFirewallRules(t.Context(), e.onlyLighthouseInstance())
+					if err != nil || len(rules) != 1 || rules[0].Port != "443" || rules[0].CIDR != "0.0.0.0/0" {
+						return fmt.Errorf("tcsim firewall %+v (%v), want only TCP 443 from 0.0.0.0/0", rules, err)
+					}
+					return nil
+				},
 			},
 		},
 	})

@@ -34,6 +34,8 @@ type lighthouseInstanceModel struct {
 	Name        types.String `tfsdk:"name"`
 	KeyIDs      types.Set    `tfsdk:"key_ids"`
 	Tags        types.Map    `tfsdk:"tags"`
+	// FirewallRules stays a types.List: it can be unknown in a plan.
+	FirewallRules types.List `tfsdk:"firewall_rules"`
 	policyOverrideModel
 	State     types.String `tfsdk:"instance_state"`
 	PrivateIP types.String `tfsdk:"private_ip"`
@@ -83,11 +85,13 @@ func (r *lighthouseInstanceResource) Schema(ctx context.Context, _ resource.Sche
 		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 			PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			MarkdownDescription: "Tags set at creation. Changing them replaces the instance."},
+		"firewall_rules": firewallRulesAttribute(),
 		"instance_state": computed("Instance state when last read, e.g. `RUNNING`."),
 		"private_ip":     computed("Primary private IP address."),
 		"public_ip":      computed("Primary public IP address."),
-		"timeouts": timeoutsAttributeOf(ctx, timeouts.Opts{Create: true, Delete: true},
-			"How long to wait: `create` (until RUNNING, default 15m), `delete` (returned, terminated and gone, default 10m). "+
+		"timeouts": timeoutsAttributeOf(ctx, timeouts.Opts{Create: true, Update: true, Delete: true},
+			"How long to wait: `create` (until RUNNING and the firewall set, default 15m), `update` (firewall change, default 20m), "+
+				"`delete` (returned, terminated and gone, default 10m). "+
 				"An instance whose creation fails or times out is terminated again."),
 	}
 	for k, v := range policyOverrideAttributes() {
@@ -99,6 +103,7 @@ func (r *lighthouseInstanceResource) Schema(ctx context.Context, _ resource.Sche
 			"checked in the plan, before anything is created, with the same findings as `hardened_instance`. Creation waits until the " +
 			"instance is `RUNNING`; a creation that fails after `CreateInstances` terminates the instance again, so nothing is left " +
 			"(`CreateInstances` carries a client token, and a `hardened-launch-token` tag finds an instance whose answers were all lost). " +
+			"`firewall_rules` replaces the instance's firewall after creation and in place on change. " +
 			"Lighthouse instances are prepaid: one month, renewed manually. Destroy returns (`IsolateInstances`) and terminates the " +
 			"instance and waits until it is gone. Import with the instance id.",
 		Attributes: attrs,

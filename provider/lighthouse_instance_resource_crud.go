@@ -37,6 +37,10 @@ func (r *lighthouseInstanceResource) ModifyPlan(ctx context.Context, req resourc
 		if plan.BlueprintID.Equal(state.BlueprintID) && plan.policyOverrideModel == state.policyOverrideModel {
 			// Unchanged: refresh warns if the blueprint has become
 			// end-of-life; failing here would block every other change.
+			// The last judgement stays (an unset firewall_rules alone
+			// would otherwise mark it unknown and plan an update).
+			plan.judgedOSModel = state.judgedOSModel
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 			return
 		}
 	}
@@ -111,7 +115,15 @@ func (r *lighthouseInstanceResource) Create(ctx context.Context, req resource.Cr
 		undo.cleanup(id, &resp.Diagnostics, &resp.State)
 		return
 	}
+	if rules := firewallRules(ctx, plan.FirewallRules, &resp.Diagnostics); rules != nil {
+		if err := c.ReplaceLighthouseFirewallRules(ctx, id, rules); err != nil {
+			resp.Diagnostics.AddError("Create Lighthouse instance", err.Error())
+			undo.cleanup(id, &resp.Diagnostics, &resp.State)
+			return
+		}
+	}
 	plan.fromInstance(ctx, inst, &resp.Diagnostics)
+	plan.readFirewall(ctx, c, &resp.Diagnostics)
 	plan.setJudged(v)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -160,6 +172,7 @@ func (r *lighthouseInstanceResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	m.fromInstance(ctx, inst, &resp.Diagnostics)
+	m.readFirewall(ctx, c, &resp.Diagnostics)
 	b, err := c.GetBlueprint(ctx, inst.BlueprintID)
 	if err != nil {
 		// A deleted custom blueprint: judge by what the instance reports.
@@ -174,14 +187,25 @@ func (r *lighthouseInstanceResource) Read(ctx context.Context, req resource.Read
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// Update only ever changes the policy overrides and timeouts (every other
-// attribute replaces the instance); ModifyPlan judged the blueprint again.
+// Update replaces the firewall when firewall_rules changed; every other
+// attribute but the policy overrides and timeouts replaces the instance,
+// and ModifyPlan judged the blueprint again.
 func (r *lighthouseInstanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan lighthouseInstanceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	var state lighthouseInstanceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	o := open[lighthouseInstanceModel](ctx, r.data, req.Plan, opUpdate, &resp.Diagnostics)
+	if o == nil {
 		return
 	}
+	defer o.cancel()
+	ctx, plan, c := o.ctx, o.m, o.c
+	if rules := firewallRules(ctx, plan.FirewallRules, &resp.Diagnostics); rules != nil && !plan.FirewallRules.Equal(state.FirewallRules) {
+		if err := c.ReplaceLighthouseFirewallRules(ctx, state.ID.ValueString(), rules); err != nil {
+			resp.Diagnostics.AddError("Update Lighthouse firewall", err.Error())
+			return
+		}
+	}
+	plan.readFirewall(ctx, c, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

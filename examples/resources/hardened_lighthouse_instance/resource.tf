@@ -14,8 +14,15 @@ resource "hardened_lighthouse_instance" "web" {
   name         = "web-1"
   tags         = { team = "web" }
 
+  # The whole inbound firewall: the API's defaults (SSH and RDP from anywhere) go.
+  firewall_rules = [
+    { protocol = "TCP", port = "443", cidr_block = "0.0.0.0/0", action = "ACCEPT" },
+    { protocol = "TCP", port = "22", cidr_block = "198.18.0.0/24", action = "ACCEPT", description = "ssh from the office" },
+  ]
+
   timeouts = {
     create = "15m"
+    update = "20m"
     delete = "10m"
   }
 }
