@@ -81,6 +81,8 @@ func (s *Server) lighthouseRoutes() map[string]handler {
 	return map[string]handler{
 		"DescribeBlueprints": s.lhDescribeBlueprints,
 		"DescribeBundles":    s.lhDescribeBundles,
+		"DescribeRegions":    s.lhDescribeRegions,
+		"DescribeZones":      s.lhDescribeZones,
 		"CreateInstances":    s.lhCreateInstances,
 		"DescribeInstances":  s.lhDescribeInstances,
 		"IsolateInstances":   s.lhIsolateInstances,

@@ -309,3 +309,35 @@ func TestLighthouseCustomBlueprint(t *testing.T) {
 	}
 	lhDestroy(t, c, from)
 }
+
+func TestLighthouseRegionsAndZones(t *testing.T) {
+	srv := StartForTest(t)
+	c := lhClient(t, srv, "ap-shanghai")
+	regions, err := c.DescribeRegions(lighthouse.NewDescribeRegionsRequest())
+	if err != nil || int(*regions.Response.TotalCount) != len(defaultRegions) {
+		t.Fatalf("DescribeRegions: %+v %v", regions, err)
+	}
+	for _, r := range regions.Response.RegionSet {
+		if want := *r.Region == "ap-shanghai" || *r.Region == "ap-guangzhou"; want && !*r.IsChinaMainland {
+			t.Errorf("%s: IsChinaMainland false", *r.Region)
+		} else if *r.Region == "ap-singapore" && *r.IsChinaMainland {
+			t.Errorf("ap-singapore: IsChinaMainland true")
+		}
+	}
+	req := lighthouse.NewDescribeZonesRequest()
+	req.OrderField, req.Order = common.StringPtr("ZONE"), common.StringPtr("DESC")
+	zones, err := c.DescribeZones(req)
+	if err != nil || *zones.Response.TotalCount != zonesPerRegion || *zones.Response.ZoneInfoSet[0].Zone != "ap-shanghai-7" {
+		t.Fatalf("DescribeZones: %+v %v", zones, err)
+	}
+	// Every listed zone is one CreateInstances accepts.
+	for _, z := range zones.Response.ZoneInfoSet {
+		if !validZone("ap-shanghai", *z.Zone) {
+			t.Errorf("zone %s is not accepted by CreateInstances", *z.Zone)
+		}
+	}
+	req.OrderField = common.StringPtr("NAME")
+	if _, err := c.DescribeZones(req); sdkCode(err) != "InvalidParameterValue" {
+		t.Fatalf("bad OrderField: %v", err)
+	}
+}
