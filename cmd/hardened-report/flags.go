@@ -150,6 +150,10 @@ the regions with OS, lifecycle phase, end-of-life date, days left, successor and
 tccli profile (%s), then the CAM role (%s). Exit codes: 0 no chosen finding,
 1 instances in a --fail-on group, 2 usage error, 3 the report could not be produced.
 
+hardened-report vulns [flags] (--format json (default) or html) is the vulnerability KPI report instead: per image
+and for the fleet, the fix timeliness rate (open fixable vulnerabilities within vulnerability_sla_days of --policy)
+and the age distribution of open vulnerabilities, from the images' signed provenance.
+
 Flags:
 `, tencent.EnvSecretID, tencent.EnvSecretKey, tencent.EnvSecurityToken, tencent.EnvProfile, tencent.EnvCAMRoleName)
 	fs.SetOutput(w)

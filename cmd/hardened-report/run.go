@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,11 @@ type runEnv struct {
 }
 
 func run(ctx context.Context, args []string, e runEnv) int {
+	vulns := len(args) > 0 && args[0] == cmdVulns
+	if vulns {
+		// The KPI report defaults to JSON; a --format given later wins.
+		args = append([]string{"--format", "json"}, args[1:]...)
+	}
 	o, err := parseFlags(args, e.getenv, e.stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -38,6 +44,11 @@ func run(ctx context.Context, args []string, e runEnv) int {
 	if o.version {
 		fmt.Fprintln(e.stdout, "hardened-report", version)
 		return exitOK
+	}
+	if vulns && !slices.Contains(vulnsFormats, o.format) {
+		fmt.Fprintf(e.stderr, "hardened-report: --format: hardened-report vulns writes %s, not %q; use --format json or --format html\n",
+			strings.Join(vulnsFormats, " or "), o.format)
+		return exitUsage
 	}
 	clock, err := lifecycle.ClockFromString(e.getenv(lifecycle.TodayEnv))
 	if err != nil {
@@ -54,7 +65,12 @@ func run(ctx context.Context, args []string, e runEnv) int {
 		fmt.Fprintf(e.stderr, "hardened-report: %v%s\n", err, endpointNote(o))
 		return exitError
 	}
-	if err := write(e.stdout, o.format, rep, clock()); err != nil {
+	if vulns {
+		err = writeVulns(e.stdout, o.format, fleet.VulnKPIs(rep, ev.Policy.Vulns.SLADays, clock()))
+	} else {
+		err = write(e.stdout, o.format, rep, clock())
+	}
+	if err != nil {
 		fmt.Fprintf(e.stderr, "hardened-report: write the %s report: %v\n", o.format, err)
 		return exitError
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/lifecycle"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/policy"
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
 
@@ -104,6 +105,9 @@ type Finding struct {
 	// OutOfSLA lists the image's fixable vulnerabilities past their
 	// vulnerability_sla_days, oldest fix first (Verdict.OutOfSLA).
 	OutOfSLA []policy.SLABreach
+	// Vulns is the vulnerability summary of the image's signed provenance
+	// (nil without provenance or scan), kept for the KPI report (VulnKPIs).
+	Vulns *provenance.Vulns
 }
 
 // CodeImageSuperseded is the finding code of an instance on a deprecated
@@ -364,6 +368,9 @@ func findingOf(osName string, v Verdict) Finding {
 		OsName: osName, Group: GroupOf(v), Phase: string(v.Status.Phase),
 		EOLDate: lifecycle.FormatDate(v.Status.Release.EOLStandard), DaysToEOL: v.Status.DaysToEOL,
 		Successor: v.Status.Recommended, Allowed: v.Decision.Allowed, Provenance: ProvenanceText(v.Prov), OutOfSLA: v.OutOfSLA,
+	}
+	if v.Prov.Present {
+		f.Vulns = v.Prov.Record.Vulns
 	}
 	for _, r := range v.Decision.Reasons {
 		f.Codes = append(f.Codes, r.Code)
