@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hardenedcloud/terraform-provider-hardened/internal/fleet"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/provenance"
 	"github.com/hardenedcloud/terraform-provider-hardened/internal/tencent"
 )
@@ -86,5 +88,40 @@ func TestVulnsKPI(t *testing.T) {
 	r = runCLI(t, s.env(), false, "vulns", "--format", "table", "--quiet")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "--format json or --format html") {
 		t.Errorf("vulns --format table: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestVulnsHTML: image names from the cloud account are escaped, and a
+// fleet without open vulnerabilities draws empty bars (no division by zero)
+// and says n/a for the rate.
+func TestVulnsHTML(t *testing.T) {
+	cases := []struct {
+		name string
+		ages []int
+		want []string
+	}{
+		{name: "nothing open", ages: []int{0, 0, 0, 0}, want: []string{`height="0"`, "<strong>n/a</strong>"}},
+		{name: "tallest bar is full height", ages: []int{2, 1, 0, 0}, want: []string{`y="20" width="60" height="160"`, `height="80"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			k := fleet.KPIReport{Fleet: fleet.VulnKPI{Ages: append([]fleet.AgeBucket(nil), fleet.AgeBuckets...)},
+				Images: []fleet.ImageKPI{{ID: "img-1", Name: `<script>alert(1)</script>`}}}
+			for i, n := range tc.ages {
+				k.Fleet.Ages[i].Count = n
+			}
+			var out bytes.Buffer
+			if err := writeVulns(&out, "html", k); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range append(tc.want, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("html lacks %q:\n%s", want, out.String())
+				}
+			}
+			if strings.Contains(out.String(), "<script>") {
+				t.Errorf("image name not escaped:\n%s", out.String())
+			}
+		})
 	}
 }
